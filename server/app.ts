@@ -1,0 +1,93 @@
+/**
+ * The Hono app: API routes behind one authentication middleware, metrics, and the built display.
+ * Tests call `app.request('/api/…')` with no listener.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import type { AppContext } from './context.js';
+import { authenticate, type AppEnv } from './http/auth.js';
+import { ApiError, errorHandler } from './http/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { indicatorValueRoutes } from './routes/indicator-values.js';
+import { liveIndexRoutes } from './routes/live-index.js';
+import { regionRoutes } from './routes/regions.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { weightSetRoutes } from './routes/weight-sets.js';
+import { NoWeightSetError } from './services/live-index.js';
+
+/** API paths that answer without a token: probes of load balancers and monitors. */
+const PUBLIC_API = new Set(['/api/health']);
+
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+export interface AppOptions {
+  /** Folder of the built display; served at / when it exists. */
+  displayDir?: string;
+}
+
+export function createApp(ctx: AppContext, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  const handleError = errorHandler(ctx.logger);
+  app.onError((error, c) =>
+    handleError(
+      error instanceof NoWeightSetError ? new ApiError(409, 'no_weight_set', error.message) : error,
+      c,
+    ),
+  );
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routePath(c, -1);
+    ctx.metrics.httpRequests.inc({ method: c.req.method, route, status: c.res.status });
+    // The path only: a kiosk's ?token= must never reach the log.
+    ctx.logger.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: +(performance.now() - started).toFixed(1),
+      },
+      'request',
+    );
+  });
+
+  const auth = authenticate(ctx.tokens);
+  app.use('/api/*', (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json({ code: 'too_large', message: `the body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MB` }, 413),
+    }),
+  );
+
+  app.route('/', healthRoutes(ctx));
+  app.route('/', regionRoutes(ctx));
+  app.route('/', liveIndexRoutes(ctx));
+  app.route('/', indicatorValueRoutes(ctx));
+  app.route('/', weightSetRoutes(ctx));
+  app.route('/', tokenRoutes(ctx));
+  app.all('/api/*', (c) =>
+    c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
+  );
+
+  const displayDir = options.displayDir && resolve(options.displayDir);
+  if (displayDir && existsSync(displayDir)) {
+    app.use('/*', serveStatic({ root: displayDir }));
+    // A single-page app: every other GET is the shell, which routes on the client.
+    app.get('*', serveStatic({ root: displayDir, path: 'index.html' }));
+  } else {
+    app.get('/', (c) =>
+      c.text('The display is not built. Run `npm run build:display` (npm start does it for you).', 503),
+    );
+  }
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

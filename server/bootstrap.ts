@@ -1,0 +1,69 @@
+/**
+ * First-start work: the initial weight set from the city configuration, the first tokens, and a
+ * month of demo values with their daily snapshots. Each step only acts on an empty table.
+ */
+import type { AppContext } from './context.js';
+import { demoDays, demoIndicatorValues } from './seed/demo.js';
+
+export interface IssuedToken {
+  role: 'admin' | 'wall';
+  token: string;
+}
+
+export async function ensureInitialWeightSet(ctx: AppContext): Promise<void> {
+  if ((await ctx.weightSets.list()).length > 0) return;
+  const { name, effectiveFrom, weights } = ctx.city.weights;
+  await ctx.weightSets.create(
+    { name, effectiveFrom, weights, note: 'initial weights from the city configuration' },
+    'configuration',
+  );
+  ctx.logger.info({ name, effectiveFrom }, 'initial weight set stored');
+}
+
+/**
+ * With no tokens stored, creates an admin token (ADMIN_TOKEN when given) and a wall token and
+ * returns them, the only time they are seen. ADMIN_TOKEN is (re)registered on every start.
+ */
+export async function ensureTokens(ctx: AppContext, adminToken?: string): Promise<IssuedToken[]> {
+  const issued: IssuedToken[] = [];
+  const fresh = (await ctx.tokens.countActive()) === 0;
+  if (adminToken) {
+    const known = await ctx.tokens.authenticate(adminToken);
+    if (known?.role !== 'admin')
+      await ctx.tokens.create({ name: 'admin (ADMIN_TOKEN)', role: 'admin', token: adminToken });
+  } else if (fresh) {
+    issued.push({ role: 'admin', token: (await ctx.tokens.create({ name: 'admin', role: 'admin' })).token });
+  }
+  if (fresh)
+    issued.push({ role: 'wall', token: (await ctx.tokens.create({ name: 'wall', role: 'wall' })).token });
+  return issued;
+}
+
+/** Seeds demo values into an empty database and records one snapshot per demo day. */
+export async function seedDemo(ctx: AppContext): Promise<boolean> {
+  if ((await ctx.values.count()) > 0) return false;
+  const today = ctx.liveIndex.today(ctx.clock());
+  await ctx.values.upsertMany(demoIndicatorValues(ctx.city, today), 'demo');
+  for (const day of demoDays(today)) {
+    // Noon UTC falls on the same local date in every time zone from −11 to +11.
+    const at = day === today ? ctx.clock() : new Date(`${day}T12:00:00Z`);
+    const live = await ctx.liveIndex.compute(at);
+    await recordSnapshot(ctx, at, live);
+  }
+  ctx.logger.info({ days: demoDays(today).length }, 'demo values seeded');
+  return true;
+}
+
+/** Records the live index as a snapshot. */
+export async function recordSnapshot(
+  ctx: AppContext,
+  at: Date,
+  live: Awaited<ReturnType<AppContext['liveIndex']['compute']>>,
+): Promise<void> {
+  await ctx.snapshots.record(
+    at,
+    { city: live.city, streets: live.streets.map((s) => ({ ...s, grade: s.grade?.id ?? null })) },
+    live.weightSet.id,
+  );
+  ctx.metrics.snapshots.inc();
+}

@@ -1,0 +1,48 @@
+/**
+ * The environment, parsed once with a schema. A bad value stops start-up with a message naming the
+ * variable and the problem.
+ */
+import { z } from 'zod';
+import { describeIssues } from '../../shared/city.js';
+
+const onOff = z.enum(['on', 'off']);
+
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** postgres://… for PostgreSQL; absent for the embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CITY_CONFIG: z.string().min(1).default('./config/anning.json'),
+  /** Sets the admin token instead of generating one on first start. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Seeds a month of demo indicator values into an empty database. */
+  SEED_DEMO: onOff.default('on'),
+  SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Snapshots older than this are deleted. */
+  SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${source}:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError('environment', describeIssues(parsed.error));
+  return parsed.data;
+}

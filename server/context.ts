@@ -1,0 +1,53 @@
+/** Everything a request handler or job needs, built once per server from its database and config. */
+import type { Logger } from 'pino';
+import type { CityConfig } from '../shared/city.js';
+import type { Database } from './db/client.js';
+import type { Metrics } from './metrics.js';
+import { IndicatorValueRepository } from './repositories/indicator-values.js';
+import { SnapshotRepository } from './repositories/snapshots.js';
+import { TokenRepository } from './repositories/tokens.js';
+import { WeightSetRepository } from './repositories/weight-sets.js';
+import { LiveIndexService } from './services/live-index.js';
+
+export interface AppContext {
+  city: CityConfig;
+  database: Database;
+  logger: Logger;
+  metrics: Metrics;
+  /** The only clock: handlers and jobs read it, pure code is given `now`. */
+  clock: () => Date;
+  version: string;
+  startedAt: Date;
+  tokens: TokenRepository;
+  values: IndicatorValueRepository;
+  weightSets: WeightSetRepository;
+  snapshots: SnapshotRepository;
+  liveIndex: LiveIndexService;
+}
+
+export interface ContextOptions {
+  city: CityConfig;
+  database: Database;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => Date;
+  version?: string;
+}
+
+export function createContext(options: ContextOptions): AppContext {
+  const { db } = options.database;
+  const clock = options.clock ?? (() => new Date());
+  const values = new IndicatorValueRepository(db);
+  const weightSets = new WeightSetRepository(db);
+  return {
+    ...options,
+    clock,
+    version: options.version ?? '0.0.0',
+    startedAt: clock(),
+    tokens: new TokenRepository(db),
+    values,
+    weightSets,
+    snapshots: new SnapshotRepository(db),
+    liveIndex: new LiveIndexService(options.city, values, weightSets),
+  };
+}

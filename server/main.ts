@@ -1,0 +1,68 @@
+/** Runs Pingan Wall from the environment: `npm start`. */
+import { readFileSync } from 'node:fs';
+import { loadCityConfig } from './config/city.js';
+import { ConfigError, parseEnv } from './config/env.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+async function main() {
+  let env;
+  let city;
+  try {
+    env = parseEnv();
+    city = await loadCityConfig(env.CITY_CONFIG);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Pingan Wall cannot start: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  const running = await startServer({ env, city, logger, displayDir: 'display/build', version });
+
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  const base = `http://${host}:${running.port}`;
+  const wall = running.issued.find((t) => t.role === 'wall');
+  const admin = running.issued.find((t) => t.role === 'admin');
+  const lines = [
+    '',
+    `  Pingan Wall · ${city.city.name.zh} ${city.city.name.en} · ${running.ctx.database.kind}`,
+    wall
+      ? `  The wall:      ${base}/?token=${wall.token}`
+      : `  The wall:      ${base}/?token=<a wall token>   (npm run token -- create wall "lobby screen")`,
+    ...(admin ? [`  Admin token:   ${admin.token}`] : []),
+    ...(running.issued.length > 0
+      ? ['  These tokens are shown this once; only their hashes are stored.']
+      : []),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  logger.info({ port: running.port, database: running.ctx.database.kind }, 'listening');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    timer.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Pingan Wall failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

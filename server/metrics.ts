@@ -1,0 +1,44 @@
+/** Prometheus metrics, one registry per server so that tests can build many. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pingan_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'pingan_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    indexCompute: new Histogram({
+      name: 'pingan_index_compute_seconds',
+      help: 'Time to compute the live index from stored values',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    valuesImported: new Counter({
+      name: 'pingan_indicator_values_imported_total',
+      help: 'Indicator values stored by import',
+      registers: [registry],
+    }),
+    rowsRejected: new Counter({
+      name: 'pingan_rows_rejected_total',
+      help: 'Imported rows refused as invalid',
+      registers: [registry],
+    }),
+    snapshots: new Counter({
+      name: 'pingan_snapshots_recorded_total',
+      help: 'Index snapshots recorded',
+      registers: [registry],
+    }),
+    cityIndex: new Gauge({
+      name: 'pingan_city_index',
+      help: 'The city index at the last computation',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,38 @@
+/** Liveness for load balancers and people, and Prometheus metrics. Both answer without a token. */
+import { Hono } from 'hono';
+import type { AppContext } from '../context.js';
+
+export function healthRoutes(ctx: AppContext) {
+  return new Hono()
+    .get('/api/health', async (c) => {
+      const started = performance.now();
+      let database: { status: 'ok' | 'down'; kind: string; latencyMs?: number; error?: string };
+      try {
+        await ctx.database.ping();
+        database = {
+          status: 'ok',
+          kind: ctx.database.kind,
+          latencyMs: +(performance.now() - started).toFixed(1),
+        };
+      } catch (error) {
+        database = { status: 'down', kind: ctx.database.kind, error: (error as Error).message };
+      }
+      const now = ctx.clock();
+      return c.json(
+        {
+          status: database.status === 'ok' ? 'ok' : 'degraded',
+          version: ctx.version,
+          uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
+          city: ctx.city.city.code,
+          database,
+          // Feeds are polled from a later capability; until then every value is imported.
+          feeds: [],
+        },
+        database.status === 'ok' ? 200 : 503,
+      );
+    })
+    .get('/metrics', async (c) => {
+      c.header('content-type', ctx.metrics.registry.contentType);
+      return c.body(await ctx.metrics.registry.metrics());
+    });
+}

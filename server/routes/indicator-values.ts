@@ -1,0 +1,29 @@
+/** Import of indicator values (JSON or CSV), all or nothing. */
+import { Hono } from 'hono';
+import { validateIndicatorValues } from '../../shared/indicator-values.js';
+import type { AppContext } from '../context.js';
+import { requires, type AppEnv } from '../http/auth.js';
+import { readRecords } from '../http/body.js';
+import { ApiError } from '../http/errors.js';
+
+export function indicatorValueRoutes(ctx: AppContext) {
+  return new Hono<AppEnv>().post('/api/indicator-values', requires('ingest'), async (c) => {
+    const { records, firstLine } = await readRecords(c, 'values');
+    if (records.length === 0) throw new ApiError(400, 'bad_request', 'no rows to import');
+    const { valid, problems } = validateIndicatorValues(records, ctx.city, firstLine);
+    if (problems.length > 0) {
+      ctx.metrics.rowsRejected.inc(problems.length);
+      const lines = new Set(problems.map((p) => p.line)).size;
+      throw new ApiError(
+        400,
+        'invalid_rows',
+        `${lines} of ${records.length} rows are invalid; nothing was stored`,
+        problems,
+      );
+    }
+    await ctx.values.upsertMany(valid, 'import');
+    ctx.metrics.valuesImported.inc(valid.length);
+    ctx.logger.info({ rows: valid.length, by: c.get('principal').name }, 'indicator values imported');
+    return c.json({ stored: valid.length }, 201);
+  });
+}

@@ -1,0 +1,41 @@
+/** The live index and its recorded history. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { canSeeStreet } from '../../shared/roles.js';
+import type { AppContext } from '../context.js';
+import { ensureAllowed, requires, type AppEnv } from '../http/auth.js';
+import { badRequest, zodMessage } from '../http/errors.js';
+import { CITY } from '../repositories/snapshots.js';
+
+const DAY_MS = 86_400_000;
+
+const historyQuery = z.object({
+  street: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+});
+
+export function liveIndexRoutes(ctx: AppContext) {
+  const streetCodes = new Set(ctx.city.streets.map((s) => s.code));
+  return new Hono<AppEnv>()
+    .get('/api/index', requires('read'), async (c) => {
+      const principal = c.get('principal');
+      const stop = ctx.metrics.indexCompute.startTimer();
+      const live = await ctx.liveIndex.compute(ctx.clock());
+      stop();
+      ctx.metrics.cityIndex.set(live.city ?? 0);
+      return c.json({ ...live, streets: live.streets.filter((s) => canSeeStreet(principal, s.code)) });
+    })
+    .get('/api/index/history', requires('read'), async (c) => {
+      const query = historyQuery.safeParse(c.req.query());
+      if (!query.success) throw badRequest(zodMessage(query.error));
+      const street = query.data.street ?? CITY;
+      if (street !== CITY && !streetCodes.has(street)) throw badRequest(`street: unknown street "${street}"`);
+      if (street !== CITY) ensureAllowed(c, 'read', street);
+      const to = query.data.to ? new Date(query.data.to) : ctx.clock();
+      const from = query.data.from ? new Date(query.data.from) : new Date(to.getTime() - 30 * DAY_MS);
+      if (from > to) throw badRequest('from: must not be after to');
+      const points = await ctx.snapshots.history(street, from, to);
+      return c.json({ street, from: from.toISOString(), to: to.toISOString(), points });
+    });
+}

@@ -1,0 +1,39 @@
+/** Token administration: list, create (the token is shown once), revoke. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ROLES } from '../../shared/roles.js';
+import type { AppContext } from '../context.js';
+import { requires, type AppEnv } from '../http/auth.js';
+import { readJson } from '../http/body.js';
+import { notFound } from '../http/errors.js';
+
+export function tokenRoutes(ctx: AppContext) {
+  const streetCodes = ctx.city.streets.map((s) => s.code);
+  const newToken = z
+    .object({
+      name: z.string().trim().min(1, 'is required').max(100),
+      role: z.enum(ROLES),
+      streets: z.array(z.enum(streetCodes as [string, ...string[]])).default([]),
+    })
+    .refine((t) => t.role !== 'street' || t.streets.length > 0, {
+      path: ['streets'],
+      message: 'a street token needs at least one street',
+    });
+
+  return new Hono<AppEnv>()
+    .use('/api/tokens/*', requires('admin'))
+    .use('/api/tokens', requires('admin'))
+    .get('/api/tokens', async (c) => c.json({ tokens: await ctx.tokens.list() }))
+    .post('/api/tokens', async (c) => {
+      const input = await readJson(c, newToken);
+      const created = await ctx.tokens.create(input);
+      ctx.logger.info({ id: created.id, role: input.role, by: c.get('principal').name }, 'token created');
+      return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
+    })
+    .delete('/api/tokens/:id', async (c) => {
+      const id = Number(c.req.param('id'));
+      if (!Number.isInteger(id) || !(await ctx.tokens.revoke(id)))
+        throw notFound(`no active token ${c.req.param('id')}`);
+      return c.json({ revoked: id });
+    });
+}

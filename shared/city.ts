@@ -1,0 +1,116 @@
+/**
+ * The city configuration: streets (街道) with their communities, the indicators of the index and the
+ * initial weight set. One JSON file per city; Anning's is the default (config/anning.json).
+ */
+import { z } from 'zod';
+import { BLOCKS, MEASURES } from './index/types.js';
+import { isTimeZone } from './period.js';
+
+const nonEmpty = z.string().trim().min(1);
+const names = z.object({ zh: nonEmpty, en: nonEmpty });
+
+export const FEEDS = ['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const;
+export type FeedName = (typeof FEEDS)[number];
+
+const normalisationSchema = z.discriminatedUnion('method', [
+  z
+    .object({ method: z.literal('efficacy'), unacceptable: z.number(), satisfactory: z.number() })
+    .refine((n) => n.unacceptable !== n.satisfactory, 'unacceptable and satisfactory must differ'),
+  z
+    .object({ method: z.literal('minmax'), worst: z.number(), best: z.number() })
+    .refine((n) => n.worst !== n.best, 'worst and best must differ'),
+  z
+    .object({ method: z.literal('target'), target: z.number(), zero: z.number().optional() })
+    .refine((n) => n.target !== (n.zero ?? 0), 'target must differ from zero'),
+]);
+
+const geometrySchema = z
+  .object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) })
+  .loose();
+
+export const streetConfigSchema = z.object({
+  code: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
+  name: names,
+  population: z.number().int().positive(),
+  communities: z.array(nonEmpty).default([]),
+  geometry: geometrySchema.optional(),
+});
+
+export const indicatorConfigSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
+  name: names,
+  block: z.enum(BLOCKS),
+  source: z.enum([...FEEDS, 'manual']),
+  measure: z.enum(MEASURES),
+  unit: z.object({ zh: z.string(), en: z.string() }),
+  /** The live index reads this many days back; a value older than that is stale. */
+  windowDays: z.number().int().positive(),
+  smoothing: z.enum(['none', 'empirical_bayes']).default('none'),
+  normalisation: normalisationSchema,
+});
+
+const blockWeights = z.object({
+  positive: z.number().nonnegative(),
+  negative: z.number().nonnegative(),
+  public: z.number().nonnegative(),
+});
+
+export const weightsSchema = z.object({
+  blocks: blockWeights.refine((b) => b.positive + b.negative + b.public > 0, 'block weights sum to zero'),
+  indicators: z.record(z.string(), z.number().nonnegative()),
+  aggregation: z.enum(['arithmetic', 'geometric']).default('arithmetic'),
+  normalisation: z.record(z.string(), normalisationSchema).optional(),
+  availabilityThreshold: z.number().gt(0).lte(1).optional(),
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+
+const gradeSchema = z.object({
+  id: nonEmpty,
+  min: z.number(),
+  label: names,
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour #rrggbb'),
+});
+
+export const cityConfigSchema = z
+  .object({
+    city: z.object({
+      code: z.string().regex(/^[a-z0-9_-]+$/),
+      name: names,
+      /** IANA time zone: periods and windows are reckoned in local dates. */
+      timezone: nonEmpty.refine(isTimeZone, 'not an IANA time zone such as Asia/Shanghai'),
+      /** Said on screen when the populations are illustrative. */
+      note: z.string().optional(),
+    }),
+    streets: z.array(streetConfigSchema).min(1),
+    indicators: z.array(indicatorConfigSchema).min(1),
+    grades: z.array(gradeSchema).min(1),
+    weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
+  })
+  .superRefine((config, ctx) => {
+    const duplicate = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
+    const street = duplicate(config.streets.map((s) => s.code));
+    if (street)
+      ctx.addIssue({ code: 'custom', path: ['streets'], message: `street ${street} appears twice` });
+    const indicatorIds = config.indicators.map((i) => i.id);
+    const indicator = duplicate(indicatorIds);
+    if (indicator)
+      ctx.addIssue({ code: 'custom', path: ['indicators'], message: `indicator ${indicator} appears twice` });
+    for (const id of Object.keys(config.weights.weights.indicators)) {
+      if (!indicatorIds.includes(id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['weights', 'weights', 'indicators', id],
+          message: 'no indicator has this id',
+        });
+    }
+  });
+
+export type CityConfig = z.infer<typeof cityConfigSchema>;
+export type StreetConfig = z.infer<typeof streetConfigSchema>;
+export type IndicatorConfig = z.infer<typeof indicatorConfigSchema>;
+
+/** One line per problem, each naming the key path: `streets.2.population: expected a number`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}

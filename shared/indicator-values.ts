@@ -1,0 +1,120 @@
+/**
+ * Validation of imported indicator values (indicator, street, period, value). Pure: the server parses
+ * JSON or CSV into records, this decides which are good and says why the others are not.
+ */
+import type { CityConfig } from './city.js';
+import { parsePeriod } from './period.js';
+
+/** One row as received: from JSON as it was, from CSV as strings. */
+export type IndicatorValueRecord = Record<string, unknown>;
+
+export interface ValidIndicatorValue {
+  indicatorId: string;
+  streetCode: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  value: number;
+}
+
+/** A rejected row: its line (CSV line number, or 1-based position in a JSON array) and why. */
+export interface RowProblem {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export interface ValidationOutcome {
+  valid: ValidIndicatorValue[];
+  problems: RowProblem[];
+}
+
+/** A lookup that accepts a street's code or either of its names (金方, Jinfang, jinfang). */
+export function streetResolver(city: Pick<CityConfig, 'streets'>): (text: string) => string | undefined {
+  const byKey = new Map<string, string>();
+  for (const street of city.streets) {
+    for (const key of [street.code, street.name.zh, street.name.en])
+      byKey.set(key.toLowerCase(), street.code);
+  }
+  return (text) => byKey.get(text.trim().toLowerCase());
+}
+
+function parseValue(raw: unknown): number | string {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : 'is not a finite number';
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    const value = Number(raw.trim());
+    return Number.isFinite(value) ? value : `"${raw}" is not a number`;
+  }
+  return 'is missing';
+}
+
+/**
+ * Checks every record; the caller stores nothing unless `problems` is empty (all or nothing).
+ * `firstLine` is the line number of the first record (2 for CSV under its header).
+ */
+export function validateIndicatorValues(
+  records: readonly IndicatorValueRecord[],
+  city: Pick<CityConfig, 'streets' | 'indicators'>,
+  firstLine = 1,
+): ValidationOutcome {
+  const resolveStreet = streetResolver(city);
+  const indicators = new Map(city.indicators.map((i) => [i.id, i]));
+  const seen = new Map<string, number>();
+  const valid: ValidIndicatorValue[] = [];
+  const problems: RowProblem[] = [];
+
+  records.forEach((record, position) => {
+    const line = firstLine + position;
+    const problem = (field: string, reason: string) => problems.push({ line, field, reason });
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      problem('(row)', 'expected an object with indicator, street, period and value');
+      return;
+    }
+    const before = problems.length;
+
+    const indicatorText = typeof record.indicator === 'string' ? record.indicator.trim() : '';
+    const indicator = indicators.get(indicatorText);
+    if (!indicatorText) problem('indicator', 'is missing');
+    else if (!indicator) problem('indicator', `unknown indicator "${indicatorText}"`);
+
+    const streetText = typeof record.street === 'string' ? record.street : '';
+    const streetCode = streetText ? resolveStreet(streetText) : undefined;
+    if (!streetText.trim()) problem('street', 'is missing');
+    else if (!streetCode) problem('street', `unknown street "${streetText}"`);
+
+    const periodText = typeof record.period === 'string' ? record.period : '';
+    const period = periodText ? parsePeriod(periodText) : { error: 'is missing' };
+    if ('error' in period) problem('period', period.error);
+
+    const value = parseValue(record.value);
+    if (typeof value === 'string') problem('value', value);
+    else if (value < 0) problem('value', `${value} is negative`);
+    else if (indicator?.measure === 'ratio' && value > 100)
+      problem('value', `${value} is a percentage over 100`);
+
+    if (
+      problems.length > before ||
+      !indicator ||
+      !streetCode ||
+      'error' in period ||
+      typeof value === 'string'
+    )
+      return;
+    const key = `${indicator.id}|${streetCode}|${period.period}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      problem('(row)', `repeats line ${earlier} (same indicator, street and period)`);
+      return;
+    }
+    seen.set(key, line);
+    valid.push({
+      indicatorId: indicator.id,
+      streetCode,
+      period: period.period,
+      periodStart: period.start,
+      periodEnd: period.end,
+      value,
+    });
+  });
+  return { valid, problems };
+}

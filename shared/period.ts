@@ -1,0 +1,69 @@
+/**
+ * Periods and local dates. Periods are reckoned in the city's local calendar: a month `2026-11`
+ * or a day `2026-11-25`. Dates are ISO strings (YYYY-MM-DD), which order as they compare.
+ */
+
+export interface Period {
+  period: string;
+  kind: 'month' | 'day';
+  /** First local date of the period. */
+  start: string;
+  /** Last local date of the period. */
+  end: string;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Parses `YYYY-MM` or `YYYY-MM-DD`; returns an error message naming the problem otherwise. */
+export function parsePeriod(text: string): Period | { error: string } {
+  const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(text.trim());
+  if (!match) return { error: `"${text}" is not a month YYYY-MM or a day YYYY-MM-DD` };
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return { error: `"${text}" has no month ${month}` };
+  const last = daysInMonth(year, month);
+  if (match[3] === undefined) {
+    const period = `${pad(year, 4)}-${pad(month)}`;
+    return { period, kind: 'month', start: `${period}-01`, end: `${period}-${pad(last)}` };
+  }
+  const day = Number(match[3]);
+  if (day < 1 || day > last) return { error: `"${text}" has no day ${day}` };
+  const date = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+  return { period: date, kind: 'day', start: date, end: date };
+}
+
+/** The local calendar date of an instant in an IANA time zone. */
+export function localDate(at: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
+
+/** An ISO date moved by a number of days. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Whole days from one ISO date to another (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Whether a string is a valid IANA time zone name. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
