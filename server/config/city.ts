@@ -1,19 +1,24 @@
 /** Loads and validates the city configuration file. */
 import { readFile } from 'node:fs/promises';
 import { cityConfigSchema, describeIssues, type CityConfig } from '../../shared/city.js';
-import { validateWeights } from '../../shared/index/index.js';
+import { validateNormalisation, validateWeights } from '../../shared/index/index.js';
 import { ConfigError } from './env.js';
 
 /** Validates a parsed city configuration; throws ConfigError naming each key path and problem. */
 export function parseCityConfig(json: unknown, source = 'city configuration'): CityConfig {
   const parsed = cityConfigSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
-  const weightProblems = validateWeights(parsed.data.weights.weights, parsed.data.indicators);
-  if (weightProblems.length > 0)
-    throw new ConfigError(
-      source,
-      weightProblems.map((p) => `weights.weights.${p.path}: ${p.message}`),
-    );
+  const problems = validateWeights(parsed.data.weights.weights, parsed.data.indicators).map(
+    (p) => `weights.weights.${p.path}: ${p.message}`,
+  );
+  parsed.data.indicators.forEach((indicator, i) => {
+    try {
+      validateNormalisation(indicator.normalisation);
+    } catch (error) {
+      problems.push(`indicators.${i}.normalisation: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
   return parsed.data;
 }
 

@@ -12,6 +12,8 @@ import type { WeightSetRepository, WeightSetRow } from '../repositories/weight-s
 export interface LiveIndicator {
   id: string;
   raw: number | null;
+  /** The value that was scored: the raw value, or its empirical-Bayes smoothed rate. */
+  smoothed: number | null;
   score: number | null;
   contribution: number;
   pointsLost: number;
@@ -157,6 +159,7 @@ export class LiveIndexService {
           return {
             id: indicator.id,
             raw: indicator.raw,
+            smoothed: indicator.smoothed ?? indicator.raw,
             score: indicator.score,
             contribution: indicator.contribution,
             pointsLost: indicator.pointsLost,

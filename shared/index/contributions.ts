@@ -69,7 +69,7 @@ export function contributions(
     const score = e > 0 ? (indicator.score ?? 0) : 0;
     return { e, contribution: e * score, pointsLost: e * (100 - score) };
   });
-  if (weights.aggregation === 'arithmetic') {
+  if (weights.aggregation !== 'geometric') {
     return arithmetic.map(({ contribution, pointsLost }) => ({ contribution, pointsLost }));
   }
   const totalContribution = arithmetic.reduce((sum, a) => sum + a.contribution, 0);

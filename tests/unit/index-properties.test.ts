@@ -6,6 +6,7 @@ import {
   DEFAULT_GRADES,
   explainChange,
   goodDirection,
+  smoothRatesEB,
   MEASURES,
   type IndicatorSpec,
   type Normalisation,
@@ -45,6 +46,8 @@ function rawFor(indicator: Pick<IndicatorSpec, 'measure'>): fc.Arbitrary<number 
   return fc.option(fc.double({ min, max: 1000, noNaN: true }), { nil: null, freq: 4 });
 }
 
+const blockWeight = fc.oneof(fc.nat(100), fc.double({ min: 0, max: 100, noNaN: true }));
+
 interface Scenario {
   streets: StreetSpec[];
   indicators: IndicatorSpec[];
@@ -56,7 +59,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
   .record({
     populations: fc.array(fc.integer({ min: 0, max: 200_000 }), { minLength: 1, maxLength: 6 }),
     specs: fc.array(indicatorSpec, { minLength: 1, maxLength: 8 }),
-    blockWeights: fc.tuple(fc.nat(100), fc.nat(100), fc.nat(100)),
+    blockWeights: fc.tuple(blockWeight, blockWeight, blockWeight),
     aggregation: fc.constantFrom('arithmetic' as const, 'geometric' as const),
     threshold: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true }), { nil: undefined }),
   })
@@ -198,6 +201,28 @@ describe('index engine properties', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("more events in one street never lower that street's smoothed rate (Marshall 1991)", () => {
+    const area = fc.record({
+      count: fc.double({ min: 0, max: 500, noNaN: true }),
+      population: fc.integer({ min: 0, max: 200_000 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(area, { minLength: 1, maxLength: 8 }),
+        fc.nat(7),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        (areas, pick, extra) => {
+          const i = pick % areas.length;
+          const more = areas.map((a, j) => (j === i ? { ...a, count: a.count + extra } : a));
+          const before = smoothRatesEB(areas)[i] ?? Number.NaN;
+          const after = smoothRatesEB(more)[i] ?? Number.NaN;
+          expect(after).toBeGreaterThanOrEqual(before - 1e-12 * Math.max(1, before));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCityConfig } from '../../server/config/city.js';
+import { ConfigError, parseEnv } from '../../server/config/env.js';
+
+const anning = () => JSON.parse(readFileSync('config/anning.json', 'utf8'));
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('city configuration', () => {
+  it("accepts Anning's configuration: 9 streets, 21 governance and 6 public indicators", () => {
+    const city = parseCityConfig(anning());
+    expect(city.streets).toHaveLength(9);
+    expect(city.indicators.filter((i) => i.block !== 'public')).toHaveLength(21);
+    expect(city.indicators.filter((i) => i.block === 'positive')).toHaveLength(11);
+    expect(city.indicators.filter((i) => i.block === 'public')).toHaveLength(6);
+  });
+
+  it('names the key path and the problem of each mistake', () => {
+    const config = anning();
+    config.streets[2].population = 'many';
+    config.indicators[0].normalisation = { method: 'efficacy', unacceptable: 3, satisfactory: 3 };
+    config.city.timezone = 'Mars/Olympus';
+    config.weights.weights.indicators.ufo = 5;
+    const problems = problemsOf(() => parseCityConfig(config, 'anning.json'));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^streets\.2\.population: /),
+        expect.stringMatching(/^indicators\.0\.normalisation: .*differ/),
+        expect.stringMatching(/^city\.timezone: not an IANA time zone/),
+      ]),
+    );
+  });
+
+  it('refuses weights for an indicator that does not exist', () => {
+    const config = anning();
+    config.weights.weights.indicators.ufo = 5;
+    expect(problemsOf(() => parseCityConfig(config))).toEqual([
+      'weights.weights.indicators.ufo: no indicator has this id',
+    ]);
+  });
+
+  it('refuses a street that appears twice', () => {
+    const config = anning();
+    config.streets.push(config.streets[0]);
+    expect(problemsOf(() => parseCityConfig(config))).toEqual(['streets: street lianran appears twice']);
+  });
+});
+
+describe('environment', () => {
+  it('applies the defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      CITY_CONFIG: './config/anning.json',
+      SEED_DEMO: 'on',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names each bad variable and why', () => {
+    const problems = problemsOf(() =>
+      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'short' }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^PORT: /),
+      'DATABASE_URL: expected a postgres:// URL',
+      'ADMIN_TOKEN: must be at least 16 characters',
+    ]);
+  });
+});
