@@ -1,0 +1,98 @@
+/**
+ * The HTTP API as the display sees it: payload types and one fetch that turns every failure into an
+ * {@link ApiFailure} the store can tell apart (no token, token refused, server unreachable).
+ */
+import type { IndicatorConfig } from '$shared/city.js';
+import type { Block, GradeBand } from '$shared/index/types.js';
+
+export type Names = { zh: string; en: string };
+
+/** One indicator of one street in `GET /api/index`. */
+export interface LiveIndicator {
+  id: string;
+  raw: number | null;
+  score: number | null;
+  contribution: number;
+  /** 扣分项: points lost against a perfect 100. */
+  pointsLost: number;
+  period: string | null;
+  stale: boolean;
+}
+
+export interface LiveStreet {
+  code: string;
+  name: Names;
+  index: number | null;
+  grade: GradeBand | null;
+  rank: number | null;
+  provisional: boolean;
+  blocks: Record<Block, number | null>;
+  indicators: LiveIndicator[];
+}
+
+/** `GET /api/index`. */
+export interface LiveIndex {
+  at: string;
+  date: string;
+  city: number | null;
+  cityGrade: GradeBand | null;
+  weightSet: { id: number; name: string; effectiveFrom: string | null };
+  streets: LiveStreet[];
+}
+
+/** `GET /api/indicators`. */
+export interface IndicatorCatalogue {
+  indicators: IndicatorConfig[];
+  grades: GradeBand[];
+}
+
+/** `GET /api/streets`: the display needs the city's name, time zone and note. */
+export interface Regions {
+  city: { code: string; name: Names; timezone: string; note?: string };
+  streets: { code: string; name: Names }[];
+}
+
+/**
+ * Why a call failed:
+ * - `token`: 401, the token is missing, unknown or revoked
+ * - `forbidden`: 403, the token's role may not read the index
+ * - `server`: any other answer that is not a success (the message says which)
+ * - `network`: no answer at all (server down, timeout)
+ */
+export type FailureKind = 'token' | 'forbidden' | 'server' | 'network';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const TIMEOUT_MS = 10_000;
+
+function isErrorBody(body: unknown): body is { code: string; message: string } {
+  return typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string';
+}
+
+/** GETs an API path with the bearer token; resolves to the JSON body or rejects with an ApiFailure. */
+export async function getJson<T>(path: string, token: string, fetchImpl: typeof fetch = fetch): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchImpl(path, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new ApiFailure('network', error instanceof Error ? error.message : String(error));
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok && body !== null) return body as T;
+  const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`.trim();
+  const kind: FailureKind =
+    response.status === 401 ? 'token' : response.status === 403 ? 'forbidden' : 'server';
+  throw new ApiFailure(kind, message, response.status);
+}
