@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The display's helpers import the project's shared code under this alias, as SvelteKit does.
+  resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,

@@ -11,6 +11,7 @@ import { routePath } from 'hono/route';
 import type { AppContext } from './context.js';
 import { authenticate, type AppEnv } from './http/auth.js';
 import { ApiError, errorHandler } from './http/errors.js';
+import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { indicatorValueRoutes } from './routes/indicator-values.js';
 import { liveIndexRoutes } from './routes/live-index.js';
@@ -73,6 +74,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', indicatorValueRoutes(ctx));
   app.route('/', weightSetRoutes(ctx));
   app.route('/', tokenRoutes(ctx));
+  app.route('/', feedRoutes(ctx));
   app.all('/api/*', (c) =>
     c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
   );

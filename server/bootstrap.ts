@@ -3,7 +3,9 @@
  * month of demo values with their daily snapshots. Each step only acts on an empty table.
  */
 import type { AppContext } from './context.js';
-import { demoDays, demoIndicatorValues } from './seed/demo.js';
+import { addDays } from '../shared/period.js';
+import { demoIndicatorValues } from './seed/demo.js';
+import type { LiveIndex } from '../shared/api.js';
 
 export interface IssuedToken {
   role: 'admin' | 'wall';
@@ -39,27 +41,34 @@ export async function ensureTokens(ctx: AppContext, adminToken?: string): Promis
   return issued;
 }
 
-/** Seeds demo values into an empty database and records one snapshot per demo day. */
+/** Seeds a month of demo values of the manual indicators (those without a feed) into an empty table. */
 export async function seedDemo(ctx: AppContext): Promise<boolean> {
   if ((await ctx.values.count()) > 0) return false;
   const today = ctx.liveIndex.today(ctx.clock());
-  await ctx.values.upsertMany(demoIndicatorValues(ctx.city, today), 'demo');
-  for (const day of demoDays(today)) {
-    // Noon UTC falls on the same local date in every time zone from −11 to +11.
-    const at = day === today ? ctx.clock() : new Date(`${day}T12:00:00Z`);
-    const live = await ctx.liveIndex.compute(at);
-    await recordSnapshot(ctx, at, live);
-  }
-  ctx.logger.info({ days: demoDays(today).length }, 'demo values seeded');
+  const manual = new Set(ctx.city.indicators.filter((i) => i.source === 'manual').map((i) => i.id));
+  const rows = demoIndicatorValues(ctx.city, today).filter((row) => manual.has(row.indicatorId));
+  await ctx.values.upsertMany(rows, 'demo');
+  ctx.logger.info({ values: rows.length }, 'demo values of manual indicators seeded');
   return true;
 }
 
+/**
+ * With no snapshots recorded yet (a first start), records one per day for the past month as the
+ * index then stood, from what the backfill stored, so that history and trends start full.
+ */
+export async function recordHistory(ctx: AppContext, days = 30): Promise<number> {
+  if (await ctx.snapshots.any()) return 0;
+  const today = ctx.liveIndex.today(ctx.clock());
+  for (let back = days; back >= 1; back--) {
+    // Noon UTC falls on the same local date in every time zone from −11 to +11.
+    const at = new Date(`${addDays(today, -back)}T12:00:00Z`);
+    await recordSnapshot(ctx, at, await ctx.liveIndex.asOf(at));
+  }
+  return days;
+}
+
 /** Records the live index as a snapshot. */
-export async function recordSnapshot(
-  ctx: AppContext,
-  at: Date,
-  live: Awaited<ReturnType<AppContext['liveIndex']['compute']>>,
-): Promise<void> {
+export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex): Promise<void> {
   await ctx.snapshots.record(
     at,
     { city: live.city, streets: live.streets.map((s) => ({ ...s, grade: s.grade?.id ?? null })) },

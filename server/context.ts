@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import type { Database } from './db/client.js';
+import type { FeedRuntime } from './feeds/runtime.js';
 import type { Metrics } from './metrics.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   weightSets: WeightSetRepository;
   snapshots: SnapshotRepository;
   liveIndex: LiveIndexService;
+  /** The feed pollers, once started (absent in a context without feeds). */
+  feeds: FeedRuntime | null;
 }
 
 export interface ContextOptions {
@@ -39,7 +42,7 @@ export function createContext(options: ContextOptions): AppContext {
   const clock = options.clock ?? (() => new Date());
   const values = new IndicatorValueRepository(db);
   const weightSets = new WeightSetRepository(db);
-  return {
+  const ctx: AppContext = {
     ...options,
     clock,
     version: options.version ?? '0.0.0',
@@ -48,6 +51,14 @@ export function createContext(options: ContextOptions): AppContext {
     values,
     weightSets,
     snapshots: new SnapshotRepository(db),
-    liveIndex: new LiveIndexService(options.city, values, weightSets),
+    liveIndex: new LiveIndexService(
+      options.city,
+      db,
+      values,
+      weightSets,
+      (feed) => ctx.feeds?.isStale(feed) ?? false,
+    ),
+    feeds: null,
   };
+  return ctx;
 }

@@ -1,4 +1,7 @@
-/** Scheduled work of one server: recording the live index and pruning old snapshots. */
+/**
+ * Scheduled work of one server: refreshing every window as time passes, recording the live index,
+ * and pruning old snapshots.
+ */
 import cron, { type ScheduledTask } from 'node-cron';
 import { recordSnapshot } from './bootstrap.js';
 import type { AppContext } from './context.js';
@@ -6,31 +9,41 @@ import type { AppContext } from './context.js';
 export interface JobOptions {
   snapshotIntervalSeconds: number;
   retentionDays: number;
+  /** How often every indicator is recomputed, so that old events leave their windows. */
+  refreshSeconds?: number;
 }
 
 export interface Jobs {
   stop(): Promise<void>;
 }
 
-export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
+/** A repeating job that never runs twice at once and logs its failures. */
+function every(ctx: AppContext, name: string, seconds: number, work: () => Promise<void>) {
   let running: Promise<void> | null = null;
-  const snapshot = async () => {
-    // Overlap prevention: a slow run is never doubled up.
-    if (running) return;
-    running = (async () => {
-      try {
-        const at = ctx.clock();
-        await recordSnapshot(ctx, at, await ctx.liveIndex.compute(at));
-      } catch (error) {
-        ctx.logger.error({ err: error }, 'snapshot failed');
-      }
-    })();
-    await running;
-    running = null;
-  };
-  const timer = setInterval(() => void snapshot(), options.snapshotIntervalSeconds * 1000);
+  const timer = setInterval(() => {
+    running ??= work()
+      .catch((error: unknown) => ctx.logger.error({ err: error, job: name }, 'job failed'))
+      .finally(() => {
+        running = null;
+      });
+  }, seconds * 1000);
   timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
 
+export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
+  const stopRefresh = every(ctx, 'refresh', options.refreshSeconds ?? 60, async () => {
+    const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'full' });
+    await ctx.liveIndex.refreshAll(ctx.clock());
+    stop();
+  });
+  const stopSnapshots = every(ctx, 'snapshot', options.snapshotIntervalSeconds, async () => {
+    const at = ctx.clock();
+    await recordSnapshot(ctx, at, await ctx.liveIndex.current(at));
+  });
   const prune: ScheduledTask = cron.schedule(
     '17 3 * * *',
     async () => {
@@ -47,9 +60,7 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
 
   return {
     async stop() {
-      clearInterval(timer);
-      await prune.stop();
-      await running;
+      await Promise.all([stopRefresh(), stopSnapshots(), prune.stop()]);
     },
   };
 }

@@ -1,9 +1,12 @@
 /** Runs Pingan Wall from the environment: `npm start`. */
 import { readFileSync } from 'node:fs';
 import { loadCityConfig } from './config/city.js';
-import { ConfigError, parseEnv } from './config/env.js';
+import { FEEDS, type CityConfig } from '../shared/city.js';
+import { ConfigError, parseEnv, type Env } from './config/env.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { loadScenario } from './simulator/scenario.js';
+import { startSimulator } from './simulator/server.js';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -20,7 +23,14 @@ async function main() {
   }
   const logger = createLogger(env.LOG_LEVEL);
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-  const running = await startServer({ env, city, logger, displayDir: 'display/build', version });
+  const simulator = env.SIMULATOR === 'on' ? await startBuiltInSimulator(env, city) : null;
+  if (simulator) logger.info({ url: simulator.url }, 'simulator of the city feeds started');
+  const feedUrls = simulator
+    ? Object.fromEntries(
+        FEEDS.filter((feed) => !city.feeds[feed].url).map((feed) => [feed, simulator.feedUrl(feed)]),
+      )
+    : {};
+  const running = await startServer({ env, city, logger, displayDir: 'display/build', version, feedUrls });
 
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   const base = `http://${host}:${running.port}`;
@@ -48,7 +58,7 @@ async function main() {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS);
     timer.unref();
-    running.stop().then(
+    Promise.all([running.stop(), simulator?.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -58,6 +68,17 @@ async function main() {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function startBuiltInSimulator(env: Env, city: CityConfig) {
+  let scenario;
+  try {
+    scenario = await loadScenario(env.SIMULATOR_SCENARIO, city);
+  } catch (error) {
+    process.stderr.write(`Pingan Wall cannot start the simulator: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  return startSimulator({ city, seed: env.SIMULATOR_SEED, scenario });
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,38 @@ export function createMetrics() {
       help: 'Index snapshots recorded',
       registers: [registry],
     }),
+    feedItems: new Counter({
+      name: 'pingan_feed_items_total',
+      help: 'Feed items by outcome: stored, quarantined, skipped (before the backfill horizon)',
+      labelNames: ['feed', 'outcome'] as const,
+      registers: [registry],
+    }),
+    feedPollSeconds: new Histogram({
+      name: 'pingan_feed_poll_seconds',
+      help: 'Duration of one poll run of a feed',
+      labelNames: ['feed'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    feedPollErrors: new Counter({
+      name: 'pingan_feed_poll_errors_total',
+      help: 'Failed poll runs of a feed',
+      labelNames: ['feed'] as const,
+      registers: [registry],
+    }),
+    feedLagSeconds: new Gauge({
+      name: 'pingan_feed_lag_seconds',
+      help: 'Seconds since the update of the newest item received from a feed',
+      labelNames: ['feed'] as const,
+      registers: [registry],
+    }),
+    recomputeSeconds: new Histogram({
+      name: 'pingan_recompute_seconds',
+      help: 'Time to recompute the indicators a batch touched (scope: batch or full)',
+      labelNames: ['scope'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
     cityIndex: new Gauge({
       name: 'pingan_city_index',
       help: 'The city index at the last computation',

@@ -8,10 +8,19 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import { createApp, type App } from './app.js';
-import { ensureInitialWeightSet, ensureTokens, seedDemo, type IssuedToken } from './bootstrap.js';
+import { FEEDS, type FeedName } from '../shared/city.js';
+import {
+  ensureInitialWeightSet,
+  ensureTokens,
+  recordHistory,
+  recordSnapshot,
+  seedDemo,
+  type IssuedToken,
+} from './bootstrap.js';
 import type { Env } from './config/env.js';
 import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
 import { createMetrics } from './metrics.js';
 
@@ -21,6 +30,8 @@ export interface RunningServer {
   port: number;
   /** Tokens created on this start, shown once. */
   issued: IssuedToken[];
+  /** Settles once the first backfill of every feed is stored and history recorded. */
+  warmedUp: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,18 +39,24 @@ export interface StartOptions {
   env: Env;
   city: CityConfig;
   logger: Logger;
-  /** Absent: PGlite under DATA_DIR (or in memory when `inMemory`). */
+  /** PGlite's folder; default DATA_DIR/pglite. Ignored with DATABASE_URL. */
+  pgliteDir?: string;
+  /** PGlite in memory (tests, benchmarks). */
   inMemory?: boolean;
   displayDir?: string;
   clock?: () => Date;
   version?: string;
+  /** Where to poll each feed, overriding the city configuration (the simulator's URLs). */
+  feedUrls?: Partial<Record<FeedName, string>>;
+  /** Runs the snapshot and refresh jobs (default true). */
+  jobs?: boolean;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
   const database = await openDatabase({
     url: env.DATABASE_URL,
-    pgliteDir: options.inMemory ? undefined : join(env.DATA_DIR, 'pglite'),
+    pgliteDir: options.inMemory ? undefined : (options.pgliteDir ?? join(env.DATA_DIR, 'pglite')),
   });
   try {
     await database.migrate();
@@ -59,6 +76,33 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
   if (env.SEED_DEMO === 'on') await seedDemo(ctx);
 
+  await ctx.liveIndex.refreshAll(ctx.clock());
+
+  const urls = Object.fromEntries(
+    FEEDS.map((feed) => [feed, options.feedUrls?.[feed] ?? options.city.feeds[feed].url]).filter(
+      ([, url]) => url,
+    ),
+  ) as Partial<Record<FeedName, string>>;
+  const feeds = await createFeedRuntime(
+    {
+      db: database.db,
+      city: options.city,
+      logger,
+      metrics: ctx.metrics,
+      clock: ctx.clock,
+      onStored: async (feed, streets) => {
+        const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
+        await ctx.liveIndex.refreshFeed(feed, ctx.clock(), streets);
+        stop();
+      },
+    },
+    urls,
+  );
+  ctx.feeds = feeds;
+  feeds.start();
+  let stopping = false;
+  const warmedUp = warmUp(ctx, feeds, () => stopping);
+
   const app = createApp(ctx, { displayDir: options.displayDir });
   const server: ServerType = await new Promise((resolve) => {
     const listening = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () =>
@@ -66,14 +110,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   });
   const port = (server.address() as AddressInfo).port;
-  const jobs = startJobs(ctx, {
-    snapshotIntervalSeconds: env.SNAPSHOT_INTERVAL_SECONDS,
-    retentionDays: env.SNAPSHOT_RETENTION_DAYS,
-  });
+  const jobs =
+    options.jobs === false
+      ? { stop: async () => {} }
+      : startJobs(ctx, {
+          snapshotIntervalSeconds: env.SNAPSHOT_INTERVAL_SECONDS,
+          retentionDays: env.SNAPSHOT_RETENTION_DAYS,
+        });
 
-  let stopping: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
   const stop = () =>
-    (stopping ??= (async () => {
+    (stopped ??= (async () => {
+      stopping = true;
+      await feeds.stop();
+      await warmedUp;
       await jobs.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -82,5 +132,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       await database.close();
     })());
-  return { ctx, app, port, issued, stop };
+  return { ctx, app, port, issued, warmedUp, stop };
+}
+
+/**
+ * After a start: lets every feed finish its backfill (runs join the scheduled ones), recomputes
+ * everything, and on a first start records the past month's history from what was backfilled.
+ */
+async function warmUp(ctx: AppContext, feeds: FeedRuntime, stopping: () => boolean): Promise<void> {
+  try {
+    for (let round = 0; round < 20 && !stopping(); round++) {
+      await feeds.runAll();
+      const pending = [...feeds.pollers.values()].filter(
+        (p) => !p.health.backfillDone && p.snapshot().status !== 'failing',
+      );
+      if (pending.length === 0) break;
+    }
+    // History from a backfill cut short would be wrong; a later start records it.
+    if (stopping()) return;
+    await ctx.liveIndex.refreshAll(ctx.clock());
+    const days = await recordHistory(ctx);
+    const now = ctx.clock();
+    if (days > 0) await recordSnapshot(ctx, now, await ctx.liveIndex.current(now));
+    ctx.logger.info({ historyDays: days }, 'warmed up');
+  } catch (error) {
+    ctx.logger.error({ err: error }, 'warm-up failed');
+  }
 }

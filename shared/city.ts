@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BLOCKS, MEASURES } from './index/types.js';
+import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
 
 const nonEmpty = z.string().trim().min(1);
@@ -47,7 +48,47 @@ export const indicatorConfigSchema = z.object({
   windowDays: z.number().int().positive(),
   smoothing: z.enum(['none', 'empirical_bayes']).default('none'),
   normalisation: normalisationSchema,
+  /** For a feed-based indicator: how its raw value is computed from the feed's stored items. */
+  rule: feedRuleSchema.optional(),
 });
+
+/** Seconds that node-cron can schedule evenly: divisors of a minute, or whole minutes dividing an hour. */
+export function isSchedulableInterval(seconds: number): boolean {
+  if (seconds < 60) return 60 % seconds === 0;
+  return seconds % 60 === 0 && 60 % (seconds / 60) === 0;
+}
+
+const feedMappingSchema = z.object({
+  /** Our field → the feed's field (a dot path for nested fields): `{"reportedAt": "bjsj"}`. */
+  fields: z.record(z.string(), nonEmpty).default({}),
+  /** Our field → the feed's value → ours: `{"category": {"盗窃": "theft"}}`. */
+  values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))).default({}),
+});
+
+export const feedConfigSchema = z.object({
+  /** The feed's URL; absent: the built-in simulator's, when it runs. */
+  url: z.url().optional(),
+  intervalSeconds: z
+    .number()
+    .int()
+    .positive()
+    .refine(isSchedulableInterval, 'must divide a minute (1–30 s) or be whole minutes dividing an hour'),
+  pageSize: z.number().int().min(1).max(5000).default(500),
+  /** Pages drained per run at most; a backlog continues at the next run. */
+  maxPagesPerRun: z.number().int().min(1).default(20),
+  timeoutMs: z.number().int().min(50).default(5000),
+  /** Attempts after the first failure within one run, with exponential backoff and jitter. */
+  retries: z.number().int().min(0).max(10).default(2),
+  /** How far back a first start reads (the cursor starts empty). */
+  backfillDays: z.number().int().min(0).default(30),
+  /** With no successful poll for this long the feed is stale; default three intervals, at least a minute. */
+  staleAfterSeconds: z.number().int().positive().optional(),
+  mapping: feedMappingSchema.default({ fields: {}, values: {} }),
+});
+
+export type FeedConfig = z.infer<typeof feedConfigSchema>;
+
+const feedDefaults = (intervalSeconds: number) => feedConfigSchema.parse({ intervalSeconds });
 
 const blockWeights = z.object({
   positive: z.number().nonnegative(),
@@ -86,6 +127,21 @@ export const cityConfigSchema = z
     indicators: z.array(indicatorConfigSchema).min(1),
     grades: z.array(gradeSchema).min(1),
     weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
+    feeds: z
+      .object({
+        incident: feedConfigSchema.default(feedDefaults(10)),
+        fraud: feedConfigSchema.default(feedDefaults(10)),
+        'service-window': feedConfigSchema.default(feedDefaults(10)),
+        mediation: feedConfigSchema.default(feedDefaults(60)),
+        survey: feedConfigSchema.default(feedDefaults(300)),
+      })
+      .default({
+        incident: feedDefaults(10),
+        fraud: feedDefaults(10),
+        'service-window': feedDefaults(10),
+        mediation: feedDefaults(60),
+        survey: feedDefaults(300),
+      }),
   })
   .superRefine((config, ctx) => {
     const duplicate = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
@@ -96,6 +152,27 @@ export const cityConfigSchema = z
     const indicator = duplicate(indicatorIds);
     if (indicator)
       ctx.addIssue({ code: 'custom', path: ['indicators'], message: `indicator ${indicator} appears twice` });
+    config.indicators.forEach((indicator, i) => {
+      const path = ['indicators', i, 'rule'];
+      if (indicator.source === 'manual') {
+        if (indicator.rule) ctx.addIssue({ code: 'custom', path, message: 'a manual indicator has no rule' });
+        return;
+      }
+      if (!indicator.rule) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `required: how to compute it from the ${indicator.source} feed`,
+        });
+        return;
+      }
+      for (const problem of checkFeedRule(indicator.rule, indicator.source, indicator.measure))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, ...problem.path.split('.')],
+          message: problem.message,
+        });
+    });
     for (const id of Object.keys(config.weights.weights.indicators)) {
       if (!indicatorIds.includes(id))
         ctx.addIssue({

@@ -76,6 +76,11 @@ export function validateIndicatorValues(
     const indicator = indicators.get(indicatorText);
     if (!indicatorText) problem('indicator', 'is missing');
     else if (!indicator) problem('indicator', `unknown indicator "${indicatorText}"`);
+    else if (indicator.source !== 'manual')
+      problem(
+        'indicator',
+        `${indicator.id} is computed from the ${indicator.source} feed; send its items to /api/ingest/${indicator.source}`,
+      );
 
     const streetText = typeof record.street === 'string' ? record.street : '';
     const streetCode = streetText ? resolveStreet(streetText) : undefined;
@@ -89,7 +94,7 @@ export function validateIndicatorValues(
     const value = parseValue(record.value);
     if (typeof value === 'string') problem('value', value);
     else if (value < 0) problem('value', `${value} is negative`);
-    else if (indicator?.measure === 'ratio' && value > 100)
+    else if ((indicator?.measure === 'ratio' || indicator?.unit.en === '%') && value > 100)
       problem('value', `${value} is a percentage over 100`);
 
     if (

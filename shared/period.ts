@@ -67,3 +67,38 @@ export function isTimeZone(name: string): boolean {
     return false;
   }
 }
+
+/** Milliseconds a time zone is ahead of UTC at an instant. */
+function zoneOffset(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const local = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
+  return local - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant a local date begins in a time zone (its midnight, daylight saving included). */
+export function startOfLocalDate(date: string, timeZone: string): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const first = guess - zoneOffset(guess, timeZone);
+  // Across a change of offset, the offset at the answer is the one that counts.
+  return new Date(guess - zoneOffset(first, timeZone));
+}

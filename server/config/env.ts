@@ -22,6 +22,10 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Seeds a month of demo indicator values into an empty database. */
   SEED_DEMO: onOff.default('on'),
+  /** Runs the built-in simulator of the city's feeds and polls it for feeds without a URL. */
+  SIMULATOR: onOff.default('on'),
+  SIMULATOR_SCENARIO: z.string().min(1).default('./config/scenarios/anning-demo.json'),
+  SIMULATOR_SEED: z.coerce.number().int().default(20261125),
   SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Snapshots older than this are deleted. */
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),

@@ -8,6 +8,8 @@ export interface Records {
   records: Record<string, unknown>[];
   /** Line number of the first record: 2 for CSV under its header row, 1 for a JSON array. */
   firstLine: number;
+  /** The records came from CSV: every value is a string. */
+  csv: boolean;
 }
 
 function isCsv(contentType: string, fileName?: string): boolean {
@@ -20,7 +22,7 @@ function parseCsv(text: string): Records {
       string,
       string
     >[];
-    return { records, firstLine: 2 };
+    return { records, firstLine: 2, csv: true };
   } catch (error) {
     throw badRequest(`the CSV cannot be read: ${(error as Error).message}`);
   }
@@ -35,7 +37,7 @@ function parseJsonRecords(text: string, key: string): Records {
   }
   const list = Array.isArray(json) ? json : (json as Record<string, unknown> | null)?.[key];
   if (!Array.isArray(list)) throw badRequest(`expected a JSON array, or an object with an array "${key}"`);
-  return { records: list as Record<string, unknown>[], firstLine: 1 };
+  return { records: list as Record<string, unknown>[], firstLine: 1, csv: false };
 }
 
 /**

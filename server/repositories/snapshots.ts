@@ -67,6 +67,11 @@ export class SnapshotRepository {
       .orderBy(asc(indexSnapshots.at));
   }
 
+  async any(): Promise<boolean> {
+    const rows = await this.db.select({ id: indexSnapshots.id }).from(indexSnapshots).limit(1);
+    return rows.length > 0;
+  }
+
   /** Deletes snapshots older than an instant; returns how many went. */
   async prune(before: Date): Promise<number> {
     const rows = await this.db

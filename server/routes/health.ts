@@ -25,8 +25,7 @@ export function healthRoutes(ctx: AppContext) {
           uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
           city: ctx.city.city.code,
           database,
-          // Feeds are polled from a later capability; until then every value is imported.
-          feeds: [],
+          feeds: (ctx.feeds?.health() ?? []).map(({ feed, status, stale }) => ({ feed, status, stale })),
         },
         database.status === 'ok' ? 200 : 503,
       );

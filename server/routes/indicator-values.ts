@@ -22,6 +22,7 @@ export function indicatorValueRoutes(ctx: AppContext) {
       );
     }
     await ctx.values.upsertMany(valid, 'import');
+    await ctx.liveIndex.refreshManual(ctx.clock());
     ctx.metrics.valuesImported.inc(valid.length);
     ctx.logger.info({ rows: valid.length, by: c.get('principal').name }, 'indicator values imported');
     return c.json({ stored: valid.length }, 201);

@@ -21,7 +21,7 @@ export function liveIndexRoutes(ctx: AppContext) {
     .get('/api/index', requires('read'), async (c) => {
       const principal = c.get('principal');
       const stop = ctx.metrics.indexCompute.startTimer();
-      const live = await ctx.liveIndex.compute(ctx.clock());
+      const live = await ctx.liveIndex.current(ctx.clock());
       stop();
       ctx.metrics.cityIndex.set(live.city ?? 0);
       return c.json({ ...live, streets: live.streets.filter((s) => canSeeStreet(principal, s.code)) });

@@ -75,6 +75,7 @@ export function weightSetRoutes(ctx: AppContext) {
         },
         c.get('principal').name,
       );
+      ctx.liveIndex.invalidateWeightSets();
       ctx.logger.info({ id: row.id, effectiveFrom: row.effectiveFrom }, 'weight set created');
       return c.json(present(row, today, null), 201);
     })
@@ -88,6 +89,7 @@ export function weightSetRoutes(ctx: AppContext) {
       checkDate(effectiveFrom, today);
       const published = await ctx.weightSets.publish(id, effectiveFrom, c.get('principal').name);
       if (!published) throw conflict(`weight set ${id} was published meanwhile`);
+      ctx.liveIndex.invalidateWeightSets();
       return c.json(present(published, today, null));
     })
     .get('/api/weight-sets/:id/history', requires('read'), async (c) => {
@@ -101,7 +103,7 @@ export function weightSetRoutes(ctx: AppContext) {
       const period = parsePeriod(body.period);
       if ('error' in period) throw badRequest(`period: ${period.error}`);
       const draft = toWeightSet(await existing(id));
-      const preview = await ctx.liveIndex.preview(draft, period.end);
+      const preview = await ctx.liveIndex.preview(draft, period.end, ctx.clock());
       return c.json({ period: period.period, asOf: period.end, ...preview });
     });
 }

@@ -120,8 +120,3 @@ function row(
     value: clamped,
   };
 }
-
-/** The local dates the demo covers, oldest first: one snapshot is recorded for each. */
-export function demoDays(today: string): string[] {
-  return Array.from({ length: DAYS }, (_, day) => addDays(today, day - (DAYS - 1)));
-}

@@ -1,48 +1,25 @@
 /**
- * The live index: stored values as of today, the weight set in force, the engine. Also the
- * what-if preview of a weight set on a past period.
+ * The live index. Raw values are held in memory and refreshed from the database as things change:
+ * manual values after an import, a feed's indicators for the streets a batch touched, everything
+ * once a minute as windows slide. Reading the index is then pure computation.
  */
-import type { CityConfig } from '../../shared/city.js';
-import { computeIndex, gradeOf, previewWeights, weightSetInForce } from '../../shared/index/index.js';
-import type { GradeBand, IndexResult, RawValues, WeightSet } from '../../shared/index/types.js';
-import { addDays, localDate } from '../../shared/period.js';
-import type { IndicatorValueRow, IndicatorValueRepository } from '../repositories/indicator-values.js';
+import type { CityConfig, FeedName, IndicatorConfig } from '../../shared/city.js';
+import { FEEDS } from '../../shared/city.js';
+import {
+  computeIndex,
+  gradeOf,
+  measureValue,
+  previewWeights,
+  weightSetInForce,
+} from '../../shared/index/index.js';
+import type { LiveIndex } from '../../shared/api.js';
+import type { RawValues, WeightSet } from '../../shared/index/types.js';
+import { addDays, localDate, startOfLocalDate } from '../../shared/period.js';
+import type { Db } from '../db/client.js';
+import { adapterOf } from '../feeds/registry.js';
+import { computeFeedAggregates, type FeedAggregates } from '../indicators/feed-aggregates.js';
+import type { IndicatorValueRepository, IndicatorValueRow } from '../repositories/indicator-values.js';
 import type { WeightSetRepository, WeightSetRow } from '../repositories/weight-sets.js';
-
-export interface LiveIndicator {
-  id: string;
-  raw: number | null;
-  /** The value that was scored: the raw value, or its empirical-Bayes smoothed rate. */
-  smoothed: number | null;
-  score: number | null;
-  contribution: number;
-  pointsLost: number;
-  /** The period the raw value belongs to. */
-  period: string | null;
-  /** True when the newest value is older than the indicator's window. */
-  stale: boolean;
-}
-
-export interface LiveStreet {
-  code: string;
-  name: { zh: string; en: string };
-  index: number | null;
-  grade: GradeBand | null;
-  rank: number | null;
-  provisional: boolean;
-  blocks: IndexResult['streets'][number]['blocks'];
-  indicators: LiveIndicator[];
-}
-
-export interface LiveIndex {
-  at: string;
-  /** The local date the values were read as of. */
-  date: string;
-  city: number | null;
-  cityGrade: GradeBand | null;
-  weightSet: { id: number; name: string; effectiveFrom: string | null };
-  streets: LiveStreet[];
-}
 
 export class NoWeightSetError extends Error {
   constructor(date: string) {
@@ -57,14 +34,30 @@ export const toWeightSet = (row: WeightSetRow): WeightSet => ({
   weights: row.weights,
 });
 
+/** Whether each feed is stale now; indicators of a stale feed are flagged. */
+export type FeedStaleness = (feed: FeedName) => boolean;
+
+/** Everything the engine needs about one moment: raw values, and where each came from. */
+interface RawState {
+  manual: IndicatorValueRow[];
+  feeds: Map<FeedName, FeedAggregates>;
+}
+
 export class LiveIndexService {
   private readonly streetSpecs;
   private readonly indicatorSpecs;
+  private readonly population: Map<string, number>;
+  private state: RawState = { manual: [], feeds: new Map() };
+  /** Feeds with at least one stored item: before that their indicators are unknown, not zero. */
+  private readonly feedsWithData = new Set<FeedName>();
+  private weightSetCache: Promise<WeightSet[]> | null = null;
 
   constructor(
     private readonly city: CityConfig,
+    private readonly db: Db,
     private readonly values: IndicatorValueRepository,
     private readonly weightSets: WeightSetRepository,
+    private readonly feedStale: FeedStaleness = () => false,
   ) {
     this.streetSpecs = city.streets.map(({ code, population }) => ({ code, population }));
     this.indicatorSpecs = city.indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
@@ -74,6 +67,7 @@ export class LiveIndexService {
       smoothing,
       normalisation,
     }));
+    this.population = new Map(city.streets.map((s) => [s.code, s.population]));
   }
 
   /** The local date of an instant in the city's time zone. */
@@ -81,63 +75,147 @@ export class LiveIndexService {
     return localDate(at, this.city.city.timezone);
   }
 
+  invalidateWeightSets(): void {
+    this.weightSetCache = null;
+  }
+
   async setInForce(date: string): Promise<WeightSet> {
-    const set = weightSetInForce((await this.weightSets.list()).map(toWeightSet), date);
+    this.weightSetCache ??= this.weightSets.list().then((rows) => rows.map(toWeightSet));
+    const set = weightSetInForce(await this.weightSetCache, date);
     if (!set) throw new NoWeightSetError(date);
     return set;
   }
 
-  /** The index from the values stored as of an instant's local date, under the set then in force. */
-  async compute(at: Date): Promise<LiveIndex> {
-    const date = this.today(at);
-    const [rows, set] = await Promise.all([this.values.latestAsOf(date), this.setInForce(date)]);
-    return this.present(at, date, rows, set);
+  /** Re-reads everything: manual values as of today and every feed's indicators for every street. */
+  async refreshAll(at: Date): Promise<void> {
+    const [manual, ...feeds] = await Promise.all([
+      this.values.latestAsOf(this.today(at)),
+      ...FEEDS.map((feed) => this.aggregates(feed, at)),
+    ]);
+    this.state = { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
+    FEEDS.forEach((feed, i) => {
+      if ([...feeds[i]!.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
+    });
   }
 
-  /** A draft (or any) weight set applied to the values as of a period's last day, beside the set in force. */
-  async preview(draft: WeightSet, periodEnd: string) {
-    const [rows, current] = await Promise.all([
-      this.values.latestAsOf(periodEnd),
-      this.setInForce(periodEnd),
-    ]);
+  async refreshManual(at: Date): Promise<void> {
+    this.state = { ...this.state, manual: await this.values.latestAsOf(this.today(at)) };
+  }
+
+  /** Recomputes one feed's indicators for the streets a batch touched. */
+  async refreshFeed(feed: FeedName, at: Date, streets: ReadonlySet<string>): Promise<void> {
+    if (streets.size === 0) return;
+    this.feedsWithData.add(feed);
+    const fresh = await this.aggregates(feed, at, [...streets]);
+    const merged: FeedAggregates = new Map(this.state.feeds.get(feed) ?? []);
+    for (const [indicator, perStreet] of fresh)
+      merged.set(indicator, new Map([...(merged.get(indicator) ?? []), ...perStreet]));
+    this.state = { ...this.state, feeds: new Map(this.state.feeds).set(feed, merged) };
+  }
+
+  /** The live index from the values in memory. */
+  async current(at: Date): Promise<LiveIndex> {
+    const date = this.today(at);
+    return this.present(at, date, this.state, await this.setInForce(date), this.feedStale);
+  }
+
+  /** The index as it stood at a past instant, read afresh from the database. */
+  async asOf(at: Date): Promise<LiveIndex> {
+    const date = this.today(at);
+    const [state, set] = await Promise.all([this.readState(at), this.setInForce(date)]);
+    return this.present(at, date, state, set, () => false);
+  }
+
+  /**
+   * A weight set applied to the values as they stood at the end of a period (or now, for a period
+   * not over yet), beside the set then in force.
+   */
+  async preview(draft: WeightSet, periodEnd: string, now: Date) {
+    const end = startOfLocalDate(addDays(periodEnd, 1), this.city.city.timezone);
+    const at = end < now ? end : now;
+    const [state, current] = await Promise.all([this.readState(at), this.setInForce(periodEnd)]);
     const result = previewWeights({
       streets: this.streetSpecs,
       indicators: this.indicatorSpecs,
-      raw: toRawValues(rows),
+      raw: this.rawValues(state),
       grades: this.city.grades,
       current: current.weights,
       draft: draft.weights,
     });
     const names = new Map(this.city.streets.map((s) => [s.code, s.name]));
     const draftByCode = new Map(result.draft.streets.map((s) => [s.code, s]));
+    const shiftByCode = new Map(result.rankShift.map((s) => [s.code, s.shift]));
     return {
       current: { id: current.id, name: current.name, city: result.current.city },
       draft: { id: draft.id, name: draft.name, city: result.draft.city },
-      streets: result.current.streets.map((street) => {
-        const other = draftByCode.get(street.code);
-        const shift = result.rankShift.find((s) => s.code === street.code);
-        return {
-          code: street.code,
-          name: names.get(street.code),
-          current: { index: street.index, rank: street.rank },
-          draft: { index: other?.index ?? null, rank: other?.rank ?? null },
-          rankShift: shift?.shift ?? null,
-        };
-      }),
+      streets: result.current.streets.map((street) => ({
+        code: street.code,
+        name: names.get(street.code),
+        current: { index: street.index, rank: street.rank },
+        draft: {
+          index: draftByCode.get(street.code)?.index ?? null,
+          rank: draftByCode.get(street.code)?.rank ?? null,
+        },
+        /** Positive: the draft moves the street up. */
+        rankShift: shiftByCode.get(street.code) ?? null,
+      })),
       meanAbsoluteRankShift: result.meanAbsoluteRankShift,
     };
   }
 
-  private present(at: Date, date: string, rows: IndicatorValueRow[], set: WeightSet): LiveIndex {
+  private async readState(at: Date): Promise<RawState> {
+    const [manual, ...feeds] = await Promise.all([
+      this.values.latestAsOf(this.today(at)),
+      ...FEEDS.map((feed) => this.aggregates(feed, at)),
+    ]);
+    return { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
+  }
+
+  private aggregates(feed: FeedName, at: Date, streets?: string[]): Promise<FeedAggregates> {
+    return computeFeedAggregates(this.db, adapterOf(feed), this.city.indicators, at, streets);
+  }
+
+  private rawValues(state: RawState): RawValues {
+    const raw: RawValues = {};
+    for (const row of state.manual) {
+      const indicator = this.indicatorById(row.indicatorId);
+      if (indicator?.source === 'manual') (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
+    }
+    for (const [feed, aggregates] of state.feeds) {
+      if (!this.feedsWithData.has(feed)) continue;
+      for (const [indicatorId, perStreet] of aggregates) {
+        const indicator = this.indicatorById(indicatorId)!;
+        for (const [street, input] of perStreet)
+          (raw[street] ??= {})[indicatorId] = measureValue(
+            indicator.measure,
+            input,
+            this.population.get(street) ?? 0,
+          );
+      }
+    }
+    return raw;
+  }
+
+  private indicatorById(id: string): IndicatorConfig | undefined {
+    return this.city.indicators.find((i) => i.id === id);
+  }
+
+  private present(
+    at: Date,
+    date: string,
+    state: RawState,
+    set: WeightSet,
+    feedStale: FeedStaleness,
+  ): LiveIndex {
     const result = computeIndex({
       streets: this.streetSpecs,
       indicators: this.indicatorSpecs,
       weights: set.weights,
-      raw: toRawValues(rows),
+      raw: this.rawValues(state),
       grades: this.city.grades,
     });
-    const rowByKey = new Map(rows.map((row) => [`${row.streetCode}|${row.indicatorId}`, row]));
-    const windowOf = new Map(this.city.indicators.map((i) => [i.id, i.windowDays]));
+    const manualByKey = new Map(state.manual.map((row) => [`${row.streetCode}|${row.indicatorId}`, row]));
+    const config = new Map(this.city.indicators.map((i) => [i.id, i]));
     const streetConfig = new Map(this.city.streets.map((s) => [s.code, s]));
     return {
       at: at.toISOString(),
@@ -154,8 +232,13 @@ export class LiveIndexService {
         provisional: street.provisional,
         blocks: street.blocks,
         indicators: street.indicators.map((indicator) => {
-          const row = rowByKey.get(`${street.code}|${indicator.id}`);
-          const window = windowOf.get(indicator.id) ?? 0;
+          const source = config.get(indicator.id)!;
+          const row =
+            source.source === 'manual' ? manualByKey.get(`${street.code}|${indicator.id}`) : undefined;
+          const stale =
+            source.source === 'manual'
+              ? row !== undefined && addDays(row.periodEnd, source.windowDays) < date
+              : feedStale(source.source);
           return {
             id: indicator.id,
             raw: indicator.raw,
@@ -164,16 +247,10 @@ export class LiveIndexService {
             contribution: indicator.contribution,
             pointsLost: indicator.pointsLost,
             period: row?.period ?? null,
-            stale: row !== undefined && addDays(row.periodEnd, window) < date,
+            stale,
           };
         }),
       })),
     };
   }
-}
-
-function toRawValues(rows: IndicatorValueRow[]): RawValues {
-  const raw: RawValues = {};
-  for (const row of rows) (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
-  return raw;
 }

@@ -45,9 +45,10 @@ describe.skipIf(!available)('the wall', () => {
       throw new Error(`${DISPLAY_DIR} is not built: run \`npm run build:display\` first`);
     }
     [server, browser] = await Promise.all([
-      startTestServer({ target: databaseTargets[0]!, seed: true, displayDir: DISPLAY_DIR }),
+      startTestServer({ target: databaseTargets[0]!, seed: true, simulator: true, displayDir: DISPLAY_DIR }),
       launchBrowser(),
     ]);
+    await server.warmedUp;
     catalogue = (await (
       await server.api('/api/indicators', { token: server.wallToken })
     ).json()) as ApiIndicators;

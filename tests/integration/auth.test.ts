@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const valuesBody = JSON.stringify([{ indicator: 'vice', street: 'caopu', period: '2026-11', value: 0.2 }]);
+const valuesBody = JSON.stringify([
+  { indicator: 'legal_education', street: 'caopu', period: '2026-11', value: 0.2 },
+]);
 const postValues = { method: 'POST', headers: { 'content-type': 'application/json' }, body: valuesBody };
 
 describe.each(databaseTargets)('tokens and roles on $name', (target) => {

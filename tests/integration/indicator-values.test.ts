@@ -18,41 +18,31 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
   });
   afterAll(() => server?.stop());
 
-  const theftOf = async (code: string) => {
+  const cameras = async (code: string) => {
     const live = await (await server.api('/api/index')).json();
     const street = live.streets.find((s: { code: string }) => s.code === code);
-    return { street, theft: street.indicators.find((i: { id: string }) => i.id === 'theft') };
+    return { street, cameras: street.indicators.find((i: { id: string }) => i.id === 'cameras_online') };
   };
 
   it('stores JSON rows, accepting a street by its Chinese name, and the live index reads them', async () => {
     const response = await server.api(
       '/api/indicator-values',
       json([
-        { indicator: 'theft', street: '金方', period: '2026-11', value: 5 },
-        { indicator: 'theft', street: 'lianran', period: '2026-11', value: 2 },
-        { indicator: 'fraud_loss', street: 'jinfang', period: '2026-11', value: 10.5 },
+        { indicator: 'cameras_online', street: '金方', period: '2026-11', value: 92 },
+        { indicator: 'legal_education', street: 'lianran', period: '2026-11', value: 2 },
       ]),
     );
     expect(response.status).toBe(201);
-    expect(await response.json()).toEqual({ stored: 3 });
-    const { street, theft } = await theftOf('jinfang');
-    expect(theft.raw).toBe(5);
-    expect(theft.period).toBe('2026-11');
-    // 功效系数法 with x_s = 20, x_h = 1 (yuan per resident): 60 + 40 · (10.5 − 20) / (1 − 20) = 80
-    const fraudLoss = street.indicators.find((i: { id: string }) => i.id === 'fraud_loss');
-    expect(fraudLoss.score).toBeCloseTo(80, 9);
-  });
-
-  it('smooths a count rate toward the city rate before scoring it (Marshall 1991)', async () => {
-    const { theft } = await theftOf('jinfang');
-    // The city rate of the two streets with theft data: (5 · 92,000 + 2 · 168,000) / 260,000 ≈ 3.06.
-    expect(theft.smoothed).toBeLessThan(5);
-    expect(theft.smoothed).toBeGreaterThan(3.06);
-    expect(theft.score).toBeCloseTo(60 + (40 * (theft.smoothed - 8)) / (2 - 8), 9);
+    expect(await response.json()).toEqual({ stored: 2 });
+    const { cameras: online } = await cameras('jinfang');
+    expect(online.raw).toBe(92);
+    expect(online.period).toBe('2026-11');
+    // 功效系数法 with x_s = 85, x_h = 99: 60 + 40 · (92 − 85) / (99 − 85) = 80
+    expect(online.score).toBeCloseTo(80, 9);
   });
 
   it('marks a street provisional while its blocks lack data', async () => {
-    const { street } = await theftOf('jinfang');
+    const { street } = await cameras('jinfang');
     expect(street.provisional).toBe(true);
     expect(street.blocks.public).toBeNull();
   });
@@ -60,20 +50,22 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
   it('stores CSV rows; a later day of the same month takes over from the monthly value', async () => {
     const response = await server.api(
       '/api/indicator-values',
-      csv('indicator,street,period,value\ntheft,jinfang,2026-11-20,7.5\ncameras_online,jinfang,2026-11,96\n'),
+      csv(
+        'indicator,street,period,value\ncameras_online,jinfang,2026-11-20,97.5\nlegal_education,jinfang,2026-11,1.2\n',
+      ),
     );
     expect(response.status).toBe(201);
-    const { theft } = await theftOf('jinfang');
-    expect(theft.raw).toBe(7.5);
-    expect(theft.period).toBe('2026-11-20');
+    const { cameras: online } = await cameras('jinfang');
+    expect(online.raw).toBe(97.5);
+    expect(online.period).toBe('2026-11-20');
   });
 
   it('re-importing a period replaces its value instead of adding a second one', async () => {
     await server.api(
       '/api/indicator-values',
-      json([{ indicator: 'theft', street: 'jinfang', period: '2026-11-20', value: 6 }]),
+      json([{ indicator: 'cameras_online', street: 'jinfang', period: '2026-11-20', value: 96 }]),
     );
-    expect((await theftOf('jinfang')).theft.raw).toBe(6);
+    expect((await cameras('jinfang')).cameras.raw).toBe(96);
   });
 
   it('refuses a request with bad rows, lists each line and reason, and stores nothing of it', async () => {
@@ -83,13 +75,13 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
       csv(
         [
           'indicator,street,period,value',
-          'theft,jinfang,2026-11-21,1', // good, but must not be stored
-          'theft,atlantis,2026-11,1',
+          'cameras_online,jinfang,2026-11-21,91', // good, but must not be stored
+          'cameras_online,atlantis,2026-11,90',
           'ufo_sightings,jinfang,2026-11,1',
-          'theft,jinfang,2026-13,1',
-          'theft,jinfang,2026-11,lots',
-          'response_on_time,jinfang,2026-11,140',
-          'theft,jinfang,2026-11-21,2',
+          'cameras_online,jinfang,2026-13,90',
+          'cameras_online,jinfang,2026-11,lots',
+          'cameras_online,lianran,2026-11,140',
+          'cameras_online,jinfang,2026-11-21,92',
         ].join('\n'),
       ),
     );
@@ -106,7 +98,7 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
       { line: 8, field: '(row)', reason: 'repeats line 2 (same indicator, street and period)' },
     ]);
     expect(await server.ctx.values.count()).toBe(before);
-    expect((await theftOf('jinfang')).theft.raw).toBe(6);
+    expect((await cameras('jinfang')).cameras.raw).toBe(96);
   });
 
   it('answers malformed bodies with 400 and a reason, never 500', async () => {
@@ -131,7 +123,10 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
 
   it('accepts an uploaded CSV file', async () => {
     const form = new FormData();
-    form.set('file', new File(['indicator,street,period,value\nvice,qinglong,2026-10,0.4\n'], 'values.csv'));
+    form.set(
+      'file',
+      new File(['indicator,street,period,value\nlegal_education,qinglong,2026-10,0.4\n'], 'values.csv'),
+    );
     const response = await server.api('/api/indicator-values', { method: 'POST', body: form });
     expect(response.status).toBe(201);
   });
@@ -139,9 +134,8 @@ describe.each(databaseTargets)('indicator value import on $name', (target) => {
   it('marks a value older than its window as stale', async () => {
     await server.api(
       '/api/indicator-values',
-      json([{ indicator: 'theft', street: 'bajie', period: '2026-09', value: 3 }]),
+      json([{ indicator: 'cameras_online', street: 'bajie', period: '2026-09', value: 93 }]),
     );
-    const { theft } = await theftOf('bajie');
-    expect(theft.stale).toBe(true);
+    expect((await cameras('bajie')).cameras.stale).toBe(true);
   });
 });

@@ -5,7 +5,10 @@ import { startTestServer, type TestServer } from '../support/server.js';
 describe.each(databaseTargets)('live index on $name', (target) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ target, seed: true });
+    // A still clock: the city does not move while the test compares answers.
+    const now = new Date();
+    server = await startTestServer({ target, seed: true, simulator: true, clock: () => now });
+    await server.warmedUp;
   });
   afterAll(() => server?.stop());
 
@@ -36,7 +39,9 @@ describe.each(databaseTargets)('live index on $name', (target) => {
       );
       expect(lost).toBeCloseTo(100 - street.index, 9);
       for (const indicator of street.indicators) {
-        expect(indicator.raw).toEqual(expect.any(Number));
+        // Homicides are rare: most streets have none in the year's window, so no clearance rate.
+        if (indicator.id !== 'homicide_clearance') expect(indicator.raw).toEqual(expect.any(Number));
+        expect(indicator.score === null).toBe(indicator.raw === null);
         expect(indicator.stale).toBe(false);
       }
     }

@@ -4,17 +4,32 @@
  * test files can run in parallel.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
+
+export interface TestDatabase {
+  /** postgres:// URL; undefined for PGlite. */
+  url: string | undefined;
+  /** PGlite's folder when it must outlive a server (restart tests); undefined: in memory. */
+  pgliteDir: string | undefined;
+  drop(): Promise<void>;
+}
 
 export interface DatabaseTarget {
   name: 'pglite' | 'postgres';
-  /** Creates an empty database; returns its URL (undefined: in-memory PGlite) and how to drop it. */
-  create(): Promise<{ url: string | undefined; drop(): Promise<void> }>;
+  /** Creates an empty database. `persistent`: one that survives a server's restart. */
+  create(options?: { persistent?: boolean }): Promise<TestDatabase>;
 }
 
 const pglite: DatabaseTarget = {
   name: 'pglite',
-  create: async () => ({ url: undefined, drop: async () => {} }),
+  async create(options) {
+    if (!options?.persistent) return { url: undefined, pgliteDir: undefined, drop: async () => {} };
+    const dir = await mkdtemp(join(tmpdir(), 'pingan-pglite-'));
+    return { url: undefined, pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
+  },
 };
 
 function postgresTarget(adminUrl: string): DatabaseTarget {
@@ -29,6 +44,7 @@ function postgresTarget(adminUrl: string): DatabaseTarget {
       url.pathname = `/${name}`;
       return {
         url: url.toString(),
+        pgliteDir: undefined,
         async drop() {
           const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
           await cleanup.unsafe(`drop database if exists ${name} with (force)`);

@@ -3,10 +3,14 @@ import { loadCityConfig } from '../../server/config/city.js';
 import { parseEnv } from '../../server/config/env.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer, type RunningServer } from '../../server/server.js';
-import type { CityConfig } from '../../shared/city.js';
-import type { DatabaseTarget } from './databases.js';
+import { FEEDS, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
+import type { Scenario } from '../../server/simulator/scenario.js';
+import { startSimulator, type RunningSimulator } from '../../server/simulator/server.js';
+import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export interface TestServer extends RunningServer {
+  /** The built-in simulator the server polls, when asked for. */
+  simulator: RunningSimulator | null;
   baseUrl: string;
   adminToken: string;
   wallToken: string;
@@ -16,6 +20,13 @@ export interface TestServer extends RunningServer {
 
 export interface TestServerOptions {
   target: DatabaseTarget;
+  /** Reuse a database (a restart); otherwise a new one is created and dropped at stop. */
+  database?: TestDatabase;
+  feedUrls?: Partial<Record<FeedName, string>>;
+  /** Scheduled snapshot and refresh jobs; off by default so tests decide what runs. */
+  jobs?: boolean;
+  /** Poll the built-in simulator for every feed (30 days of backfill), optionally with a scenario. */
+  simulator?: boolean | { scenario: Scenario };
   /** Seed the month of demo values (slower); off by default. */
   seed?: boolean;
   clock?: () => Date;
@@ -23,8 +34,19 @@ export interface TestServerOptions {
   displayDir?: string;
 }
 
+/** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
+export async function testCity(
+  feeds: Partial<Record<FeedName, Partial<FeedConfig>>> = {},
+): Promise<CityConfig> {
+  const city = await loadCityConfig('config/anning.json');
+  for (const [feed, settings] of Object.entries(feeds) as [FeedName, Partial<FeedConfig>][])
+    city.feeds[feed] = { ...city.feeds[feed], ...settings };
+  return city;
+}
+
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const database = await options.target.create();
+  const database = options.database ?? (await options.target.create());
+  const ownsDatabase = !options.database;
   const env = parseEnv({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -33,28 +55,48 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const city = options.city ?? (await loadCityConfig('config/anning.json'));
+  const simulator = options.simulator
+    ? await startSimulator({
+        city,
+        now: options.clock,
+        scenario: typeof options.simulator === 'object' ? options.simulator.scenario : undefined,
+        // The test moves the clock; the simulator moves on when told (tick), not by a timer of its own.
+        tickMs: options.clock ? 3_600_000 : 1000,
+      })
+    : null;
+  const feedUrls =
+    options.feedUrls ??
+    (simulator ? Object.fromEntries(FEEDS.map((feed) => [feed, simulator.feedUrl(feed)])) : {});
   let running: RunningServer;
   try {
     running = await startServer({
       env,
       city,
       logger: createLogger(env.LOG_LEVEL),
-      inMemory: true,
+      pgliteDir: database.pgliteDir,
+      inMemory: !database.pgliteDir,
       clock: options.clock,
       displayDir: options.displayDir,
+      feedUrls,
+      jobs: options.jobs ?? false,
     });
   } catch (error) {
-    await database.drop();
+    await simulator?.stop();
+    if (ownsDatabase) await database.drop();
     throw error;
   }
-  const token = (role: 'admin' | 'wall') => running.issued.find((t) => t.role === role)!.token;
+  // A reused database issues no tokens on start: make some.
+  const token = async (role: 'admin' | 'wall') =>
+    running.issued.find((t) => t.role === role)?.token ??
+    (await running.ctx.tokens.create({ name: `test ${role}`, role })).token;
   const baseUrl = `http://127.0.0.1:${running.port}`;
-  const adminToken = token('admin');
+  const adminToken = await token('admin');
   return {
     ...running,
+    simulator,
     baseUrl,
     adminToken,
-    wallToken: token('wall'),
+    wallToken: await token('wall'),
     api(path, init = {}) {
       const { token: explicit, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -64,7 +106,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     },
     async stop() {
       await running.stop();
-      await database.drop();
+      await simulator?.stop();
+      if (ownsDatabase) await database.drop();
     },
   };
 }

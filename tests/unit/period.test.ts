@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, localDate, parsePeriod } from '../../shared/period.js';
+import { addDays, daysBetween, localDate, parsePeriod, startOfLocalDate } from '../../shared/period.js';
 
 describe('periods', () => {
   it('reads a month as its first and last day, leap years included', () => {
@@ -35,5 +35,13 @@ describe('periods', () => {
     expect(addDays('2026-11-25', 7)).toBe('2026-12-02');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(daysBetween('2026-10-27', '2026-11-25')).toBe(29);
+  });
+});
+
+describe('local midnight', () => {
+  it('is the instant a local date begins, daylight saving included', () => {
+    expect(startOfLocalDate('2026-11-25', 'Asia/Shanghai').toISOString()).toBe('2026-11-24T16:00:00.000Z');
+    expect(startOfLocalDate('2026-07-01', 'Europe/London').toISOString()).toBe('2026-06-30T23:00:00.000Z');
+    expect(startOfLocalDate('2026-01-01', 'Europe/London').toISOString()).toBe('2026-01-01T00:00:00.000Z');
   });
 });

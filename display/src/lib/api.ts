@@ -3,42 +3,10 @@
  * {@link ApiFailure} the store can tell apart (no token, token refused, server unreachable).
  */
 import type { IndicatorConfig } from '$shared/city.js';
-import type { Block, GradeBand } from '$shared/index/types.js';
+import type { Names } from '$shared/api.js';
+import type { GradeBand } from '$shared/index/types.js';
 
-export type Names = { zh: string; en: string };
-
-/** One indicator of one street in `GET /api/index`. */
-export interface LiveIndicator {
-  id: string;
-  raw: number | null;
-  score: number | null;
-  contribution: number;
-  /** 扣分项: points lost against a perfect 100. */
-  pointsLost: number;
-  period: string | null;
-  stale: boolean;
-}
-
-export interface LiveStreet {
-  code: string;
-  name: Names;
-  index: number | null;
-  grade: GradeBand | null;
-  rank: number | null;
-  provisional: boolean;
-  blocks: Record<Block, number | null>;
-  indicators: LiveIndicator[];
-}
-
-/** `GET /api/index`. */
-export interface LiveIndex {
-  at: string;
-  date: string;
-  city: number | null;
-  cityGrade: GradeBand | null;
-  weightSet: { id: number; name: string; effectiveFrom: string | null };
-  streets: LiveStreet[];
-}
+export type { LiveIndex, LiveIndicator, LiveStreet, Names } from '$shared/api.js';
 
 /** `GET /api/indicators`. */
 export interface IndicatorCatalogue {

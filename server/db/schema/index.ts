@@ -2,3 +2,4 @@ export * from './tokens.js';
 export * from './indicators.js';
 export * from './snapshots.js';
 export * from './weights.js';
+export * from './feeds.js';

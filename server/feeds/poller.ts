@@ -1,0 +1,166 @@
+/**
+ * Polling one feed: read pages from the stored cursor, validate, store with the cursor in one
+ * transaction, recompute what the batch touched. A first start backfills `backfillDays`; a restart
+ * resumes from the last committed cursor, so nothing is skipped and (by upsert) nothing is counted
+ * twice. Failures are retried, counted, and trip a circuit that stops hammering a dead feed.
+ */
+import { eq, max } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { CityConfig, FeedConfig, FeedName } from '../../shared/city.js';
+import type { Db } from '../db/client.js';
+import { feedCursors } from '../db/schema/index.js';
+import type { Metrics } from '../metrics.js';
+import type { FeedAdapter } from './adapter.js';
+import { Circuit } from './circuit.js';
+import { FeedHealthTracker, type FeedHealth } from './health.js';
+import { fetchPage } from './http-source.js';
+import { recordParser, type RecordParser } from './records.js';
+import { storeBatch } from './store.js';
+
+const DAY_MS = 86_400_000;
+
+export interface PollerDeps {
+  db: Db;
+  city: CityConfig;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+  /** Called after each committed page with the streets it touched. */
+  onStored(feed: FeedName, streets: Set<string>): Promise<void>;
+}
+
+export class FeedPoller {
+  readonly health: FeedHealthTracker;
+  private readonly circuit: Circuit;
+  private readonly parser: RecordParser;
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly adapter: FeedAdapter,
+    private readonly config: FeedConfig,
+    readonly url: string,
+    private readonly deps: PollerDeps,
+  ) {
+    const staleAfterMs = (config.staleAfterSeconds ?? Math.max(60, 3 * config.intervalSeconds)) * 1000;
+    this.health = new FeedHealthTracker(adapter.feed, url, staleAfterMs, deps.clock().getTime());
+    this.circuit = new Circuit({
+      threshold: 3,
+      baseCooldownMs: Math.max(30_000, config.intervalSeconds * 3000),
+      maxCooldownMs: 10 * 60_000,
+    });
+    this.parser = recordParser(adapter, config.mapping, deps.city);
+  }
+
+  get feed(): FeedName {
+    return this.adapter.feed;
+  }
+
+  /** Reads where polling had got to and how fresh the stored items are. */
+  async init(): Promise<void> {
+    const [cursor] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    this.health.backfillDone = cursor?.backfilled ?? false;
+    this.health.backfillPages = cursor?.pages ?? 0;
+    const [newest] = await this.deps.db
+      .select({ at: max(this.adapter.table.updatedAt) })
+      .from(this.adapter.table);
+    const at = newest?.at as Date | string | null | undefined;
+    if (at) this.health.newestItemAt = new Date(at).getTime();
+  }
+
+  snapshot(): FeedHealth {
+    const now = this.deps.clock().getTime();
+    return this.health.snapshot(now, {
+      state: this.circuit.state(now),
+      failures: this.circuit.consecutiveFailures,
+      openUntil: this.circuit.openUntil(now),
+    });
+  }
+
+  isStale(): boolean {
+    return this.health.isStale(this.deps.clock().getTime());
+  }
+
+  private running: Promise<void> | null = null;
+
+  /** One run: drains up to `maxPagesPerRun` pages. Never throws; a run asked for during another joins it. */
+  run(): Promise<void> {
+    this.running ??= this.runOnce().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    const { metrics, logger, clock } = this.deps;
+    if (!this.circuit.allows(clock().getTime()) || this.abort.signal.aborted) return;
+    const stopTimer = metrics.feedPollSeconds.startTimer({ feed: this.feed });
+    try {
+      await this.drain();
+      this.circuit.success();
+      this.health.success(clock().getTime());
+    } catch (error) {
+      const message = (error as Error).message;
+      const now = clock().getTime();
+      this.circuit.failure(now);
+      this.health.failure(now, message);
+      metrics.feedPollErrors.inc({ feed: this.feed });
+      logger.warn(
+        { feed: this.feed, error: message, failures: this.circuit.consecutiveFailures },
+        'feed poll failed',
+      );
+    } finally {
+      stopTimer();
+      const lag = this.snapshot().lagSeconds;
+      if (lag !== null) metrics.feedLagSeconds.set({ feed: this.feed }, lag);
+    }
+  }
+
+  /** Stops the current run at its next await (shutdown). */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private async drain(): Promise<void> {
+    const { db, clock, metrics } = this.deps;
+    const [row] = await db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    let cursor = row?.cursor ?? null;
+    let backfilling = !(row?.backfilled ?? false);
+    // A backfill may drain far more pages in one run than the steady state allows.
+    const bound = backfilling ? this.config.maxPagesPerRun * 100 : this.config.maxPagesPerRun;
+    for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
+      const envelope = await fetchPage({
+        url: this.url,
+        cursor,
+        limit: this.config.pageSize,
+        timeoutMs: this.config.timeoutMs,
+        retries: this.config.retries,
+        signal: this.abort.signal,
+      });
+      const parsed = this.parser.parse(envelope.items);
+      // While backfilling, what happened before the backfill horizon is not needed.
+      const horizon = clock().getTime() - this.config.backfillDays * DAY_MS;
+      const valid = backfilling ? parsed.valid.filter((r) => r.eventTime.getTime() >= horizon) : parsed.valid;
+      const next = envelope.next ?? cursor;
+      if (envelope.items.length === 0 && next === cursor && !backfilling) break;
+
+      const stored = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {
+        cursor: next,
+        backfilled: !envelope.hasMore,
+      });
+      cursor = next;
+      const wasBackfilling = backfilling;
+      if (backfilling) this.health.backfillPages++;
+      backfilling &&= envelope.hasMore;
+      this.health.backfillDone = !backfilling;
+      this.health.quarantined += stored.quarantined;
+      const newest = valid.reduce<number | null>((t, r) => Math.max(t ?? 0, r.updatedAt.getTime()), null);
+      // The rate is of live traffic: a backfill's pages would swamp it.
+      this.health.recordItems(clock().getTime(), wasBackfilling ? 0 : stored.stored, newest);
+      metrics.feedItems.inc({ feed: this.feed, outcome: 'stored' }, stored.stored);
+      metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, stored.quarantined);
+      metrics.feedItems.inc({ feed: this.feed, outcome: 'skipped' }, parsed.valid.length - valid.length);
+      await this.deps.onStored(this.feed, stored.streets);
+      if (!envelope.hasMore) break;
+    }
+  }
+}

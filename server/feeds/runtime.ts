@@ -1,0 +1,79 @@
+/**
+ * The pollers of a server: one per configured feed, each scheduled by node-cron at its interval
+ * with overlap prevention, plus the health of every feed (polled or not).
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import { FEEDS, type FeedName } from '../../shared/city.js';
+import type { FeedHealth } from './health.js';
+import { FeedPoller, type PollerDeps } from './poller.js';
+import { adapterOf } from './registry.js';
+
+/** A node-cron expression (with seconds) for an interval the config has checked is schedulable. */
+export function cronFor(seconds: number): string {
+  return seconds < 60 ? `*/${seconds} * * * * *` : `0 */${seconds / 60} * * * *`;
+}
+
+export interface FeedRuntime {
+  pollers: Map<FeedName, FeedPoller>;
+  /** Every feed's health; feeds without a URL show as `off`. */
+  health(): (FeedHealth | { feed: FeedName; status: 'off'; stale: false; url: null })[];
+  isStale(feed: FeedName): boolean;
+  /** Runs every poller once now (tests, first start). */
+  runAll(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export async function createFeedRuntime(
+  deps: PollerDeps,
+  urls: Partial<Record<FeedName, string>>,
+): Promise<FeedRuntime> {
+  const pollers = new Map<FeedName, FeedPoller>();
+  for (const feed of FEEDS) {
+    const url = urls[feed];
+    if (!url) continue;
+    const poller = new FeedPoller(adapterOf(feed), deps.city.feeds[feed], url, deps);
+    await poller.init();
+    pollers.set(feed, poller);
+  }
+  const tasks: ScheduledTask[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const track = (run: Promise<void>) => {
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+    return run;
+  };
+
+  return {
+    pollers,
+    health: () =>
+      FEEDS.map(
+        (feed) =>
+          pollers.get(feed)?.snapshot() ?? { feed, status: 'off' as const, stale: false as const, url: null },
+      ),
+    isStale: (feed) => pollers.get(feed)?.isStale() ?? false,
+    runAll: async () => {
+      await Promise.all([...pollers.values()].map((poller) => track(poller.run())));
+    },
+    start() {
+      for (const poller of pollers.values()) {
+        // No overlap: a run asked for while one is going joins it (FeedPoller.run).
+        const task = cron.schedule(
+          cronFor(deps.city.feeds[poller.feed].intervalSeconds),
+          () => track(poller.run()),
+          {
+            name: `poll-${poller.feed}`,
+          },
+        );
+        tasks.push(task);
+        // Start reading at once rather than at the first tick.
+        void track(poller.run());
+      }
+    },
+    async stop() {
+      for (const poller of pollers.values()) poller.stop();
+      await Promise.all(tasks.map((task) => task.stop()));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** Payloads of the HTTP API that both the server and the display speak. */
+import type { Block, GradeBand } from './index/types.js';
+
+export type Names = { zh: string; en: string };
+
+/** One indicator of one street in `GET /api/index`. */
+export interface LiveIndicator {
+  id: string;
+  raw: number | null;
+  /** The value that was scored: the raw value, or its empirical-Bayes smoothed rate. */
+  smoothed: number | null;
+  score: number | null;
+  contribution: number;
+  /** 扣分项: points lost against a perfect 100. */
+  pointsLost: number;
+  /** The period of an imported value; null for feed-based indicators (their window ends now). */
+  period: string | null;
+  /** True when the value cannot be trusted as current: an old import, or a stale feed. */
+  stale: boolean;
+}
+
+export interface LiveStreet {
+  code: string;
+  name: Names;
+  index: number | null;
+  grade: GradeBand | null;
+  rank: number | null;
+  provisional: boolean;
+  blocks: Record<Block, number | null>;
+  indicators: LiveIndicator[];
+}
+
+/** `GET /api/index`. */
+export interface LiveIndex {
+  at: string;
+  /** The local date the values were read as of. */
+  date: string;
+  city: number | null;
+  cityGrade: GradeBand | null;
+  weightSet: { id: number; name: string; effectiveFrom: string | null };
+  streets: LiveStreet[];
+}
