@@ -91,7 +91,7 @@ export async function benchIngest(
         logger: pino({ level: 'silent' }),
         metrics: createMetrics(),
         clock: () => new Date(),
-        onStored: (feed, streets) => live.refreshFeed(feed, new Date(), streets),
+        onStored: (feed, batch) => live.refreshFeed(feed, new Date(), batch.streets),
       },
     );
     await poller.init();

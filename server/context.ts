@@ -2,7 +2,10 @@
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import type { Database } from './db/client.js';
+import type { FeedName } from '../shared/city.js';
 import type { FeedRuntime } from './feeds/runtime.js';
+import type { StoredBatch } from './feeds/store.js';
+import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
@@ -26,6 +29,10 @@ export interface AppContext {
   liveIndex: LiveIndexService;
   /** The feed pollers, once started (absent in a context without feeds). */
   feeds: FeedRuntime | null;
+  /** The live channel, once the HTTP server listens. */
+  live: LiveHub | null;
+  /** After a batch of a feed is stored (polled, pushed or imported): recompute what it touched, tell the wall. */
+  feedStored(feed: FeedName, batch: StoredBatch): Promise<void>;
 }
 
 export interface ContextOptions {
@@ -59,6 +66,13 @@ export function createContext(options: ContextOptions): AppContext {
       (feed) => ctx.feeds?.isStale(feed) ?? false,
     ),
     feeds: null,
+    live: null,
+    async feedStored(feed, batch) {
+      const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
+      await ctx.liveIndex.refreshFeed(feed, ctx.clock(), batch.streets);
+      stop();
+      ctx.live?.noteStored(feed, batch);
+    },
   };
   return ctx;
 }

@@ -43,6 +43,7 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
   const stopSnapshots = every(ctx, 'snapshot', options.snapshotIntervalSeconds, async () => {
     const at = ctx.clock();
     await recordSnapshot(ctx, at, await ctx.liveIndex.current(at));
+    ctx.live?.trendsChanged();
   });
   const prune: ScheduledTask = cron.schedule(
     '17 3 * * *',

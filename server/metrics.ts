@@ -65,6 +65,16 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    liveSockets: new Gauge({
+      name: 'pingan_live_sockets',
+      help: 'Connected sockets of the live channel',
+      registers: [registry],
+    }),
+    liveDeltas: new Counter({
+      name: 'pingan_live_deltas_total',
+      help: 'Deltas published on the live channel',
+      registers: [registry],
+    }),
     cityIndex: new Gauge({
       name: 'pingan_city_index',
       help: 'The city index at the last computation',

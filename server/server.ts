@@ -2,6 +2,7 @@
  * A running server: database, context, app, HTTP listener and jobs, with an orderly stop.
  * main.ts runs one from the environment; tests run them on ephemeral ports.
  */
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -22,6 +23,7 @@ import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
+import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
 
 export interface RunningServer {
@@ -50,6 +52,8 @@ export interface StartOptions {
   feedUrls?: Partial<Record<FeedName, string>>;
   /** Runs the snapshot and refresh jobs (default true). */
   jobs?: boolean;
+  /** How often the live channel publishes a delta; default 250 ms. */
+  liveTickMs?: number;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -90,11 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       metrics: ctx.metrics,
       clock: ctx.clock,
-      onStored: async (feed, streets) => {
-        const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
-        await ctx.liveIndex.refreshFeed(feed, ctx.clock(), streets);
-        stop();
-      },
+      onStored: (feed, batch) => ctx.feedStored(feed, batch),
     },
     urls,
   );
@@ -110,6 +110,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
   });
   const port = (server.address() as AddressInfo).port;
+  const live = new LiveHub(ctx, server as HttpServer, { tickMs: options.liveTickMs ?? 250 });
+  await live.start();
+  ctx.live = live;
   const jobs =
     options.jobs === false
       ? { stop: async () => {} }
@@ -125,11 +128,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await feeds.stop();
       await warmedUp;
       await jobs.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would hold close() open; end them.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      // Closing the live channel closes the HTTP server; keep-alive connections would hold it open.
+      const closed = live.stop();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
       await database.close();
     })());
   return { ctx, app, port, issued, warmedUp, stop };
@@ -152,6 +154,7 @@ async function warmUp(ctx: AppContext, feeds: FeedRuntime, stopping: () => boole
     if (stopping()) return;
     await ctx.liveIndex.refreshAll(ctx.clock());
     const days = await recordHistory(ctx);
+    ctx.live?.trendsChanged();
     const now = ctx.clock();
     if (days > 0) await recordSnapshot(ctx, now, await ctx.liveIndex.current(now));
     ctx.logger.info({ historyDays: days }, 'warmed up');

@@ -15,6 +15,7 @@ export interface FeedHealth {
   circuitOpenUntil: string | null;
   /** Seconds from the newest item's update to now. */
   lagSeconds: number | null;
+  newestItemAt: string | null;
   itemsPerMinute: number;
   quarantined: number;
   backfill: { done: boolean; pages: number };
@@ -94,6 +95,7 @@ export class FeedHealthTracker {
       circuitOpenUntil: circuit.openUntil ? iso(circuit.openUntil) : null,
       lagSeconds:
         this.newestItemAt === null ? null : Math.max(0, Math.round((now - this.newestItemAt) / 1000)),
+      newestItemAt: iso(this.newestItemAt),
       itemsPerMinute: this.itemsPerMinute(now),
       quarantined: this.quarantined,
       backfill: { done: this.backfillDone, pages: this.backfillPages },

@@ -15,7 +15,7 @@ import { Circuit } from './circuit.js';
 import { FeedHealthTracker, type FeedHealth } from './health.js';
 import { fetchPage } from './http-source.js';
 import { recordParser, type RecordParser } from './records.js';
-import { storeBatch } from './store.js';
+import { storeBatch, type StoredBatch } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,8 +25,8 @@ export interface PollerDeps {
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
-  /** Called after each committed page with the streets it touched. */
-  onStored(feed: FeedName, streets: Set<string>): Promise<void>;
+  /** Called after each committed page. */
+  onStored(feed: FeedName, batch: StoredBatch): Promise<void>;
 }
 
 export class FeedPoller {
@@ -159,7 +159,7 @@ export class FeedPoller {
       metrics.feedItems.inc({ feed: this.feed, outcome: 'stored' }, stored.stored);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, stored.quarantined);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'skipped' }, parsed.valid.length - valid.length);
-      await this.deps.onStored(this.feed, stored.streets);
+      await this.deps.onStored(this.feed, stored);
       if (!envelope.hasMore) break;
     }
   }

@@ -22,6 +22,8 @@ export interface StoredBatch {
   quarantined: number;
   /** Streets whose items changed: their indicators of this feed need recomputing. */
   streets: Set<string>;
+  /** Rows of items seen for the first time (the live ticker's news). */
+  created: Record<string, unknown>[];
 }
 
 const CHUNK = 500;
@@ -50,16 +52,20 @@ export async function storeBatch(
     }),
   );
 
+  const createdIds = new Set<string>();
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await tx
+      const written = await tx
         .insert(table)
         .values(rows.slice(i, i + CHUNK))
         .onConflictDoUpdate({
           target: table.id,
           set,
           setWhere: sql`excluded."updated_at" >= ${table.updatedAt}`,
-        });
+        })
+        // xmax is 0 for a row this statement inserted, and set for one it updated.
+        .returning({ id: table.id, inserted: sql<boolean>`(xmax = 0)` });
+      for (const row of written) if (row.inserted) createdIds.add(row.id as string);
     }
     if (batch.invalid.length > 0)
       await tx
@@ -73,6 +79,7 @@ export async function storeBatch(
     stored: rows.length,
     quarantined: batch.invalid.length,
     streets: new Set(batch.valid.map((r) => r.street)),
+    created: createdIds.size > 0 ? rows.filter((row) => createdIds.has(row.id as string)) : [],
   };
 }
 

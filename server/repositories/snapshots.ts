@@ -1,5 +1,5 @@
 /** Recorded snapshots of the live index, for history and trends. */
-import { and, asc, eq, gte, lt, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { IndexResult } from '../../shared/index/types.js';
 import type { Db } from '../db/client.js';
 import { indexSnapshots } from '../db/schema/index.js';
@@ -65,6 +65,23 @@ export class SnapshotRepository {
         ),
       )
       .orderBy(asc(indexSnapshots.at));
+  }
+
+  /** Mean index per local day of a street (or the city) since an instant, oldest first. */
+  async daily(
+    streetCode: string,
+    from: Date,
+    timeZone: string,
+  ): Promise<{ day: string; index: number | null }[]> {
+    const day = sql<string>`to_char(${indexSnapshots.at} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+    const rows = await this.db
+      .select({ day, index: sql<number | null>`avg(${indexSnapshots.index})` })
+      .from(indexSnapshots)
+      .where(and(eq(indexSnapshots.streetCode, streetCode), gte(indexSnapshots.at, from)))
+      // By position: the time zone is a parameter, and two parameters never count as one expression.
+      .groupBy(sql`1`)
+      .orderBy(sql`1`);
+    return rows.map((row) => ({ day: row.day, index: row.index === null ? null : Number(row.index) }));
   }
 
   async any(): Promise<boolean> {

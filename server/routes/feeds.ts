@@ -38,9 +38,7 @@ export function feedRoutes(ctx: AppContext) {
     const stored = await storeBatch(ctx.database.db, adapterOf(feed), parsed, via);
     ctx.metrics.feedItems.inc({ feed, outcome: 'stored' }, stored.stored);
     ctx.metrics.feedItems.inc({ feed, outcome: 'quarantined' }, stored.quarantined);
-    const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
-    await ctx.liveIndex.refreshFeed(feed, ctx.clock(), stored.streets);
-    stop();
+    await ctx.feedStored(feed, stored);
     ctx.logger.info(
       { feed, via, stored: stored.stored, quarantined: stored.quarantined },
       'feed items received',

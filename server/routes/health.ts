@@ -26,6 +26,7 @@ export function healthRoutes(ctx: AppContext) {
           city: ctx.city.city.code,
           database,
           feeds: (ctx.feeds?.health() ?? []).map(({ feed, status, stale }) => ({ feed, status, stale })),
+          walls: ctx.live?.walls.list() ?? [],
         },
         database.status === 'ok' ? 200 : 503,
       );

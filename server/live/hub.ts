@@ -1,0 +1,233 @@
+/**
+ * The live channel: Socket.IO namespace `/live` on the server's own port. Each tick (250 ms) the hub
+ * builds the wall's state, and when something changed sends every room one delta carrying only the
+ * change; a new or resyncing client gets the whole snapshot. A street token's sockets sit in a room
+ * of their streets and receive only those.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Namespace } from 'socket.io';
+import type { FeedName } from '../../shared/city.js';
+import {
+  diffSnapshots,
+  forStreets,
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type FeedFreshness,
+  type LiveDelta,
+  type LiveSnapshot,
+  type Panels,
+  type ServerToClientEvents,
+  type TrendPoint,
+} from '../../shared/live.js';
+import { addDays, startOfLocalDate } from '../../shared/period.js';
+import { authorise, type Principal } from '../../shared/roles.js';
+import type { AppContext } from '../context.js';
+import type { StoredBatch } from '../feeds/store.js';
+import { principalFor } from '../http/auth.js';
+import { CITY } from '../repositories/snapshots.js';
+import { readPanels } from './panels.js';
+import { Ticker } from './ticker.js';
+import { WallRegistry } from './walls.js';
+
+interface SocketData {
+  principal: Principal;
+}
+
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const EVERYTHING = 'city';
+const roomOf = (principal: Principal) =>
+  principal.role === 'street' ? `streets:${[...principal.streets].sort().join(',')}` : EVERYTHING;
+const PANEL_FEEDS: readonly FeedName[] = ['fraud', 'service-window', 'mediation'];
+const SLOW_REFRESH_MS = 60_000;
+
+export interface LiveHubOptions {
+  tickMs: number;
+}
+
+export class LiveHub {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly walls = new WallRegistry();
+  private readonly namespace: LiveNamespace;
+  private readonly ticker = new Ticker();
+  private snapshot: LiveSnapshot | null = null;
+  private panels: Panels = { fraud: [], windows: [], mediation: [] };
+  private trends: { trend24h: TrendPoint[]; trend30d: TrendPoint[] } = { trend24h: [], trend30d: [] };
+  private panelsDirty = true;
+  private lastPanels = 0;
+  private lastTrends = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    http: HttpServer,
+    private readonly options: LiveHubOptions,
+  ) {
+    this.io = new Server(http, {
+      serveClient: false,
+      // Small memory per connection: no compression contexts kept per socket.
+      perMessageDeflate: false,
+      httpCompression: false,
+      transports: ['websocket', 'polling'],
+    });
+    // The handshake request is not needed after the handshake; keeping it costs memory per socket.
+    this.io.engine.on('connection', (raw: { request: unknown }) => {
+      raw.request = null;
+    });
+    this.namespace = this.io.of(LIVE_NAMESPACE) as LiveNamespace;
+    this.namespace.use((socket, next) => {
+      const { auth, query } = socket.handshake;
+      const token =
+        typeof auth.token === 'string'
+          ? auth.token
+          : typeof query.token === 'string'
+            ? query.token
+            : undefined;
+      principalFor(ctx.tokens, token).then(
+        (principal) => {
+          const decision = authorise(principal, 'read');
+          if (!decision.allowed) return next(new Error(decision.reason));
+          socket.data.principal = principal;
+          next();
+        },
+        (error: unknown) => next(new Error((error as Error).message)),
+      );
+    });
+    // Handlers are registered synchronously, before anything is awaited.
+    this.namespace.on('connection', (socket) => {
+      const principal = socket.data.principal;
+      void socket.join(roomOf(principal));
+      ctx.metrics.liveSockets.inc();
+      socket.on('resync', () => {
+        if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
+      });
+      socket.on('heartbeat', (payload) => {
+        const screen = typeof payload?.screen === 'string' ? payload.screen.trim().slice(0, 100) : '';
+        if (screen) this.walls.beat(socket.id, screen, principal.role, ctx.clock());
+      });
+      socket.on('disconnect', () => {
+        ctx.metrics.liveSockets.dec();
+        this.walls.gone(socket.id, ctx.clock());
+      });
+      if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
+    });
+  }
+
+  /** Builds the first snapshot and starts ticking. */
+  async start(): Promise<void> {
+    this.snapshot = { ...(await this.build()), seq: 0 };
+    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    this.timer.unref();
+  }
+
+  /** A batch of a feed was stored: news for the ticker, and its panel to refresh. */
+  noteStored(feed: FeedName, batch: StoredBatch): void {
+    this.ticker.add(feed, batch.created, this.ctx.clock());
+    if (PANEL_FEEDS.includes(feed)) this.panelsDirty = true;
+  }
+
+  /** Builds the state now and sends what changed. Runs on the timer; tests may call it. */
+  tick(): Promise<void> {
+    this.ticking ??= this.publish()
+      .catch((error: unknown) => this.ctx.logger.error({ err: error }, 'live tick failed'))
+      .finally(() => {
+        this.ticking = null;
+      });
+    return this.ticking;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    this.namespace.disconnectSockets(true);
+    await new Promise<void>((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+
+  private async publish(): Promise<void> {
+    const before = this.snapshot;
+    if (!before) return;
+    const next = await this.build();
+    const change = diffSnapshots(before, { ...next, seq: before.seq });
+    if (!change) return;
+    const delta: LiveDelta = { ...change, seq: before.seq + 1, prevSeq: before.seq, at: next.at };
+    this.snapshot = { ...next, seq: delta.seq };
+    this.ctx.metrics.liveDeltas.inc();
+    for (const [room, sockets] of this.namespace.adapter.rooms) {
+      if (sockets.size === 0 || this.namespace.sockets.has(room)) continue; // a socket's own room
+      if (room === EVERYTHING) this.namespace.to(room).emit('delta', delta);
+      else if (room.startsWith('streets:')) {
+        const streets = room.slice('streets:'.length).split(',');
+        this.namespace
+          .to(room)
+          .emit('delta', forStreets(delta as Partial<LiveSnapshot>, streets) as LiveDelta);
+      }
+    }
+  }
+
+  private viewFor(principal: Principal, snapshot: LiveSnapshot): LiveSnapshot {
+    return principal.role === 'street' ? forStreets(snapshot, principal.streets) : snapshot;
+  }
+
+  private async build(): Promise<Omit<LiveSnapshot, 'seq'>> {
+    const { ctx } = this;
+    const now = ctx.clock();
+    const live = await ctx.liveIndex.current(now);
+    const timezone = ctx.city.city.timezone;
+    const clock = now.getTime();
+    if (this.panelsDirty || clock - this.lastPanels > SLOW_REFRESH_MS) {
+      if (clock - this.lastPanels >= 1000) {
+        this.panels = await readPanels(ctx.database.db, ctx.city, startOfLocalDate(live.date, timezone), now);
+        this.lastPanels = clock;
+        this.panelsDirty = false;
+      }
+    }
+    if (clock - this.lastTrends > SLOW_REFRESH_MS) {
+      const [day, month] = await Promise.all([
+        ctx.snapshots.history(CITY, new Date(clock - 86_400_000), now),
+        ctx.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
+      ]);
+      this.trends = {
+        trend24h: day.map((p) => ({ at: p.at.toISOString(), index: p.index })),
+        trend30d: month.map((p) => ({ at: startOfLocalDate(p.day, timezone).toISOString(), index: p.index })),
+      };
+      this.lastTrends = clock;
+    }
+    return {
+      at: now.toISOString(),
+      date: live.date,
+      timezone,
+      weightSet: { id: live.weightSet.id, name: live.weightSet.name },
+      city: { index: live.city, grade: live.cityGrade, ...this.trends },
+      streets: live.streets,
+      feeds: (ctx.feeds?.health() ?? []).map((health): FeedFreshness =>
+        'lastSuccessAt' in health
+          ? {
+              feed: health.feed,
+              status: health.status,
+              stale: health.stale,
+              lastSuccessAt: health.lastSuccessAt,
+              newestItemAt: health.newestItemAt,
+              itemsPerMinute: Math.round(health.itemsPerMinute),
+            }
+          : {
+              feed: health.feed,
+              status: 'off',
+              stale: false,
+              lastSuccessAt: null,
+              newestItemAt: null,
+              itemsPerMinute: 0,
+            },
+      ),
+      ticker: this.ticker.latest(),
+      panels: this.panels,
+    };
+  }
+
+  /** Snapshots recorded: the trends are due for a refresh at the next tick. */
+  trendsChanged(): void {
+    this.lastTrends = 0;
+  }
+}

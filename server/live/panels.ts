@@ -1,0 +1,91 @@
+/**
+ * The wall's operational panels, aggregated in SQL per street (or hall): the fraud centre today,
+ * the service halls today, mediation today and over 30 days. "Today" is the city's local date.
+ */
+import { and, gte, sql } from 'drizzle-orm';
+import type { CityConfig } from '../../shared/city.js';
+import type { FraudToday, MediationLive, Panels, WindowHall } from '../../shared/live.js';
+import type { Db } from '../db/client.js';
+import { fraudEvents, mediationCases, windowTickets } from '../db/schema/index.js';
+
+const DAY_MS = 86_400_000;
+const num = (value: unknown) => Number(value ?? 0);
+const rate = (part: unknown, whole: unknown) => (num(whole) > 0 ? (100 * num(part)) / num(whole) : null);
+
+/** The time limit of a ticket when it carries none: the window on-time indicator's, else 30 minutes. */
+function defaultTicketLimit(city: CityConfig): number {
+  const rule = city.indicators.find(
+    (i) => i.source === 'service-window' && i.rule?.aggregate === 'on_time',
+  )?.rule;
+  return rule?.aggregate === 'on_time' ? rule.limitMinutes : 30;
+}
+
+export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: Date): Promise<Panels> {
+  const limit = defaultTicketLimit(city);
+  const [fraud, windows, mediation] = await Promise.all([
+    db
+      .select({
+        street: fraudEvents.street,
+        cases: sql`count(*) filter (where ${fraudEvents.type} = 'case')`,
+        lossYuan: sql`coalesce(sum(${fraudEvents.lossYuan}) filter (where ${fraudEvents.type} = 'case'), 0)`,
+        warnings: sql`count(*) filter (where ${fraudEvents.type} = 'warning')`,
+        dissuaded: sql`count(*) filter (where ${fraudEvents.type} = 'warning' and ${fraudEvents.dissuaded})`,
+        interceptions: sql`count(*) filter (where ${fraudEvents.type} = 'interception')`,
+        interceptedYuan: sql`coalesce(sum(${fraudEvents.interceptedYuan}), 0)`,
+      })
+      .from(fraudEvents)
+      .where(gte(fraudEvents.occurredAt, midnight))
+      .groupBy(fraudEvents.street),
+    db
+      .select({
+        hall: windowTickets.hall,
+        street: windowTickets.street,
+        waiting: sql`count(*) filter (where ${windowTickets.status} = 'waiting')`,
+        meanWait: sql`avg(extract(epoch from (${windowTickets.calledAt} - ${windowTickets.takenAt})) / 60)`,
+        finished: sql`count(${windowTickets.finishedAt})`,
+        onTime: sql`count(*) filter (where ${windowTickets.finishedAt} <= ${windowTickets.takenAt} + coalesce(${windowTickets.limitMinutes}, ${limit}) * interval '1 minute')`,
+      })
+      .from(windowTickets)
+      .where(gte(windowTickets.takenAt, midnight))
+      .groupBy(windowTickets.hall, windowTickets.street)
+      .orderBy(windowTickets.street, windowTickets.hall),
+    db
+      .select({
+        street: mediationCases.street,
+        today: sql`count(*) filter (where ${mediationCases.acceptedAt} >= ${midnight.toISOString()}::timestamptz)`,
+        accepted: sql`count(*)`,
+        success: sql`count(*) filter (where ${mediationCases.status} = 'success')`,
+        closed: sql`count(*) filter (where ${mediationCases.status} in ('success', 'failed', 'referred'))`,
+        pending: sql`count(*) filter (where ${mediationCases.status} = 'pending')`,
+      })
+      .from(mediationCases)
+      .where(and(gte(mediationCases.acceptedAt, new Date(now.getTime() - 30 * DAY_MS))))
+      .groupBy(mediationCases.street),
+  ]);
+  return {
+    fraud: fraud.map((row): FraudToday => ({
+      street: row.street,
+      cases: num(row.cases),
+      lossYuan: num(row.lossYuan),
+      warnings: num(row.warnings),
+      dissuaded: num(row.dissuaded),
+      interceptions: num(row.interceptions),
+      interceptedYuan: num(row.interceptedYuan),
+    })),
+    windows: windows.map((row): WindowHall => ({
+      hall: row.hall,
+      street: row.street,
+      waiting: num(row.waiting),
+      meanWaitMinutes: row.meanWait === null ? null : num(row.meanWait),
+      onTimeRate: rate(row.onTime, row.finished),
+      finished: num(row.finished),
+    })),
+    mediation: mediation.map((row): MediationLive => ({
+      street: row.street,
+      acceptedToday: num(row.today),
+      accepted30d: num(row.accepted),
+      successRate: rate(row.success, row.closed),
+      pending: num(row.pending),
+    })),
+  };
+}

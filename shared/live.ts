@@ -1,0 +1,212 @@
+/**
+ * The live protocol: Socket.IO namespace `/live`, typed for both ends. The server sends a snapshot
+ * on connect and on `resync`, then deltas numbered by `seq`; a client applies a delta only when its
+ * `prevSeq` is the client's last `seq`, and resyncs otherwise.
+ */
+import type { LiveStreet } from './api.js';
+import type { FeedName } from './city.js';
+import type { GradeBand } from './index/types.js';
+
+/** The namespace of the live channel. */
+export const LIVE_NAMESPACE = '/live';
+
+/** One event on the wall's ticker: what, where, when — nothing that identifies a person. */
+export interface TickerItem {
+  /** Feed and item id: unique, to de-duplicate. */
+  key: string;
+  feed: Extract<FeedName, 'incident' | 'fraud' | 'mediation'>;
+  /** incident: its category (theft, robbery, …); fraud: case, warning, interception; mediation: its type. */
+  category: string;
+  street: string;
+  community: string | null;
+  /** When it happened (ISO). */
+  at: string;
+}
+
+export interface TrendPoint {
+  at: string;
+  index: number | null;
+}
+
+export interface CityLive {
+  index: number | null;
+  grade: GradeBand | null;
+  /** Snapshots of the last 24 hours, oldest first. */
+  trend24h: TrendPoint[];
+  /** One point a day for the last 30 days (the day's mean), oldest first. */
+  trend30d: TrendPoint[];
+}
+
+/** 反诈中心 today (local date), per street. */
+export interface FraudToday {
+  street: string;
+  cases: number;
+  lossYuan: number;
+  warnings: number;
+  dissuaded: number;
+  interceptions: number;
+  interceptedYuan: number;
+}
+
+/** 便民服务窗口: one hall today. */
+export interface WindowHall {
+  hall: string;
+  street: string;
+  /** Tickets taken today and not yet called. */
+  waiting: number;
+  /** Mean minutes from ticket to call, over today's called tickets; null before the first. */
+  meanWaitMinutes: number | null;
+  /** Share (%) of today's finished tickets finished within their time limit; null before the first. */
+  onTimeRate: number | null;
+  finished: number;
+}
+
+/** 人民调解 per street: accepted today and over 30 days, the 30-day success rate, open cases. */
+export interface MediationLive {
+  street: string;
+  acceptedToday: number;
+  accepted30d: number;
+  /** Share (%) of the cases closed in 30 days that succeeded; null without closed cases. */
+  successRate: number | null;
+  pending: number;
+}
+
+export interface Panels {
+  fraud: FraudToday[];
+  windows: WindowHall[];
+  mediation: MediationLive[];
+}
+
+/** A feed's freshness, as the wall shows it. */
+export interface FeedFreshness {
+  feed: FeedName;
+  status: 'ok' | 'stale' | 'failing' | 'waiting' | 'off';
+  stale: boolean;
+  lastSuccessAt: string | null;
+  /** When the newest item received was updated: the wall shows how old the data is from it. */
+  newestItemAt: string | null;
+  itemsPerMinute: number;
+}
+
+export interface LiveSnapshot {
+  seq: number;
+  at: string;
+  /** The local date the server reckons in, and its time zone, for clocks and "today". */
+  date: string;
+  timezone: string;
+  weightSet: { id: number; name: string };
+  city: CityLive;
+  streets: LiveStreet[];
+  feeds: FeedFreshness[];
+  /** Newest first, at most TICKER_LENGTH. */
+  ticker: TickerItem[];
+  panels: Panels;
+}
+
+/** Only what changed since `prevSeq`; absent fields did not change. */
+export interface LiveDelta {
+  seq: number;
+  prevSeq: number;
+  at: string;
+  date?: string;
+  weightSet?: LiveSnapshot['weightSet'];
+  city?: CityLive;
+  /** The streets that changed, whole. */
+  streets?: LiveStreet[];
+  feeds?: FeedFreshness[];
+  /** New ticker items, newest first. */
+  ticker?: TickerItem[];
+  panels?: Partial<Panels>;
+}
+
+export const TICKER_LENGTH = 30;
+
+export interface HeartbeatPayload {
+  /** A name for the screen ("指挥中心主屏", "lobby-1"); at most 100 characters. */
+  screen: string;
+}
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: LiveSnapshot) => void;
+  delta: (delta: LiveDelta) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Asks for a snapshot (after a missed delta). */
+  resync: () => void;
+  heartbeat: (payload: HeartbeatPayload) => void;
+}
+
+/**
+ * Applies a delta to a snapshot. Returns the new snapshot, or null when the delta does not follow
+ * on (its `prevSeq` is not the snapshot's `seq`): the client must resync.
+ */
+export function applyDelta(snapshot: LiveSnapshot, delta: LiveDelta): LiveSnapshot | null {
+  if (delta.prevSeq !== snapshot.seq) return null;
+  const changed = new Map((delta.streets ?? []).map((street) => [street.code, street]));
+  const ticker = delta.ticker
+    ? [
+        ...delta.ticker,
+        ...snapshot.ticker.filter((item) => !delta.ticker!.some((n) => n.key === item.key)),
+      ].slice(0, TICKER_LENGTH)
+    : snapshot.ticker;
+  return {
+    ...snapshot,
+    seq: delta.seq,
+    at: delta.at,
+    date: delta.date ?? snapshot.date,
+    weightSet: delta.weightSet ?? snapshot.weightSet,
+    city: delta.city ?? snapshot.city,
+    streets: changed.size > 0 ? snapshot.streets.map((s) => changed.get(s.code) ?? s) : snapshot.streets,
+    feeds: delta.feeds ?? snapshot.feeds,
+    ticker,
+    panels: { ...snapshot.panels, ...delta.panels },
+  };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What changed from one snapshot to the next, as the parts of a delta (without seq numbers):
+ * whole streets that changed, new ticker items, and each other part only when it changed.
+ * Null when nothing did.
+ */
+export function diffSnapshots(
+  before: LiveSnapshot,
+  after: LiveSnapshot,
+): Omit<LiveDelta, 'seq' | 'prevSeq' | 'at'> | null {
+  const delta: Omit<LiveDelta, 'seq' | 'prevSeq' | 'at'> = {};
+  if (after.date !== before.date) delta.date = after.date;
+  if (!same(after.weightSet, before.weightSet)) delta.weightSet = after.weightSet;
+  if (!same(after.city, before.city)) delta.city = after.city;
+  const previous = new Map(before.streets.map((s) => [s.code, JSON.stringify(s)]));
+  const streets = after.streets.filter((s) => previous.get(s.code) !== JSON.stringify(s));
+  if (streets.length > 0) delta.streets = streets;
+  if (!same(after.feeds, before.feeds)) delta.feeds = after.feeds;
+  const known = new Set(before.ticker.map((item) => item.key));
+  const ticker = after.ticker.filter((item) => !known.has(item.key));
+  if (ticker.length > 0) delta.ticker = ticker;
+  const panels: Partial<Panels> = {};
+  for (const key of ['fraud', 'windows', 'mediation'] as const)
+    if (!same(after.panels[key], before.panels[key])) Object.assign(panels, { [key]: after.panels[key] });
+  if (Object.keys(panels).length > 0) delta.panels = panels;
+  return Object.keys(delta).length > 0 ? delta : null;
+}
+
+/** The part of a snapshot (or delta) a viewer limited to some streets may see. */
+export function forStreets<T extends Partial<LiveSnapshot>>(view: T, streets: readonly string[]): T {
+  const mine = <I extends { street: string }>(items: I[] | undefined) =>
+    items?.filter((i) => streets.includes(i.street));
+  return {
+    ...view,
+    ...(view.streets && { streets: view.streets.filter((s) => streets.includes(s.code)) }),
+    ...(view.ticker && { ticker: mine(view.ticker) }),
+    ...(view.panels && {
+      panels: {
+        ...(view.panels.fraud && { fraud: mine(view.panels.fraud) }),
+        ...(view.panels.windows && { windows: mine(view.panels.windows) }),
+        ...(view.panels.mediation && { mediation: mine(view.panels.mediation) }),
+      },
+    }),
+  };
+}

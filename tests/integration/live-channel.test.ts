@@ -1,0 +1,154 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyDelta,
+  type ClientToServerEvents,
+  type LiveDelta,
+  type LiveSnapshot,
+  type ServerToClientEvents,
+} from '../../shared/live.js';
+import { databaseTargets } from '../support/databases.js';
+import { feedItem } from '../support/feed-items.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A client that keeps the state the protocol says it should, and everything it received. */
+function connect(server: TestServer, token: string | undefined) {
+  const socket: LiveSocket = io(`${server.baseUrl}/live`, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  const client = { socket, state: null as LiveSnapshot | null, deltas: [] as LiveDelta[], gaps: 0 };
+  socket.on('snapshot', (snapshot) => (client.state = snapshot));
+  socket.on('delta', (delta) => {
+    client.deltas.push(delta);
+    const next = client.state && applyDelta(client.state, delta);
+    if (next) client.state = next;
+    else {
+      client.gaps++;
+      socket.emit('resync');
+    }
+  });
+  return client;
+}
+
+async function until<T>(probe: () => T | null | undefined | false, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each(databaseTargets)('the live channel on $name', (target) => {
+  let server: TestServer;
+  const clients: { socket: LiveSocket }[] = [];
+  const open = (token: string | undefined) => {
+    const client = connect(server, token);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ target, seed: true });
+    await server.warmedUp;
+  });
+  afterAll(async () => {
+    for (const client of clients) client.socket.disconnect();
+    await server?.stop();
+  });
+
+  it('refuses a missing or unknown token with the reason', async () => {
+    for (const token of [undefined, 'pw_nobody']) {
+      const client = open(token);
+      const error = await new Promise<Error>((resolve) => client.socket.on('connect_error', resolve));
+      expect(error.message).toMatch(token ? /unknown or revoked/ : /token is required/);
+    }
+  });
+
+  it('sends a snapshot on connect, then a delta within a second of a pushed event', async () => {
+    const wall = open(server.wallToken);
+    const first = await until(() => wall.state);
+    expect(first.streets).toHaveLength(9);
+    expect(first.timezone).toBe('Asia/Shanghai');
+
+    const started = Date.now();
+    const item = feedItem('incident', new Date(), { street: 'jinfang', category: 'robbery' });
+    const response = await server.api('/api/ingest/incident', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([item]),
+    });
+    expect(response.status).toBe(200);
+    const delta = await until(() =>
+      wall.deltas.find((d) => d.ticker?.some((t) => t.key === `incident:${item.id}`)),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Only what changed: the street of the event, not all nine.
+    expect(delta.streets?.map((s) => s.code)).toEqual(['jinfang']);
+    expect(delta.ticker![0]).toEqual({
+      key: `incident:${item.id}`,
+      feed: 'incident',
+      category: 'robbery',
+      street: 'jinfang',
+      community: '金方社区',
+      at: item.reportedAt,
+    });
+    expect(wall.gaps).toBe(0);
+  });
+
+  it('keeps a client that applies deltas equal to a fresh snapshot', async () => {
+    const wall = open(server.wallToken);
+    await until(() => wall.state);
+    await server.api('/api/ingest/incident', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([feedItem('incident', new Date(), { street: 'caopu' })]),
+    });
+    await until(() => wall.deltas.length > 0);
+    const fresh = open(server.wallToken);
+    const snapshot = await until(() => fresh.state);
+    await until(() => wall.state!.seq === snapshot.seq);
+    expect({ ...wall.state, at: null }).toEqual({ ...snapshot, at: null });
+  });
+
+  it('gives a street token only its own street, in the snapshot and in deltas', async () => {
+    const created = await server.api('/api/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'qinglong head', role: 'street', streets: ['qinglong'] }),
+    });
+    const head = open((await created.json()).token);
+    const snapshot = await until(() => head.state);
+    expect(snapshot.streets.map((s) => s.code)).toEqual(['qinglong']);
+    await server.api('/api/ingest/incident', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        feedItem('incident', new Date(), { street: 'lianran' }),
+        feedItem('incident', new Date(), { street: 'qinglong' }),
+      ]),
+    });
+    await until(() => head.deltas.some((d) => d.ticker?.length));
+    for (const delta of head.deltas) {
+      for (const street of delta.streets ?? []) expect(street.code).toBe('qinglong');
+      for (const item of delta.ticker ?? []) expect(item.street).toBe('qinglong');
+    }
+  });
+
+  it('records heartbeats and lists the walls in /api/health', async () => {
+    const wall = open(server.wallToken);
+    await until(() => wall.state);
+    wall.socket.emit('heartbeat', { screen: '指挥中心主屏' });
+    const health = await until(async () => {
+      const body = await (await server.api('/api/health', { token: null })).json();
+      return body.walls.find((w: { screen: string }) => w.screen === '指挥中心主屏') ? body : null;
+    });
+    expect(health).toBeTruthy();
+  });
+});

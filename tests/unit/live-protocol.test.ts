@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveStreet } from '../../shared/api.js';
+import {
+  applyDelta,
+  diffSnapshots,
+  forStreets,
+  type LiveSnapshot,
+  type TickerItem,
+} from '../../shared/live.js';
+
+const street = (code: string, index: number): LiveStreet => ({
+  code,
+  name: { zh: code, en: code },
+  index,
+  grade: null,
+  rank: null,
+  provisional: false,
+  blocks: { positive: index, negative: index, public: index },
+  indicators: [],
+});
+const news = (key: string, street: string, at: string): TickerItem => ({
+  key,
+  feed: 'incident',
+  category: 'theft',
+  street,
+  community: null,
+  at,
+});
+
+const base: LiveSnapshot = {
+  seq: 7,
+  at: '2026-11-25T02:00:00.000Z',
+  date: '2026-11-25',
+  timezone: 'Asia/Shanghai',
+  weightSet: { id: 1, name: 'w' },
+  city: { index: 85, grade: null, trend24h: [], trend30d: [] },
+  streets: [street('a', 80), street('b', 90)],
+  feeds: [],
+  ticker: [news('incident:1', 'a', '2026-11-25T01:00:00.000Z')],
+  panels: { fraud: [], windows: [], mediation: [] },
+};
+
+describe('the live protocol', () => {
+  it('sends only what changed, and applying it gives the new state', () => {
+    const after: LiveSnapshot = {
+      ...base,
+      at: '2026-11-25T02:00:01.000Z',
+      streets: [street('a', 78.5), street('b', 90)],
+      city: { ...base.city, index: 84.2 },
+      ticker: [news('incident:2', 'a', '2026-11-25T02:00:00.000Z'), ...base.ticker],
+    };
+    const change = diffSnapshots(base, after)!;
+    expect(change.streets!.map((s) => s.code)).toEqual(['a']);
+    expect(change.ticker!.map((t) => t.key)).toEqual(['incident:2']);
+    expect(change.feeds).toBeUndefined();
+    expect(change.panels).toBeUndefined();
+    const applied = applyDelta(base, { ...change, seq: 8, prevSeq: 7, at: after.at });
+    expect(applied).toEqual({ ...after, seq: 8 });
+  });
+
+  it('says nothing when nothing changed', () => {
+    expect(diffSnapshots(base, { ...base, at: '2026-11-25T03:00:00.000Z' })).toBeNull();
+  });
+
+  it('refuses a delta that does not follow on, so that the client resyncs', () => {
+    expect(applyDelta(base, { seq: 9, prevSeq: 8, at: base.at })).toBeNull();
+  });
+
+  it('shows a street viewer only its streets', () => {
+    const view = forStreets(base, ['b']);
+    expect(view.streets.map((s) => s.code)).toEqual(['b']);
+    expect(view.ticker).toEqual([]);
+  });
+});
