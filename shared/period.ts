@@ -68,10 +68,13 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** Milliseconds a time zone is ahead of UTC at an instant. */
-function zoneOffset(at: number, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Milliseconds a time zone is ahead of UTC at an instant (formatters are built once per zone). */
+export function zoneOffset(at: number, timeZone: string): number {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -80,10 +83,10 @@ function zoneOffset(at: number, timeZone: string): number {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
-    })
-      .formatToParts(at)
-      .map((part) => [part.type, Number(part.value)]),
-  );
+    });
+    formats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, Number(part.value)]));
   const local = Date.UTC(
     parts.year!,
     parts.month! - 1,

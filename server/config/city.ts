@@ -1,8 +1,8 @@
 /** Loads and validates the city configuration file. */
-import { readFile } from 'node:fs/promises';
 import { cityConfigSchema, describeIssues, type CityConfig } from '../../shared/city.js';
 import { validateNormalisation, validateWeights } from '../../shared/index/index.js';
 import { ConfigError } from './env.js';
+import { readJsonFile } from './json-file.js';
 
 /** Validates a parsed city configuration; throws ConfigError naming each key path and problem. */
 export function parseCityConfig(json: unknown, source = 'city configuration'): CityConfig {
@@ -23,17 +23,6 @@ export function parseCityConfig(json: unknown, source = 'city configuration'): C
 }
 
 export async function loadCityConfig(path: string): Promise<CityConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
-  }
+  const json = await readJsonFile(path);
   return parseCityConfig(json, path);
 }

@@ -1,16 +1,11 @@
 /** Stored raw values of indicators per street and period. */
 import { count, eq, lte, sql } from 'drizzle-orm';
+import type { ValidIndicatorValue } from '../../shared/indicator-values.js';
 import type { Db } from '../db/client.js';
 import { indicatorValues } from '../db/schema/index.js';
 
-export interface IndicatorValueRow {
-  indicatorId: string;
-  streetCode: string;
-  period: string;
-  periodStart: string;
-  periodEnd: string;
-  value: number;
-}
+/** A stored value: the same shape validation gives. */
+export type IndicatorValueRow = ValidIndicatorValue;
 
 /** Rows per INSERT statement: well under PostgreSQL's 65,535 bind parameters. */
 const CHUNK = 1000;

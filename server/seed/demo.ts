@@ -7,13 +7,13 @@
 import type { CityConfig, IndicatorConfig, StreetConfig } from '../../shared/city.js';
 import { addDays, parsePeriod } from '../../shared/period.js';
 import type { IndicatorValueRow } from '../repositories/indicator-values.js';
-import { Random } from './random.js';
+import { Rng } from '../../shared/random.js';
 
 const DAYS = 30;
 const WINDOW = 30;
 
 /** Where between the goalposts a street sits, 0 = satisfactory … 1 = unacceptable. */
-function badness(random: Random, quality: number): number {
+function badness(random: Rng, quality: number): number {
   return Math.min(1.3, Math.max(0, 0.35 - 0.25 * quality + 0.12 * random.normal()));
 }
 
@@ -28,7 +28,7 @@ function goalposts(indicator: IndicatorConfig): { good: number; bad: number } {
 function dailySeries(
   indicator: IndicatorConfig,
   street: StreetConfig,
-  random: Random,
+  random: Rng,
   quality: number,
 ): number[] {
   const { good, bad } = goalposts(indicator);
@@ -75,7 +75,7 @@ function dailySeries(
 
 /** The demo values as of `today`: daily periods for feed indicators, months for manual ones. */
 export function demoIndicatorValues(city: CityConfig, today: string, seed = 20261125): IndicatorValueRow[] {
-  const random = new Random(seed);
+  const random = new Rng(seed);
   const rows: IndicatorValueRow[] = [];
   const firstDay = addDays(today, -(DAYS - 1));
   city.streets.forEach((street, position) => {

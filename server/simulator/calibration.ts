@@ -6,7 +6,7 @@
  */
 import type { CityConfig } from '../../shared/city.js';
 import type { Incident } from '../../shared/feeds.js';
-import { hashSeed, Rng } from './random.js';
+import { hashSeed, Rng } from '../../shared/random.js';
 
 const PER_10K = 10_000;
 const MONTH_DAYS = 30;

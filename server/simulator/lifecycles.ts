@@ -14,7 +14,7 @@ import {
   STOPPED_SHARE,
   type StreetProfile,
 } from './calibration.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../../shared/random.js';
 import { MEDIATION_HOURS, type LocalClock } from './rhythm.js';
 
 const MINUTE = 60_000;

@@ -15,7 +15,7 @@ import {
   ticketTimeline,
   type AnyTimeline,
 } from './lifecycles.js';
-import { hashSeed, Rng } from './random.js';
+import { hashSeed, Rng } from '../../shared/random.js';
 import { LocalClock, QUARTER_MS, QUARTERS_PER_DAY, quarterWeight } from './rhythm.js';
 
 export type { AnyTimeline, Timeline } from './lifecycles.js';

@@ -4,6 +4,7 @@
  * service windows open only in office hours; mediation and surveys happen by day.
  */
 import type { FeedName } from '../../shared/city.js';
+import { zoneOffset } from '../../shared/period.js';
 
 /** Events are drawn per quarter hour: every opening hour of the feeds falls on one. */
 export const QUARTER_MS = 15 * 60_000;
@@ -14,29 +15,15 @@ const DAY_MINUTES = 1440;
 /** Local wall-clock arithmetic for one IANA time zone, cached per UTC hour (zones shift on hours). */
 export class LocalClock {
   private readonly offsets = new Map<number, number>();
-  private readonly format: Intl.DateTimeFormat;
 
-  constructor(readonly timeZone: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-  }
+  constructor(readonly timeZone: string) {}
 
   /** Minutes the local clock is ahead of UTC at an instant. */
   offsetMinutes(ms: number): number {
     const hour = Math.floor(ms / HOUR_MS);
     let offset = this.offsets.get(hour);
     if (offset === undefined) {
-      const at = hour * HOUR_MS;
-      const parts = Object.fromEntries(this.format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
-      const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
-      offset = Math.round((wall - at) / 60_000);
+      offset = Math.round(zoneOffset(hour * HOUR_MS, this.timeZone) / 60_000);
       this.offsets.set(hour, offset);
     }
     return offset;

@@ -10,11 +10,11 @@
  * makes a feed fail for `for`: `error` answers 503, `hang` never answers, `html` answers an HTML
  * page, `garbage` answers `{"items": 5}`.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { describeIssues, FEEDS, type CityConfig } from '../../shared/city.js';
 import { fraudSchema, incidentSchema } from '../../shared/feeds.js';
 import { ConfigError } from '../config/env.js';
+import { readJsonFile } from '../config/json-file.js';
 
 export const OUTAGE_MODES = ['error', 'hang', 'html', 'garbage'] as const;
 export type OutageMode = (typeof OUTAGE_MODES)[number];
@@ -102,17 +102,6 @@ export function parseScenario(json: unknown, city?: CityConfig, source = 'scenar
 
 /** Reads and validates a scenario file; errors name the file. */
 export async function loadScenario(path: string, city?: CityConfig): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
-  }
+  const json = await readJsonFile(path);
   return parseScenario(json, city, path);
 }

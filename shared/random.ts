@@ -1,5 +1,5 @@
 /**
- * The simulator's own seeded randomness. Every stream of events (a feed, a street, a quarter of an
+ * Seeded randomness for the simulator and the demo data (pure: the same seed, the same numbers). Every stream of events (a feed, a street, a quarter of an
  * hour) gets its own generator seeded by hashing its coordinates, so what happens in one quarter
  * never depends on which other quarters were generated before it: the city is the same whether it
  * is generated in one 30-day sweep or one second at a time.
@@ -97,6 +97,15 @@ export class Rng {
     const limit = Math.exp(-mean);
     let k = 0;
     for (let p = this.next(); p > limit; p *= this.next()) k++;
+    return k;
+  }
+
+  /** Binomial: successes in n trials of probability p (a rounded normal for large n). */
+  binomial(n: number, p: number): number {
+    if (n > 50)
+      return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * this.normal())));
+    let k = 0;
+    for (let i = 0; i < n; i++) if (this.next() < p) k++;
     return k;
   }
 
