@@ -58,6 +58,12 @@ export function createMetrics() {
       labelNames: ['feed'] as const,
       registers: [registry],
     }),
+    feedConsecutiveFailures: new Gauge({
+      name: 'pingan_feed_consecutive_failures',
+      help: 'Failed poll runs of a feed since its last success',
+      labelNames: ['feed'] as const,
+      registers: [registry],
+    }),
     recomputeSeconds: new Histogram({
       name: 'pingan_recompute_seconds',
       help: 'Time to recompute the indicators a batch touched (scope: batch or full)',

@@ -110,8 +110,9 @@ export class FeedPoller {
       );
     } finally {
       stopTimer();
-      const lag = this.snapshot().lagSeconds;
-      if (lag !== null) metrics.feedLagSeconds.set({ feed: this.feed }, lag);
+      const health = this.snapshot();
+      if (health.lagSeconds !== null) metrics.feedLagSeconds.set({ feed: this.feed }, health.lagSeconds);
+      metrics.feedConsecutiveFailures.set({ feed: this.feed }, health.consecutiveFailures);
     }
   }
 

@@ -25,7 +25,20 @@ export function healthRoutes(ctx: AppContext) {
           uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
           city: ctx.city.city.code,
           database,
-          feeds: (ctx.feeds?.health() ?? []).map(({ feed, status, stale }) => ({ feed, status, stale })),
+          feeds: (ctx.feeds?.health() ?? []).map((health) =>
+            'lastSuccessAt' in health
+              ? {
+                  feed: health.feed,
+                  status: health.status,
+                  stale: health.stale,
+                  lastSuccessAt: health.lastSuccessAt,
+                  lastError: health.lastError,
+                  consecutiveFailures: health.consecutiveFailures,
+                  lagSeconds: health.lagSeconds,
+                  itemsPerMinute: health.itemsPerMinute,
+                }
+              : { feed: health.feed, status: health.status, stale: health.stale },
+          ),
           walls: ctx.live?.walls.list() ?? [],
         },
         database.status === 'ok' ? 200 : 503,
