@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     // Integration files each start their own databases; two cores are plenty busy with four workers.
     maxWorkers: 4,
   },

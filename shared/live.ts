@@ -111,7 +111,10 @@ export interface LiveDelta {
   date?: string;
   weightSet?: LiveSnapshot['weightSet'];
   city?: CityLive;
-  /** The streets that changed, whole. */
+  /**
+   * The streets that changed: their headline fields whole, and of their indicators only those
+   * that changed (merged by id).
+   */
   streets?: LiveStreet[];
   feeds?: FeedFreshness[];
   /** New ticker items, newest first. */
@@ -144,6 +147,12 @@ export interface ClientToServerEvents {
 export function applyDelta(snapshot: LiveSnapshot, delta: LiveDelta): LiveSnapshot | null {
   if (delta.prevSeq !== snapshot.seq) return null;
   const changed = new Map((delta.streets ?? []).map((street) => [street.code, street]));
+  const patch = (street: LiveStreet): LiveStreet => {
+    const update = changed.get(street.code);
+    if (!update) return street;
+    const indicators = new Map(update.indicators.map((i) => [i.id, i]));
+    return { ...update, indicators: street.indicators.map((i) => indicators.get(i.id) ?? i) };
+  };
   const ticker = delta.ticker
     ? [
         ...delta.ticker,
@@ -157,7 +166,7 @@ export function applyDelta(snapshot: LiveSnapshot, delta: LiveDelta): LiveSnapsh
     date: delta.date ?? snapshot.date,
     weightSet: delta.weightSet ?? snapshot.weightSet,
     city: delta.city ?? snapshot.city,
-    streets: changed.size > 0 ? snapshot.streets.map((s) => changed.get(s.code) ?? s) : snapshot.streets,
+    streets: changed.size > 0 ? snapshot.streets.map(patch) : snapshot.streets,
     feeds: delta.feeds ?? snapshot.feeds,
     ticker,
     panels: { ...snapshot.panels, ...delta.panels },
@@ -179,8 +188,14 @@ export function diffSnapshots(
   if (after.date !== before.date) delta.date = after.date;
   if (!same(after.weightSet, before.weightSet)) delta.weightSet = after.weightSet;
   if (!same(after.city, before.city)) delta.city = after.city;
-  const previous = new Map(before.streets.map((s) => [s.code, JSON.stringify(s)]));
-  const streets = after.streets.filter((s) => previous.get(s.code) !== JSON.stringify(s));
+  const previous = new Map(before.streets.map((s) => [s.code, s]));
+  const streets = after.streets.flatMap((street) => {
+    const old = previous.get(street.code);
+    if (old && same(old, street)) return [];
+    const oldIndicators = new Map((old?.indicators ?? []).map((i) => [i.id, JSON.stringify(i)]));
+    const indicators = street.indicators.filter((i) => oldIndicators.get(i.id) !== JSON.stringify(i));
+    return [{ ...street, indicators }];
+  });
   if (streets.length > 0) delta.streets = streets;
   if (!same(after.feeds, before.feeds)) delta.feeds = after.feeds;
   const known = new Set(before.ticker.map((item) => item.key));

@@ -6,6 +6,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace } from 'socket.io';
+import type { LiveStreet } from '../../shared/api.js';
 import type { FeedName } from '../../shared/city.js';
 import {
   diffSnapshots,
@@ -41,6 +42,28 @@ const roomOf = (principal: Principal) =>
 const PANEL_FEEDS: readonly FeedName[] = ['fraud', 'service-window', 'mediation'];
 const SLOW_REFRESH_MS = 60_000;
 
+/** Four decimals are far below what a wall shows, and keep floating-point noise out of deltas. */
+const round = (value: number | null) => (value === null ? null : Math.round(value * 1e4) / 1e4);
+function forTheWire(street: LiveStreet): LiveStreet {
+  return {
+    ...street,
+    index: round(street.index),
+    blocks: {
+      positive: round(street.blocks.positive),
+      negative: round(street.blocks.negative),
+      public: round(street.blocks.public),
+    },
+    indicators: street.indicators.map((i) => ({
+      ...i,
+      raw: round(i.raw),
+      smoothed: round(i.smoothed),
+      score: round(i.score),
+      contribution: round(i.contribution)!,
+      pointsLost: round(i.pointsLost)!,
+    })),
+  };
+}
+
 export interface LiveHubOptions {
   tickMs: number;
 }
@@ -58,6 +81,14 @@ export class LiveHub {
   private lastTrends = 0;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
+  /** The rooms of viewers (everything, or some streets); sockets' own rooms are not walked. */
+  private readonly rooms = new Set<string>();
+  /** Something changed since the last build; without it a build runs once a second (clocks, health). */
+  private dirty = true;
+  private lastBuild = 0;
+  private lastPublish = 0;
+  private pending: NodeJS.Timeout | null = null;
+  private stopListening: (() => void) | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -70,10 +101,6 @@ export class LiveHub {
       perMessageDeflate: false,
       httpCompression: false,
       transports: ['websocket', 'polling'],
-    });
-    // The handshake request is not needed after the handshake; keeping it costs memory per socket.
-    this.io.engine.on('connection', (raw: { request: unknown }) => {
-      raw.request = null;
     });
     this.namespace = this.io.of(LIVE_NAMESPACE) as LiveNamespace;
     this.namespace.use((socket, next) => {
@@ -97,7 +124,9 @@ export class LiveHub {
     // Handlers are registered synchronously, before anything is awaited.
     this.namespace.on('connection', (socket) => {
       const principal = socket.data.principal;
-      void socket.join(roomOf(principal));
+      const room = roomOf(principal);
+      this.rooms.add(room);
+      void socket.join(room);
       ctx.metrics.liveSockets.inc();
       socket.on('resync', () => {
         if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
@@ -117,7 +146,10 @@ export class LiveHub {
   /** Builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
     this.snapshot = { ...(await this.build()), seq: 0 };
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    this.stopListening = this.ctx.liveIndex.onChange(() => this.poke());
+    this.timer = setInterval(() => {
+      if (this.dirty || Date.now() - this.lastBuild >= 1000) void this.tick();
+    }, this.options.tickMs);
     this.timer.unref();
   }
 
@@ -125,6 +157,22 @@ export class LiveHub {
   noteStored(feed: FeedName, batch: StoredBatch): void {
     this.ticker.add(feed, batch.created, this.ctx.clock());
     if (PANEL_FEEDS.includes(feed)) this.panelsDirty = true;
+    this.poke();
+  }
+
+  /**
+   * Something changed. Leading edge: after a quiet tick the change goes out at once; within a tick
+   * of the last delta it waits for the tick's end, so bursts still make one delta per tick.
+   */
+  poke(): void {
+    this.dirty = true;
+    const wait = this.lastPublish + this.options.tickMs - Date.now();
+    if (wait <= 0) void this.tick();
+    else
+      this.pending ??= setTimeout(() => {
+        this.pending = null;
+        void this.tick();
+      }, wait);
   }
 
   /** Builds the state now and sends what changed. Runs on the timer; tests may call it. */
@@ -139,6 +187,8 @@ export class LiveHub {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+    this.stopListening?.();
     await this.ticking;
     this.namespace.disconnectSockets(true);
     await new Promise<void>((resolve) => {
@@ -149,6 +199,8 @@ export class LiveHub {
   private async publish(): Promise<void> {
     const before = this.snapshot;
     if (!before) return;
+    this.dirty = false;
+    this.lastBuild = Date.now();
     const next = await this.build();
     const change = diffSnapshots(before, { ...next, seq: before.seq });
     if (!change) return;
@@ -201,7 +253,7 @@ export class LiveHub {
       timezone,
       weightSet: { id: live.weightSet.id, name: live.weightSet.name },
       city: { index: live.city, grade: live.cityGrade, ...this.trends },
-      streets: live.streets,
+      streets: live.streets.map(forTheWire),
       feeds: (ctx.feeds?.health() ?? []).map((health): FeedFreshness =>
         'lastSuccessAt' in health
           ? {

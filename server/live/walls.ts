@@ -11,9 +11,16 @@ export interface WallStatus {
 export class WallRegistry {
   private readonly screens = new Map<string, WallStatus>();
   private readonly screenOf = new Map<string, string>();
+  /** Connected sockets per screen: a screen is disconnected when its last socket goes. */
+  private readonly sockets = new Map<string, number>();
 
   beat(socketId: string, screen: string, role: string, now: Date): void {
-    this.screenOf.set(socketId, screen);
+    if (this.screenOf.get(socketId) !== screen) {
+      const previous = this.screenOf.get(socketId);
+      if (previous !== undefined) this.release(previous);
+      this.screenOf.set(socketId, screen);
+      this.sockets.set(screen, (this.sockets.get(screen) ?? 0) + 1);
+    }
     this.screens.delete(screen); // re-inserted last: the map stays ordered by last beat
     this.screens.set(screen, { screen, role, lastSeenAt: now.toISOString(), connected: true });
     if (this.screens.size > MAX_SCREENS) this.screens.delete(this.screens.keys().next().value!);
@@ -21,10 +28,18 @@ export class WallRegistry {
 
   gone(socketId: string, now: Date): void {
     const screen = this.screenOf.get(socketId);
+    if (screen === undefined) return;
     this.screenOf.delete(socketId);
-    const status = screen === undefined ? undefined : this.screens.get(screen);
-    if (status && ![...this.screenOf.values()].includes(status.screen))
-      this.screens.set(status.screen, { ...status, connected: false, lastSeenAt: now.toISOString() });
+    const status = this.screens.get(screen);
+    if (this.release(screen) === 0 && status)
+      this.screens.set(screen, { ...status, connected: false, lastSeenAt: now.toISOString() });
+  }
+
+  private release(screen: string): number {
+    const left = (this.sockets.get(screen) ?? 1) - 1;
+    if (left > 0) this.sockets.set(screen, left);
+    else this.sockets.delete(screen);
+    return left;
   }
 
   list(): WallStatus[] {

@@ -18,12 +18,20 @@ export interface NewToken {
   token?: string;
 }
 
+/** How long a looked-up token is trusted without asking the database again (a revoke here clears it at once). */
+const CACHE_MS = 30_000;
+const CACHE_MAX = 10_000;
+
 export class TokenRepository {
+  /** Token hash → principal (or null: unknown) and until when the answer holds. */
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+
   constructor(private readonly db: Db) {}
 
   /** Stores a token's hash and returns the token, the only time it is seen. */
   async create(input: NewToken): Promise<{ token: string; id: number }> {
     const token = input.token ?? generateToken();
+    this.cache.delete(hashToken(token));
     const [row] = await this.db
       .insert(tokens)
       .values({ name: input.name, role: input.role, streets: input.streets ?? [], hash: hashToken(token) })
@@ -40,17 +48,29 @@ export class TokenRepository {
     return row?.n ?? 0;
   }
 
-  /** The principal behind a token, or null when it is unknown or revoked. */
+  /**
+   * The principal behind a token, or null when it is unknown or revoked. Answers are cached briefly:
+   * a thousand walls reconnecting at once do not make a thousand queries.
+   */
   async authenticate(token: string): Promise<Principal | null> {
+    const hash = hashToken(token);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
     const [row] = await this.db
       .select()
       .from(tokens)
-      .where(and(eq(tokens.hash, hashToken(token)), isNull(tokens.revokedAt)));
-    if (!row || !(ROLES as readonly string[]).includes(row.role)) return null;
-    return { tokenId: row.id, name: row.name, role: row.role as Role, streets: row.streets };
+      .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)));
+    const principal =
+      row && (ROLES as readonly string[]).includes(row.role)
+        ? { tokenId: row.id, name: row.name, role: row.role as Role, streets: row.streets }
+        : null;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+    return principal;
   }
 
   async revoke(id: number): Promise<boolean> {
+    this.cache.clear();
     const rows = await this.db
       .update(tokens)
       .set({ revokedAt: new Date() })

@@ -51,6 +51,7 @@ export class LiveIndexService {
   /** Feeds with at least one stored item: before that their indicators are unknown, not zero. */
   private readonly feedsWithData = new Set<FeedName>();
   private weightSetCache: Promise<WeightSet[]> | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly city: CityConfig,
@@ -77,6 +78,17 @@ export class LiveIndexService {
 
   invalidateWeightSets(): void {
     this.weightSetCache = null;
+    this.changed();
+  }
+
+  /** Calls a listener whenever the values in memory (or the weight sets) change. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   async setInForce(date: string): Promise<WeightSet> {
@@ -96,10 +108,12 @@ export class LiveIndexService {
     FEEDS.forEach((feed, i) => {
       if ([...feeds[i]!.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
     });
+    this.changed();
   }
 
   async refreshManual(at: Date): Promise<void> {
     this.state = { ...this.state, manual: await this.values.latestAsOf(this.today(at)) };
+    this.changed();
   }
 
   /** Recomputes one feed's indicators for the streets a batch touched. */
@@ -111,6 +125,7 @@ export class LiveIndexService {
     for (const [indicator, perStreet] of fresh)
       merged.set(indicator, new Map([...(merged.get(indicator) ?? []), ...perStreet]));
     this.state = { ...this.state, feeds: new Map(this.state.feeds).set(feed, merged) };
+    this.changed();
   }
 
   /** The live index from the values in memory. */

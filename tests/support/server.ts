@@ -25,13 +25,15 @@ export interface TestServerOptions {
   feedUrls?: Partial<Record<FeedName, string>>;
   /** Scheduled snapshot and refresh jobs; off by default so tests decide what runs. */
   jobs?: boolean;
-  /** Poll the built-in simulator for every feed (30 days of backfill), optionally with a scenario. */
+  /** Poll the built-in simulator for every feed (30 days of backfill, as the product), optionally with a scenario. */
   simulator?: boolean | { scenario: Scenario };
   /** Seed the month of demo values (slower); off by default. */
   seed?: boolean;
   clock?: () => Date;
   city?: CityConfig;
   displayDir?: string;
+  /** A fixed port (a restart on the same address); default an ephemeral one. */
+  port?: number;
 }
 
 /** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
@@ -48,7 +50,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const database = options.database ?? (await options.target.create());
   const ownsDatabase = !options.database;
   const env = parseEnv({
-    PORT: '0',
+    PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     SEED_DEMO: options.seed ? 'on' : 'off',

@@ -58,6 +58,39 @@ describe('the live protocol', () => {
     expect(applied).toEqual({ ...after, seq: 8 });
   });
 
+  it('sends of a changed street only the indicators that changed', () => {
+    const withIndicators = (score: number): LiveStreet => ({
+      ...street('a', 80),
+      indicators: [
+        {
+          id: 'theft',
+          raw: 4,
+          smoothed: 4,
+          score,
+          contribution: 3,
+          pointsLost: 1,
+          period: null,
+          stale: false,
+        },
+        {
+          id: 'vice',
+          raw: 0.2,
+          smoothed: 0.2,
+          score: 90,
+          contribution: 2,
+          pointsLost: 0.2,
+          period: null,
+          stale: false,
+        },
+      ],
+    });
+    const before = { ...base, streets: [withIndicators(85)] };
+    const after = { ...base, streets: [withIndicators(70)] };
+    const change = diffSnapshots(before, after)!;
+    expect(change.streets![0]!.indicators.map((i) => i.id)).toEqual(['theft']);
+    expect(applyDelta(before, { ...change, seq: 8, prevSeq: 7, at: base.at })).toEqual({ ...after, seq: 8 });
+  });
+
   it('says nothing when nothing changed', () => {
     expect(diffSnapshots(base, { ...base, at: '2026-11-25T03:00:00.000Z' })).toBeNull();
   });

@@ -1,0 +1,112 @@
+/**
+ * Credentials in channel configurations. Any credential may be written as `"env:NAME"` so that the
+ * configuration file can be committed without it; the value is read from the environment when the
+ * channel is built. Secrets are masked for logs and scrubbed out of every error message.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../config/env.js';
+import type { ChannelContext, ChannelKind } from './channel.js';
+
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+const MASK = '***';
+
+export const isEnvReference = (value: string): boolean => value.startsWith('env:');
+
+/** http(s) only: a channel has no business posting to file: or data: URLs. */
+export const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
+
+/** A credential: `env:NAME`, or a literal that `literal` accepts. */
+export function credential(literal: z.ZodType<string> = z.string().min(1)) {
+  return z.string().superRefine((value, ctx) => {
+    if (isEnvReference(value)) {
+      if (!ENV_REFERENCE.test(value))
+        ctx.addIssue({ code: 'custom', message: 'expected env:NAME with NAME an environment variable name' });
+      return;
+    }
+    const parsed = literal.safeParse(value);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
+}
+
+/** Reads `env:NAME` references from the environment at construction, checking what they hold. */
+export function credentialReader(kind: ChannelKind, context: ChannelContext) {
+  const env = context.env ?? process.env;
+  return (value: string, path: string, literal?: z.ZodType<string>): string => {
+    const name = ENV_REFERENCE.exec(value)?.[1];
+    if (name === undefined) return value;
+    const resolved = env[name];
+    const refuse = (problem: string) =>
+      new ConfigError(`${kind} channel configuration`, [`${path}: ${problem}`]);
+    if (resolved === undefined || resolved === '') throw refuse(`environment variable ${name} is not set`);
+    const checked = literal?.safeParse(resolved);
+    if (checked && !checked.success)
+      throw refuse(`environment variable ${name}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+    return resolved;
+  };
+}
+
+/** A secret for a log: the reference when it is one, otherwise a mask. */
+export const maskSecret = (value: string): string => (isEnvReference(value) ? value : MASK);
+
+/** A URL for a log: no user info, every query value masked (WeCom and DingTalk keep their keys there). */
+export function maskUrl(value: string): string {
+  if (isEnvReference(value)) return value;
+  const url = new URL(value);
+  url.username = '';
+  url.password = '';
+  for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, MASK);
+  return url.toString();
+}
+
+/** "+8613812345678" → "+86*******5678": enough for an operator to tell two recipients apart. */
+export function maskPhone(value: string): string {
+  if (isEnvReference(value)) return value;
+  let keep = 4;
+  return [...value]
+    .reverse()
+    .map((char) => (/\d/.test(char) && keep-- <= 0 ? '*' : char))
+    .reverse()
+    .join('');
+}
+
+const safeDecode = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+/** The secret parts of a URL: its user info and query values, decoded and as written. */
+export function urlSecrets(value: string): string[] {
+  const url = new URL(value);
+  const userInfo = [url.username, url.password];
+  const rawValues = url.search
+    .slice(1)
+    .split('&')
+    .map((pair) => pair.split('=')[1] ?? '');
+  return [...userInfo, ...userInfo.map(safeDecode), ...url.searchParams.values(), ...rawValues];
+}
+
+/** Where a request went, for an error message: scheme, host and path, never the query. */
+export const describeUrl = (value: string): string => {
+  const url = new URL(value);
+  return `${url.protocol}//${url.host}${url.pathname}`;
+};
+
+/**
+ * Removes secrets and phone numbers from text that may have come back from a receiver (an echoed
+ * URL, a gateway quoting the number it refused). Values under 4 characters are left alone: masking
+ * them would mangle the message and they protect nothing.
+ */
+export function scrubber(secrets: readonly string[], phones: readonly string[] = []) {
+  const replacements = [
+    ...secrets.map((secret) => [secret, MASK] as const),
+    ...phones.map((phone) => [phone, maskPhone(phone)] as const),
+  ]
+    .filter(([value]) => value.length >= 4)
+    .sort(([a], [b]) => b.length - a.length);
+  return (text: string): string =>
+    replacements.reduce((scrubbed, [value, mask]) => scrubbed.split(value).join(mask), text);
+}
