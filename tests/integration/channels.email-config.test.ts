@@ -1,0 +1,115 @@
+/**
+ * The email channel's message (subject, HTML link, a Message-ID that marks a resend), and the
+ * registry refusing malformed channel configurations with the path and the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChannel } from '../../server/alerts/channels/registry.js';
+import type { ChannelKind } from '../../server/alerts/channels/channel.js';
+import { ConfigError } from '../../server/config/env.js';
+import { sampleNotification, startSmtpReceiver, type SmtpReceiver } from '../support/receivers.js';
+
+describe('the email channel', () => {
+  let smtp: SmtpReceiver;
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+  });
+  afterAll(() => smtp.stop());
+
+  const mailer = () =>
+    createChannel('email', {
+      host: smtp.host,
+      port: smtp.port,
+      from: '平安指数 <alerts@pingan.example.gov.cn>',
+      to: ['jinfang-head@example.gov.cn'],
+      timeoutMs: 2000,
+    });
+  const lastMail = () => {
+    const mail = smtp.messages.at(-1);
+    if (!mail) throw new Error('no mail arrived');
+    return mail;
+  };
+
+  it('sends the headline as subject, both languages as text, and an HTML link to acknowledge', async () => {
+    const notification = sampleNotification();
+    expect(await mailer().send(notification)).toEqual({ ok: true });
+    const mail = lastMail();
+    expect(mail.to).toEqual(['jinfang-head@example.gov.cn']);
+    expect(mail.headers.subject).toBe(`【严重】${notification.title.zh}`);
+    expect(mail.text).toContain(notification.title.en);
+    expect(mail.text).toContain(`<a href="${notification.ackUrl?.replace('&', '&amp;')}">确认处置</a>`);
+  });
+
+  it('gives a resend the same Message-ID, and another notification a different one', async () => {
+    const first = sampleNotification();
+    await mailer().send(first);
+    await mailer().send(first);
+    await mailer().send(
+      sampleNotification({ idempotencyKey: `${first.idempotencyKey}:repeat-1`, kind: 'repeat' }),
+    );
+    const ids = smtp.messages.slice(-3).map((mail) => mail.headers['message-id']);
+    expect(ids[0]).toMatch(/^<[0-9a-f]{32}@pingan\.example\.gov\.cn>$/);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(lastMail().headers['x-pingan-idempotency-key']).toBe(`${first.idempotencyKey}:repeat-1`);
+  });
+
+  it('says a resolved alert is resolved, linking to it rather than asking for an acknowledgement', async () => {
+    await mailer().send(sampleNotification({ kind: 'resolve' }));
+    expect(lastMail().headers.subject).toMatch(/^【已恢复】/);
+    expect(lastMail().text).toContain('查看详情');
+    expect(lastMail().text).not.toContain('确认处置');
+  });
+});
+
+describe('the channel registry', () => {
+  const refusal = (kind: ChannelKind, config: unknown, env: Record<string, string> = {}) => {
+    try {
+      createChannel(kind, config, { env, emit: () => {} });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('refuses a malformed configuration with the path and the reason of each problem', () => {
+    const message = refusal('webhook', {
+      url: 'ftp://example.com',
+      secret: 'short',
+      timeoutMs: -1,
+      secert: 'x',
+    });
+    expect(message).toContain('invalid webhook channel configuration');
+    expect(message).toContain('url: expected an http(s) URL');
+    expect(message).toContain('secret: must be at least 16 characters');
+    expect(message).toMatch(/timeoutMs: .*>0/);
+    expect(message).toMatch(/secert/);
+  });
+
+  it('names the entry of a list that is wrong', () => {
+    const message = refusal('email', {
+      host: 'smtp.example.com',
+      from: 'alerts@example.com',
+      to: ['ok@example.com', 'nobody'],
+    });
+    expect(message).toMatch(/to\.1: /);
+  });
+
+  it('refuses an env reference that is not a variable name', () => {
+    expect(refusal('dingtalk', { url: 'https://oapi.dingtalk.com/robot/send', secret: 'env:1-bad' })).toMatch(
+      /secret: expected env:NAME/,
+    );
+  });
+
+  it('checks what an environment variable holds without quoting it', () => {
+    const held = 'not-a-url-but-a-secret-token';
+    const message = refusal('wecom', { url: 'env:WECOM_URL' }, { WECOM_URL: held });
+    expect(message).toContain('url: environment variable WECOM_URL: expected an http(s) URL');
+    expect(message).not.toContain(held);
+  });
+
+  it('refuses a socket channel without the live hub to emit to, and an unknown kind', () => {
+    expect(() => createChannel('socket', {})).toThrow(/emit/);
+    expect(() => createChannel('pager' as ChannelKind, {})).toThrow(/kind: expected one of socket, webhook/);
+  });
+});
