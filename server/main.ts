@@ -4,7 +4,7 @@ import { loadCityConfig } from './config/city.js';
 import { FEEDS, type CityConfig } from '../shared/city.js';
 import { ConfigError, parseEnv, type Env } from './config/env.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startServer, StartError } from './server.js';
 import { loadScenario } from './simulator/scenario.js';
 import { startSimulator } from './simulator/server.js';
 
@@ -82,6 +82,10 @@ async function startBuiltInSimulator(env: Env, city: CityConfig) {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartError || error instanceof ConfigError) {
+    process.stderr.write(`Pingan Wall cannot start: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `Pingan Wall failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -26,6 +26,9 @@ import { startJobs } from './jobs.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
 
+/** A reason the server cannot start that a person can act on; said without a stack trace. */
+export class StartError extends Error {}
+
 export interface RunningServer {
   ctx: AppContext;
   app: App;
@@ -104,11 +107,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const warmedUp = warmUp(ctx, feeds, () => stopping);
 
   const app = createApp(ctx, { displayDir: options.displayDir });
-  const server: ServerType = await new Promise((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () =>
-      resolve(listening),
-    );
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const listening = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () =>
+        resolve(listening),
+      );
+      listening.once('error', reject);
+    });
+  } catch (error) {
+    stopping = true;
+    await feeds.stop();
+    await warmedUp;
+    await database.close();
+    const code = (error as { code?: string }).code;
+    throw code === 'EADDRINUSE'
+      ? new StartError(`port ${env.PORT} on ${env.HOST} is already in use: stop what holds it, or set PORT`)
+      : error;
+  }
   const port = (server.address() as AddressInfo).port;
   const live = new LiveHub(ctx, server as HttpServer, { tickMs: options.liveTickMs ?? 250 });
   await live.start();

@@ -2,7 +2,7 @@
  * Feeds: their health, their quarantine, and the push and import paths, which go through the same
  * validation and storage as polling. Invalid records are quarantined; the rest of the batch lands.
  */
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { desc, eq, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { FEEDS, type FeedName } from '../../shared/city.js';
@@ -61,7 +61,7 @@ export function feedRoutes(ctx: AppContext) {
       const rows = await ctx.database.db
         .select()
         .from(quarantine)
-        .where(and(where))
+        .where(where)
         .orderBy(desc(quarantine.id))
         .limit(query.data.limit);
       return c.json({ records: rows });
