@@ -5,6 +5,7 @@
 import { loadCityConfig } from '../server/config/city.js';
 import { benchEngine, benchApi } from './engine.js';
 import { benchIngest } from './ingest.js';
+import { benchLive } from './live.js';
 
 interface Row {
   measure: string;
@@ -41,6 +42,8 @@ for (const url of urls) {
     },
   );
 }
+
+rows.push(...(await benchLive(city)));
 
 const width = Math.max(...rows.map((r) => r.measure.length));
 const valueWidth = Math.max(...rows.map((r) => r.value.length));
