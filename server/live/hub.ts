@@ -111,14 +111,17 @@ export class LiveHub {
           : typeof query.token === 'string'
             ? query.token
             : undefined;
+      // The client tells the reasons apart by `data.code`: `token` (missing, unknown) or `forbidden`.
+      const refuse = (message: string, code: 'token' | 'forbidden') =>
+        next(Object.assign(new Error(message), { data: { code } }));
       principalFor(ctx.tokens, token).then(
         (principal) => {
           const decision = authorise(principal, 'read');
-          if (!decision.allowed) return next(new Error(decision.reason));
+          if (!decision.allowed) return refuse(decision.reason, 'forbidden');
           socket.data.principal = principal;
           next();
         },
-        (error: unknown) => next(new Error((error as Error).message)),
+        (error: unknown) => refuse((error as Error).message, 'token'),
       );
     });
     // Handlers are registered synchronously, before anything is awaited.
@@ -219,8 +222,10 @@ export class LiveHub {
     }
   }
 
+  /** What one viewer gets: its streets only for a street token; stamped with the time it is sent. */
   private viewFor(principal: Principal, snapshot: LiveSnapshot): LiveSnapshot {
-    return principal.role === 'street' ? forStreets(snapshot, principal.streets) : snapshot;
+    const now = { ...snapshot, at: this.ctx.clock().toISOString() };
+    return principal.role === 'street' ? forStreets(now, principal.streets) : now;
   }
 
   private async build(): Promise<Omit<LiveSnapshot, 'seq'>> {

@@ -1,17 +1,20 @@
 /**
- * The wall as a person sees it, in Chromium, against a real server on the demo data. Needs the
- * built display: `npm run build:display` (npm test does it first).
+ * The wall as a duty officer sees it, in Chromium, against a real server running the city simulator
+ * and the live channel. Needs the built display: `npm run build:display` (npm test does it first).
+ * Screenshots go to test-results/.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, requireBrowser } from '../support/browser.js';
+import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
 import { databaseTargets } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { feedItem } from '../support/feed-items.js';
+import { startTestServer, testCity, type TestServer } from '../support/server.js';
 
 const DISPLAY_DIR = 'display/build';
-const SCREENSHOT = 'test-results/wall-1920.png';
+const RESULTS = 'test-results';
 
 interface Names {
   zh: string;
@@ -23,35 +26,112 @@ interface ApiStreet {
   index: number | null;
   rank: number | null;
   grade: { label: Names } | null;
-  indicators: { id: string; pointsLost: number; stale: boolean }[];
 }
 interface ApiIndex {
   city: number | null;
   streets: ApiStreet[];
 }
-interface ApiIndicators {
-  indicators: { id: string; name: Names; block: string }[];
-}
+
+const FULL_HD = { width: 1920, height: 1080 };
+const UHD = { width: 3840, height: 2160 };
+/** The panels of the wall, by their test ids. */
+const PANELS = [
+  'city-panel',
+  'ranking-panel',
+  'map-panel',
+  'alerts-panel',
+  'feeds-panel',
+  'heatmap-panel',
+  'ticker-panel',
+  'fraud-panel',
+  'mediation-panel',
+  'windows-panel',
+];
 
 const available = requireBrowser('the wall');
+
+function ensureBuilt(): void {
+  if (!existsSync(`${DISPLAY_DIR}/index.html`))
+    throw new Error(`${DISPLAY_DIR} is not built: run \`npm run build:display\` first`);
+}
+
+/** Streets in the order of the ranking: by rank, streets without one last, then by code. */
+const byRank = (index: ApiIndex) =>
+  [...index.streets].sort(
+    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code),
+  );
+/** How the wall prints an index: one decimal, a dash when unknown. */
+const oneDecimal = (value: number | null) => (value === null ? '—' : value.toFixed(1));
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** Opens a page at a path of a server. */
+async function open(browser: Browser, url: string, viewport = FULL_HD): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(url);
+  return page;
+}
+
+/** Waits until the wall shows a live snapshot with the city's names loaded. */
+async function untilLive(page: Page): Promise<void> {
+  await page.getByTestId('wall').waitFor();
+  await expect.poll(() => page.getByTestId('connection').getAttribute('data-status')).toBe('live');
+  await expect.poll(() => page.getByTestId('city-name').innerText()).not.toBe('—');
+}
+
+/**
+ * How far each panel's content sticks out of its box (px, whole): 0 when everything shows. Boxes,
+ * not scrollHeight, which also counts the glyphs of large figures set tight.
+ */
+function panelOverflow(page: Page): Promise<Record<string, number>> {
+  return page.evaluate((panels) => {
+    const overflow: Record<string, number> = {};
+    for (const id of panels) {
+      const panel = document.querySelector(`[data-testid="${id}"]`)!;
+      const style = getComputedStyle(panel);
+      const outer = panel.getBoundingClientRect();
+      // The panel's content box: inside its border and padding.
+      const body = {
+        left: outer.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft),
+        right: outer.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight),
+        bottom: outer.bottom - parseFloat(style.borderBottomWidth) - parseFloat(style.paddingBottom),
+      };
+      let worst = 0;
+      for (const element of panel.querySelectorAll('*')) {
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;
+        worst = Math.max(worst, box.right - body.right, box.bottom - body.bottom, body.left - box.left);
+      }
+      overflow[id] = Math.floor(worst);
+    }
+    return overflow;
+  }, PANELS);
+}
 
 describe.skipIf(!available)('the wall', () => {
   let server: TestServer;
   let browser: Browser;
-  let catalogue: ApiIndicators;
+  /** The server's clock runs this far ahead of real time: a test moves it to make a feed stale. */
+  let shift = 0;
+  const clock = () => new Date(Date.now() + shift);
 
   beforeAll(async () => {
-    if (!existsSync(`${DISPLAY_DIR}/index.html`)) {
-      throw new Error(`${DISPLAY_DIR} is not built: run \`npm run build:display\` first`);
-    }
+    ensureBuilt();
     [server, browser] = await Promise.all([
-      startTestServer({ target: databaseTargets[0]!, seed: true, simulator: true, displayDir: DISPLAY_DIR }),
+      startTestServer({
+        target: databaseTargets[0]!,
+        seed: true,
+        simulator: true,
+        clock,
+        displayDir: DISPLAY_DIR,
+      }),
       launchBrowser(),
     ]);
     await server.warmedUp;
-    catalogue = (await (
-      await server.api('/api/indicators', { token: server.wallToken })
-    ).json()) as ApiIndicators;
+    await mkdir(RESULTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -59,203 +139,501 @@ describe.skipIf(!available)('the wall', () => {
     await server?.stop();
   });
 
-  /** Streets in the order of the ranking: by rank, streets without one last, then by code. */
-  const byRank = (index: ApiIndex) =>
-    [...index.streets].sort(
-      (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code),
-    );
-  /** How the wall prints an index: one decimal, a dash when unknown. */
-  const oneDecimal = (value: number | null) => (value === null ? '—' : value.toFixed(1));
-
-  async function openWall(query: string, viewport = { width: 1920, height: 1080 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    await page.goto(`${server.baseUrl}/${query}`);
+  async function openWall(query = '', viewport = FULL_HD): Promise<Page> {
+    const page = await open(browser, `${server.baseUrl}/?token=${server.wallToken}${query}`, viewport);
+    await untilLive(page);
     return page;
   }
 
-  /** Opens the wall with its token; answers the page and the /api/index it rendered. */
-  async function openLiveWall(query = ''): Promise<{ page: Page; shown: ApiIndex }> {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/index'),
-      page.goto(`${server.baseUrl}/?token=${server.wallToken}${query}`),
+  /** Every panel of the wall shows real figures and rows. */
+  async function expectEveryPanelFilled(page: Page): Promise<void> {
+    const number = /\d/;
+    // 1. The city index, its grade and both trends.
+    expect(await page.getByTestId('city-index').innerText()).toMatch(/^\d{1,3}\.\d$/);
+    expect(Number(await page.getByTestId('trend-24h').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('trend-30d').getAttribute('data-points'))).toBeGreaterThan(1);
+    await page.locator('[data-testid="trend-30d"] path.line').waitFor();
+    // 2. The ranking: nine streets, ranked 1 to 9, each with its index.
+    const ranking = page.locator('[data-testid="ranking-panel"] li[data-street]');
+    expect(await ranking.count()).toBe(9);
+    expect(await ranking.getByTestId('rank').allInnerTexts()).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
     ]);
-    const shown = (await response.json()) as ApiIndex;
-    await page.locator('[data-street]').first().waitFor();
-    return { page, shown };
-  }
-
-  /** Every text and attribute of the page that reads "undefined" or "NaN", and every blank cell. */
-  function brokenText(page: Page): Promise<string[]> {
-    return page.evaluate(() => {
-      const broken: string[] = [];
-      const bad = /undefined|NaN/;
-      if (bad.test(document.body.innerText))
-        broken.push(`text: ${document.body.innerText.match(/.{0,40}(undefined|NaN).{0,40}/)?.[0]}`);
-      for (const element of document.querySelectorAll('*')) {
-        for (const attribute of element.attributes) {
-          if (bad.test(attribute.value))
-            broken.push(`<${element.tagName} ${attribute.name}="${attribute.value}">`);
-        }
-      }
-      for (const cell of document.querySelectorAll('[data-testid], td, th')) {
-        if ((cell as HTMLElement).innerText.trim() === '')
-          broken.push(`blank ${cell.outerHTML.slice(0, 80)}`);
-      }
-      return broken;
+    for (const index of await ranking.getByTestId('index').allInnerTexts())
+      expect(index).toMatch(/^\d+\.\d$/);
+    // 3. The map: Anning has no outlines, so a schematic, said so.
+    const map = page.getByTestId('map-panel');
+    expect(await map.locator('svg').getAttribute('data-kind')).toBe('schematic');
+    expect(await map.getByTestId('schematic').innerText()).toContain('示意图');
+    expect(await map.locator('g[data-street]').count()).toBe(9);
+    // 4. The heat map: 9 streets × 27 indicators, painted.
+    const heatmap = page.locator('[data-testid="heatmap-panel"] [data-cells]');
+    expect(await heatmap.getAttribute('data-cells')).toBe('243');
+    const painted = await page.getByTestId('heatmap-canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let opaque = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) opaque++;
+      return opaque / (canvas.width * canvas.height);
     });
+    expect(painted).toBeGreaterThan(0.6);
+    expect((await page.locator('[data-testid="heatmap-panel"] .column').allInnerTexts()).length).toBe(27);
+    // 5. The ticker: events with a time, what and where.
+    const events = page.locator('[data-testid="ticker-panel"] li[data-key]');
+    expect(await events.count()).toBeGreaterThan(0);
+    expect(await events.first().innerText()).toMatch(/^\d\d:\d\d\s+\S+\s+\S+/);
+    // 6–8. Fraud centre, service windows, mediation: figures.
+    for (const id of [
+      'fraud-cases',
+      'fraud-loss',
+      'fraud-warnings',
+      'fraud-dissuaded',
+      'fraud-interceptions',
+      'fraud-intercepted',
+    ])
+      expect(await page.getByTestId(id).innerText()).toMatch(number);
+    for (const id of ['mediation-today', 'mediation-30d', 'mediation-success', 'mediation-pending'])
+      expect(await page.getByTestId(id).innerText()).toMatch(number);
+    expect(await page.locator('[data-testid="windows-panel"] tr[data-hall]').count()).toBe(9);
+    expect(await page.getByTestId('windows-total').innerText()).toMatch(number);
+    // 9. Alerts: a list, or the all-clear.
+    const alerts = page.getByTestId('alerts-panel');
+    const listed = await alerts.locator('[data-alert]').count();
+    expect(listed > 0 || (await alerts.getByTestId('no-alerts').count()) === 1).toBe(true);
+    // 10. Feed freshness: the five feeds, each with the age of its data.
+    const feeds = page.locator('[data-testid="feeds-panel"] li[data-feed]');
+    expect(await feeds.count()).toBe(5);
+    for (const age of await feeds.getByTestId('feed-age').allInnerTexts())
+      expect(age).toMatch(/^\d+ (秒|分钟|小时|天)前$/);
+    // 11. Connection and clock.
+    expect(await page.getByTestId('connection').innerText()).toContain('实时');
+    expect(await page.getByTestId('clock').innerText()).toMatch(/\d\d:\d\d:\d\d/);
+    expect(await brokenText(page)).toEqual([]);
   }
 
-  it('lists all 9 streets with the same index, rank and grade that /api/index reports', async () => {
-    const { page, shown } = await openLiveWall();
-    const rows = page.locator('button[data-street]');
-    expect(await rows.count()).toBe(9);
-    for (const [position, street] of byRank(shown).entries()) {
-      const row = rows.nth(position);
-      expect(await row.getAttribute('data-street')).toBe(street.code);
-      expect(await row.getByTestId('street-name').innerText()).toBe(street.name.zh);
-      expect(await row.getByTestId('rank').innerText()).toBe(
-        street.rank === null ? '—' : String(street.rank),
+  it('fills every panel with figures and rows on a 1920×1080 screen, and saves a screenshot', async () => {
+    const page = await openWall();
+    await expectEveryPanelFilled(page);
+    expect(await panelOverflow(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 0])));
+    const scroll = await page.evaluate(() => [
+      document.documentElement.scrollWidth - innerWidth,
+      document.documentElement.scrollHeight - innerHeight,
+    ]);
+    expect(scroll).toEqual([0, 0]);
+    await page.screenshot({ path: `${RESULTS}/wall-1920.png`, animations: 'disabled' });
+    await page.close();
+  });
+
+  it('draws the same canvas twice as large and as sharp on a 4K screen, and saves a screenshot', async () => {
+    const page = await openWall('', UHD);
+    await expectEveryPanelFilled(page);
+    expect(await page.getByTestId('stage').getAttribute('data-scale')).toBe('2');
+    const box = (await page.getByTestId('wall').boundingBox())!;
+    expect(box).toEqual({ x: 0, y: 0, width: 3840, height: 2160 });
+    // The heat map's backing store has a device pixel per screen pixel, not a blurry quarter of them.
+    const canvas = await page
+      .getByTestId('heatmap-canvas')
+      .evaluate((c: HTMLCanvasElement) => ({ backing: c.width, css: c.offsetWidth }));
+    expect(canvas.backing).toBe(canvas.css * 2);
+    await page.screenshot({ path: `${RESULTS}/wall-3840.png`, animations: 'disabled' });
+    await page.close();
+  });
+
+  it('letterboxes a screen of another shape without distorting the canvas', async () => {
+    const page = await openWall('', { width: 1600, height: 1200 });
+    const box = (await page.getByTestId('wall').boundingBox())!;
+    expect(box.width).toBeCloseTo(1600, 0);
+    expect(box.height).toBeCloseTo(900, 0);
+    expect(box.y).toBeCloseTo(150, 0);
+    await page.close();
+  });
+
+  it('ranks the streets with the indices and grades that /api/index reports', async () => {
+    const page = await openWall();
+    const shown = () =>
+      page.locator('[data-testid="ranking-panel"] li[data-street]').evaluateAll((rows) =>
+        rows.map((row) => ({
+          code: row.getAttribute('data-street'),
+          name: row.querySelector('[data-testid="street-name"]')!.textContent,
+          rank: row.querySelector('[data-testid="rank"]')!.textContent,
+          index: row.querySelector('[data-testid="index"]')!.textContent,
+          grade: (row.querySelector('[data-testid="grade"]') as HTMLElement).innerText,
+        })),
       );
-      expect(await row.getByTestId('index').innerText()).toBe(oneDecimal(street.index));
-      expect(await row.getByTestId('grade').innerText()).toBe(street.grade?.label.zh ?? '—');
-    }
-    expect(await page.getByTestId('city-index').innerText()).toBe(oneDecimal(shown.city));
+    const reported = async () => {
+      const index = (await (await server.api('/api/index', { token: server.wallToken })).json()) as ApiIndex;
+      return byRank(index).map((street) => ({
+        code: street.code,
+        name: street.name.zh,
+        rank: street.rank === null ? '—' : String(street.rank),
+        index: oneDecimal(street.index),
+        grade: street.grade?.label.zh ?? '—',
+      }));
+    };
+    // The picture follows the server within a tick: compare until they agree.
+    await expect
+      .poll(async () => JSON.stringify(await shown()) === JSON.stringify(await reported()))
+      .toBe(true);
+    const city = (await (await server.api('/api/index')).json()) as ApiIndex;
+    expect(await page.getByTestId('city-index').innerText()).toBe(oneDecimal(city.city));
     await page.close();
   });
 
-  it('shows the indicators of a selected street, with points lost summing to 100 − its index', async () => {
-    const { page, shown: index } = await openLiveWall();
-    // The best-ranked street: not the one shown before anybody chooses (the last ranked).
-    const street = byRank(index).find((s) => s.index !== null);
-    if (!street)
-      throw new Error('the seeded demo gave no street an index: /api/index has nothing to explain');
-    await page.locator(`button[data-street="${street.code}"]`).click();
-    const panel = page.locator(`[data-testid="indicator-panel"][data-street="${street.code}"]`);
-    await panel.waitFor();
-    expect(await panel.locator('h2').innerText()).toContain(street.name.zh);
-
-    const shown = await panel.locator('tr[data-indicator]').evaluateAll((rows) =>
-      rows.map((row) => ({
-        id: row.getAttribute('data-indicator'),
-        block: row.closest('tbody')?.getAttribute('data-block'),
-        name: row.querySelector('.label')?.textContent,
-        stale: row.querySelector('[data-testid="stale"]') !== null,
-      })),
-    );
-    const meta = new Map(catalogue.indicators.map((indicator) => [indicator.id, indicator]));
-    expect(shown.map((row) => row.id).sort()).toEqual(street.indicators.map((i) => i.id).sort());
-    for (const row of shown) {
-      expect(row.block).toBe(meta.get(row.id!)!.block);
-      expect(row.name).toBe(meta.get(row.id!)!.name.zh);
-      expect(row.stale).toBe(street.indicators.find((i) => i.id === row.id)!.stale);
-    }
-
-    // An indicator without a score shows "—": it loses nothing.
-    const pointsLost = (await panel.getByTestId('points-lost').allInnerTexts()).map((text) =>
-      text === '—' ? 0 : Number(text),
-    );
-    expect(pointsLost.every(Number.isFinite)).toBe(true);
-    const sum = pointsLost.reduce((a, b) => a + b, 0);
-    // Each value is rounded to 0.01, so the sum may be off by half a hundredth per indicator.
-    expect(Math.abs(sum - (100 - street.index!))).toBeLessThanOrEqual(pointsLost.length * 0.005 + 1e-9);
-    await page.close();
-  });
-
-  it('never shows "undefined", "NaN" or a blank value, for any street, in either language', async () => {
+  it('never shows "undefined", "NaN", a blank value or a cut-off panel, in Chinese or in English', async () => {
     for (const lang of ['', '&lang=en']) {
-      const { page, shown } = await openLiveWall(lang);
-      for (let step = 0; step < shown.streets.length; step += 1) {
-        expect(await brokenText(page)).toEqual([]);
-        await page.keyboard.press('ArrowDown');
-      }
+      const page = await openWall(lang);
+      expect(await brokenText(page)).toEqual([]);
+      expect(await panelOverflow(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 0])));
+      if (lang) await page.screenshot({ path: `${RESULTS}/wall-1920-en.png`, animations: 'disabled' });
       await page.close();
     }
   });
 
+  it('speaks English with ?lang=en: street names, headings and the page language', async () => {
+    const page = await openWall('&lang=en');
+    const index = (await (await server.api('/api/index')).json()) as ApiIndex;
+    await expect
+      .poll(() => page.locator('[data-testid="ranking-panel"] [data-testid="street-name"]').allInnerTexts())
+      .toEqual(byRank(index).map((street) => street.name.en));
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('h1').innerText()).toContain('Safety Index');
+    expect(await page.getByTestId('feeds-panel').innerText()).toContain('Feed freshness');
+    await page.close();
+  });
+
+  it('shows an incident pushed to the server in the ticker within a second', async () => {
+    const page = await openWall();
+    const id = `wall-${Date.now()}`;
+    const now = clock();
+    const pushed = await server.api(
+      '/api/ingest/incident',
+      json({ items: [feedItem('incident', now, { id, category: 'fire', reportedAt: now.toISOString() })] }),
+    );
+    expect(pushed.ok).toBe(true);
+    const started = Date.now();
+    const item = page.locator(`[data-testid="ticker-panel"] li[data-key="incident:${id}"]`);
+    await item.waitFor({ timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await item.innerText()).toMatch(/火情\s+金方\s+金方社区/);
+    // Newest first.
+    expect(
+      await page.locator('[data-testid="ticker-panel"] li[data-key]').first().getAttribute('data-key'),
+    ).toBe(`incident:${id}`);
+    await page.close();
+  });
+
+  it('counts a fraud case pushed to the server in the fraud centre within a second', async () => {
+    const page = await openWall();
+    const cases = page.getByTestId('fraud-cases');
+    const before = Number((await cases.innerText()).replace(/\D/g, ''));
+    const now = clock();
+    const pushed = await server.api(
+      '/api/ingest/fraud',
+      json({
+        items: [feedItem('fraud', now, { id: `wall-fraud-${Date.now()}`, occurredAt: now.toISOString() })],
+      }),
+    );
+    expect(pushed.ok).toBe(true);
+    const started = Date.now();
+    await expect
+      .poll(async () => Number((await cases.innerText()).replace(/\D/g, '')), { timeout: 1000, interval: 50 })
+      .toBe(before + 1);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await page.close();
+  });
+
+  it('re-ranks a street whose index falls within a second, its row moving down the ranking', async () => {
+    const page = await openWall();
+    const rows = page.locator('[data-testid="ranking-panel"] li[data-street]');
+    const top = (await rows.first().getAttribute('data-street'))!;
+    const shownIndex = () => page.locator(`li[data-street="${top}"]`).getByTestId('index').innerText();
+    const before = await shownIndex();
+    // A month's worth of theft and robbery at once: the street's negative block collapses.
+    const now = clock();
+    const run = Date.now();
+    const incident = (i: number, category: string) =>
+      feedItem('incident', now, {
+        id: `drop-${run}-${category}-${i}`,
+        street: top,
+        community: undefined,
+        category,
+        reportedAt: new Date(now.getTime() - i * 60_000).toISOString(),
+      });
+    const items = [
+      ...Array.from({ length: 300 }, (_, i) => incident(i, 'theft')),
+      ...Array.from({ length: 60 }, (_, i) => incident(i, 'robbery')),
+    ];
+    const pushed = await server.api('/api/ingest/incident', json({ items }));
+    expect(pushed.ok).toBe(true);
+    const started = Date.now();
+    await expect.poll(shownIndex, { timeout: 1000, interval: 50 }).not.toBe(before);
+    await expect
+      .poll(() => rows.first().getAttribute('data-street'), { timeout: 1000, interval: 50 })
+      .not.toBe(top);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Number(await shownIndex())).toBeLessThan(Number(before));
+    const index = (await (await server.api('/api/index')).json()) as ApiIndex;
+    expect(await rows.evaluateAll((items) => items.map((item) => item.getAttribute('data-street')))).toEqual(
+      byRank(index).map((street) => street.code),
+    );
+    await page.close();
+  });
+
+  it('shows a street token only its own street', async () => {
+    const created = await server.api(
+      '/api/tokens',
+      json({ name: 'jinfang head', role: 'street', streets: ['jinfang'] }),
+    );
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const page = await open(browser, `${server.baseUrl}/?token=${token}`);
+    await untilLive(page);
+    const streetsOn = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((elements) => [...new Set(elements.map((e) => e.getAttribute('data-street')))]);
+    expect(await streetsOn('[data-testid="ranking-panel"] [data-street]')).toEqual(['jinfang']);
+    expect(await streetsOn('[data-testid="map-panel"] [data-street]')).toEqual(['jinfang']);
+    expect(await streetsOn('[data-testid="heatmap-panel"] [data-street]')).toEqual(['jinfang']);
+    expect(await page.locator('[data-testid="heatmap-panel"] [data-cells]').getAttribute('data-cells')).toBe(
+      '27',
+    );
+    for (const street of await streetsOn('[data-testid="ticker-panel"] [data-street]'))
+      expect(street).toBe('jinfang');
+    expect(await page.locator('[data-testid="windows-panel"] tr[data-hall]').count()).toBe(1);
+    expect(await brokenText(page)).toEqual([]);
+    await page.screenshot({ path: `${RESULTS}/wall-street-token.png`, animations: 'disabled' });
+    await page.close();
+  });
+
+  it('shows tile 4 of a 2×2 spliced wall as the bottom-right quarter of the canvas', async () => {
+    const screen = { width: 960, height: 540 };
+    const page = await openWall('&tiles=2x2&tile=4', screen);
+    const inView = async (testid: string) => {
+      const box = (await page.getByTestId(testid).boundingBox())!;
+      return box.x < screen.width && box.x + box.width > 0 && box.y < screen.height && box.y + box.height > 0;
+    };
+    // The canvas at full size, shifted up and left by one screen each way.
+    expect(await page.getByTestId('wall').boundingBox()).toEqual({
+      x: -960,
+      y: -540,
+      width: 1920,
+      height: 1080,
+    });
+    expect(await inView('windows-panel')).toBe(true);
+    expect(await inView('fraud-panel')).toBe(true);
+    expect(await inView('city-panel')).toBe(false);
+    expect(await inView('clock')).toBe(false);
+    await page.screenshot({ path: `${RESULTS}/wall-tile-2x2-4.png`, animations: 'disabled' });
+    const first = await openWall('&tiles=2x2&tile=1', screen);
+    expect(await first.getByTestId('wall').boundingBox()).toEqual({ x: 0, y: 0, width: 1920, height: 1080 });
+    await page.close();
+    await first.close();
+  });
+
   it('tells how to get a wall token when the URL has none', async () => {
-    const page = await openWall('');
+    const page = await open(browser, `${server.baseUrl}/`);
     const message = page.getByTestId('token-message');
     await message.waitFor();
     const text = await message.innerText();
     expect(text).toContain('缺少大屏令牌');
     expect(text).toContain('npm start');
     expect(text).toContain('npm run token -- create wall');
-    expect(await page.locator('[data-street]').count()).toBe(0);
+    expect(await page.getByTestId('wall').count()).toBe(0);
     await page.close();
   });
 
-  it('tells how to get a wall token when the token is refused', async () => {
-    const page = await openWall('?token=not-a-real-token');
+  it('tells how to get a wall token when the token is refused, and says why', async () => {
+    const page = await open(browser, `${server.baseUrl}/?token=not-a-real-token`);
     const message = page.getByTestId('token-message');
     await message.waitFor();
     const text = await message.innerText();
     expect(text).toContain('大屏令牌无效');
     expect(text).toContain('npm run token -- create wall');
     expect(text).toContain('unknown or revoked');
+    await page.screenshot({ path: `${RESULTS}/wall-token-refused.png`, animations: 'disabled' });
     await page.close();
   });
 
-  it('shows English names with ?lang=en', async () => {
-    const { page, shown } = await openLiveWall('&lang=en');
-    expect(await page.getByTestId('street-name').allInnerTexts()).toEqual(
-      byRank(shown).map((s) => s.name.en),
-    );
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.locator('header h1').innerText()).toContain('Safety Index');
-    expect(await page.locator('thead').innerText()).toContain('Points lost');
+  it('says plainly when the token may not read the index', async () => {
+    const created = await server.api('/api/tokens', json({ name: 'a feed', role: 'feed' }));
+    const { token } = (await created.json()) as { token: string };
+    const page = await open(browser, `${server.baseUrl}/?token=${token}`);
+    const message = page.getByTestId('token-message');
+    await message.waitFor();
+    expect(await message.innerText()).toContain('此令牌无权查看平安指数');
     await page.close();
   });
 
-  it('keeps its last picture and says since when it is disconnected, then catches up by itself', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.clock.install();
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/index'),
-      page.goto(`${server.baseUrl}/?token=${server.wallToken}`),
-    ]);
-    const shown = (await response.json()) as ApiIndex;
-    await page.locator('[data-street]').first().waitFor();
-
-    await page.route('**/api/index', (route) => route.abort('connectionrefused'));
-    await page.clock.fastForward('00:16');
-    const connection = page.getByTestId('connection');
-    await expect.poll(() => connection.innerText()).toMatch(/连接中断 · 自 \d\d:\d\d:\d\d 起/);
-    expect(await page.locator('button[data-street]').count()).toBe(9);
-    expect(await page.getByTestId('city-index').innerText()).toBe(oneDecimal(shown.city));
-
-    await page.unroute('**/api/index');
-    await page.clock.fastForward('00:16');
-    await expect.poll(() => connection.innerText()).toContain('实时');
+  it('names itself in its heartbeats with ?screen=, so the server knows which walls are alive', async () => {
+    const page = await openWall('&screen=指挥中心主屏');
+    const screens = async () => {
+      const health = (await (await server.api('/api/health')).json()) as {
+        walls: { screen: string; connected: boolean }[];
+      };
+      return health.walls.filter((wall) => wall.connected).map((wall) => wall.screen);
+    };
+    await expect.poll(screens).toContain('指挥中心主屏');
     await page.close();
   });
 
-  /** How far the page, and the indicator panel, would have to scroll: 0 when everything shows. */
-  function overflow(page: Page) {
-    return page.evaluate(() => {
-      const panel = document.querySelector<HTMLElement>('[data-testid="indicator-panel"]')!;
-      return {
-        pageDown: document.documentElement.scrollHeight - window.innerHeight,
-        pageAcross: document.documentElement.scrollWidth - window.innerWidth,
-        panel: panel.scrollHeight - panel.clientHeight,
+  // Last: it moves the server's clock on, which makes every feed late until its next poll.
+  it('greys the fraud panel, says how old its data is and raises an alert when the fraud feed goes stale', async () => {
+    const page = await openWall();
+    server.simulator!.outage('fraud', 'error', 3_600_000);
+    shift += 5 * 60_000;
+    const fraud = page.getByTestId('fraud-panel');
+    await expect.poll(() => fraud.getAttribute('data-stale'), { timeout: 20_000 }).toBe('true');
+    expect(await fraud.getByTestId('stale-note').innerText()).toMatch(/^数据已过期 · \d+ (分钟|小时)前$/);
+    // Greyed, not blank: the last figures stay.
+    expect(await page.getByTestId('fraud-cases').innerText()).toMatch(/\d/);
+    expect(await page.locator('[data-feed="fraud"]').getAttribute('data-stale')).toBe('true');
+    await page
+      .locator('[data-testid="alerts-panel"] [data-alert="feed:fraud"][data-level="stale"]')
+      .waitFor();
+    // The incident feed polls again within its interval and its panel comes back; fraud stays stale.
+    const ticker = page.getByTestId('ticker-panel');
+    await expect.poll(() => ticker.getAttribute('data-stale'), { timeout: 20_000 }).toBe('false');
+    expect(await fraud.getAttribute('data-stale')).toBe('true');
+    expect(await brokenText(page)).toEqual([]);
+    expect(await panelOverflow(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 0])));
+    await page.screenshot({ path: `${RESULTS}/wall-stale-fraud.png`, animations: 'disabled' });
+    await page.close();
+  }, 60_000);
+});
+
+/** A port free now, for a server that must come back on the same address. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe.skipIf(!available)('a wall that loses its server', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    browser = await launchBrowser();
+    await mkdir(RESULTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('keeps its last picture, says since when it is disconnected, and catches up with a new server', async () => {
+    const target = databaseTargets[0]!;
+    const database = await target.create({ persistent: true });
+    const port = await freePort();
+    let server: TestServer | null = await startTestServer({
+      target,
+      database,
+      port,
+      seed: true,
+      displayDir: DISPLAY_DIR,
+    });
+    try {
+      await server.warmedUp;
+      const wallToken = server.wallToken;
+      const page = await open(browser, `${server.baseUrl}/?token=${wallToken}`);
+      await untilLive(page);
+      const cityIndex = await page.getByTestId('city-index').innerText();
+
+      await server.stop();
+      server = null;
+      const connection = page.getByTestId('connection');
+      await expect.poll(() => connection.getAttribute('data-status')).toBe('reconnecting');
+      expect(await connection.innerText()).toMatch(/连接中断 · 自 \d\d:\d\d:\d\d 起/);
+      // The last picture stays: the streets and the city index, not a blank screen.
+      expect(await page.locator('[data-testid="ranking-panel"] li[data-street]').count()).toBe(9);
+      expect(await page.getByTestId('city-index').innerText()).toBe(cityIndex);
+      await page.screenshot({ path: `${RESULTS}/wall-disconnected.png`, animations: 'disabled' });
+
+      server = await startTestServer({ target, database, port, displayDir: DISPLAY_DIR });
+      await expect.poll(() => connection.getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
+      expect(await connection.innerText()).toContain('实时');
+      // Resynced: the new server's deltas apply on its snapshot, so a new event shows.
+      const id = `after-restart-${Date.now()}`;
+      const now = new Date();
+      const pushed = await server.api(
+        '/api/ingest/incident',
+        json({ items: [feedItem('incident', now, { id, reportedAt: now.toISOString() })] }),
+      );
+      expect(pushed.ok).toBe(true);
+      await page
+        .locator(`[data-testid="ticker-panel"] li[data-key="incident:${id}"]`)
+        .waitFor({ timeout: 2000 });
+      expect(await brokenText(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await server?.stop();
+      await database.drop();
+    }
+  }, 90_000);
+});
+
+describe.skipIf(!available)('a city whose streets have outlines', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const city = await testCity();
+    // Nine squares in a 3×3 block around Anning: enough geography for a choropleth.
+    city.streets.forEach((street, i) => {
+      const [x, y] = [102.3 + (i % 3) * 0.1, 24.8 + Math.floor(i / 3) * 0.1];
+      street.geometry = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, y],
+            [x + 0.1, y],
+            [x + 0.1, y + 0.1],
+            [x, y + 0.1],
+            [x, y],
+          ],
+        ],
       };
     });
-  }
-
-  it('shows everything on a 1920×1080 screen without scrolling, and saves a screenshot', async () => {
-    const { page } = await openLiveWall();
-    await mkdir('test-results', { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-    expect(await overflow(page)).toEqual({ pageDown: 0, pageAcross: 0, panel: 0 });
-    await page.close();
+    [server, browser] = await Promise.all([
+      startTestServer({ target: databaseTargets[0]!, city, seed: true, displayDir: DISPLAY_DIR }),
+      launchBrowser(),
+    ]);
+    await mkdir(RESULTS, { recursive: true });
   });
 
-  it('shows everything on a 1366×768 laptop, in English too, without scrolling', async () => {
-    for (const lang of ['', '&lang=en']) {
-      const page = await openWall(`?token=${server.wallToken}${lang}`, { width: 1366, height: 768 });
-      await page.locator('[data-street]').first().waitFor();
-      expect(await overflow(page)).toEqual({ pageDown: 0, pageAcross: 0, panel: 0 });
-      await page.close();
-    }
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('draws the streets as a choropleth instead of the schematic', async () => {
+    const page = await open(browser, `${server.baseUrl}/?token=${server.wallToken}`);
+    await untilLive(page);
+    const map = page.getByTestId('map-panel');
+    await expect.poll(() => map.locator('svg').getAttribute('data-kind')).toBe('choropleth');
+    expect(await map.locator('g[data-street] path').count()).toBe(9);
+    expect(await map.getByTestId('schematic').count()).toBe(0);
+    for (const d of await map
+      .locator('g[data-street] path')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d'))))
+      expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
+    await page.screenshot({ path: `${RESULTS}/wall-choropleth.png`, animations: 'disabled' });
+    await page.close();
   });
 });

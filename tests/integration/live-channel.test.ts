@@ -66,9 +66,26 @@ describe.each(databaseTargets)('the live channel on $name', (target) => {
   it('refuses a missing or unknown token with the reason', async () => {
     for (const token of [undefined, 'pw_nobody']) {
       const client = open(token);
-      const error = await new Promise<Error>((resolve) => client.socket.on('connect_error', resolve));
+      const error = await new Promise<Error & { data?: unknown }>((resolve) =>
+        client.socket.on('connect_error', resolve),
+      );
       expect(error.message).toMatch(token ? /unknown or revoked/ : /token is required/);
+      expect(error.data).toEqual({ code: 'token' });
     }
+  });
+
+  it('refuses a token whose role may not read, saying so', async () => {
+    const created = await server.api('/api/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'importer', role: 'feed' }),
+    });
+    const client = open((await created.json()).token);
+    const error = await new Promise<Error & { data?: unknown }>((resolve) =>
+      client.socket.on('connect_error', resolve),
+    );
+    expect(error.message).toBe('the feed role may not read');
+    expect(error.data).toEqual({ code: 'forbidden' });
   });
 
   it('sends a snapshot on connect, then a delta within a second of a pushed event', async () => {

@@ -5,7 +5,7 @@
  * silently skipping them.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -40,4 +40,27 @@ export function requireBrowser(suite: string): boolean {
   }
   console.warn(`Browser tests of ${suite} are skipped: ${why}. Set REQUIRE_BROWSER=1 to make this fail.`);
   return false;
+}
+
+/**
+ * Every text and attribute of a page that reads "undefined" or "NaN", and every element marked
+ * with a `data-testid` (or a table cell) that is blank: what a wall must never show.
+ */
+export function brokenText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    const bad = /undefined|NaN/;
+    if (bad.test(document.body.innerText))
+      broken.push(`text: ${document.body.innerText.match(/.{0,40}(undefined|NaN).{0,40}/)?.[0]}`);
+    for (const element of document.querySelectorAll('*')) {
+      for (const attribute of element.attributes) {
+        if (bad.test(attribute.value))
+          broken.push(`<${element.tagName} ${attribute.name}="${attribute.value}">`);
+      }
+    }
+    for (const cell of document.querySelectorAll('[data-testid]:not(canvas), td, th')) {
+      if ((cell as HTMLElement).innerText.trim() === '') broken.push(`blank ${cell.outerHTML.slice(0, 80)}`);
+    }
+    return broken;
+  });
 }

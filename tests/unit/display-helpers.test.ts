@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { fixed, formatIndex, formatRank, formatRaw } from '../../display/src/lib/format.js';
+import {
+  fixed,
+  formatAge,
+  formatClock,
+  formatCount,
+  formatDate,
+  formatHourMinute,
+  formatIndex,
+  formatMinutes,
+  formatPercent,
+  formatRank,
+  formatRaw,
+  formatYuan,
+  secondsBetween,
+} from '../../display/src/lib/format.js';
 import { axisStart, barScale, barWidth } from '../../display/src/lib/scale.js';
 
 describe('numbers as the wall prints them', () => {
@@ -38,5 +52,47 @@ describe('ranking bars', () => {
     expect(barWidth(scale, 85)).toBeCloseTo(50, 9);
     expect(barWidth(scale, 40)).toBe(0);
     expect(barWidth(scale, null)).toBe(0);
+  });
+});
+
+describe('figures of the operations panels', () => {
+  it('print ages in their largest whole unit', () => {
+    expect(formatAge(3.7, 'en')).toBe('3 s');
+    expect(formatAge(300, 'en')).toBe('5 min');
+    expect(formatAge(7300, 'en')).toBe('2 h');
+    expect(formatAge(3 * 86_400, 'en')).toBe('3 d');
+    expect(formatAge(300, 'zh')).toBe('5 分钟');
+    expect(formatAge(-2, 'zh')).toBe('0 秒');
+  });
+
+  it('print yuan in 万 for Chinese and k for English', () => {
+    expect(formatYuan(23_500, 'zh')).toBe('¥2.35万');
+    expect(formatYuan(860, 'zh')).toBe('¥860');
+    expect(formatYuan(23_500, 'en')).toBe('¥23.5k');
+    expect(formatYuan(2_500_000, 'en')).toBe('¥2.50M');
+    expect(formatYuan(120_000_000, 'zh')).toBe('¥1.20亿');
+  });
+
+  it('print counts, shares and minutes, and a dash for anything unknown', () => {
+    expect(formatCount(1234.4)).toBe('1,234');
+    expect(formatPercent(96.44)).toBe('96.4%');
+    expect(formatMinutes(12.34, 'zh')).toBe('12.3 分钟');
+    for (const value of [null, undefined, NaN, Infinity]) {
+      expect(formatAge(value, 'zh')).toBe('—');
+      expect(formatYuan(value, 'zh')).toBe('—');
+      expect(formatCount(value)).toBe('—');
+      expect(formatPercent(value)).toBe('—');
+      expect(formatMinutes(value, 'en')).toBe('—');
+    }
+  });
+
+  it('print times in the city’s time zone', () => {
+    const at = '2026-11-25T04:05:06Z';
+    expect(formatClock(at, 'Asia/Shanghai')).toBe('12:05:06');
+    expect(formatHourMinute(at, 'Asia/Shanghai')).toBe('12:05');
+    expect(formatDate('2026-11-25T17:00:00Z', 'Asia/Shanghai')).toBe('2026-11-26');
+    expect(formatClock('garbage', 'Asia/Shanghai')).toBe('—');
+    expect(secondsBetween('2026-11-25T04:00:00Z', '2026-11-25T04:01:00Z')).toBe(60);
+    expect(secondsBetween(null, 0)).toBeNull();
   });
 });

@@ -14,10 +14,16 @@ export interface IndicatorCatalogue {
   grades: GradeBand[];
 }
 
-/** `GET /api/streets`: the display needs the city's name, time zone and note. */
+/** A street's outline as configured: GeoJSON, longitude and latitude. */
+export interface StreetGeometry {
+  type: 'Polygon' | 'MultiPolygon';
+  coordinates: unknown[];
+}
+
+/** `GET /api/streets`: the city's name, time zone and note; the streets with their outlines, if any. */
 export interface Regions {
   city: { code: string; name: Names; timezone: string; note?: string };
-  streets: { code: string; name: Names }[];
+  streets: { code: string; name: Names; geometry?: StreetGeometry }[];
 }
 
 /**

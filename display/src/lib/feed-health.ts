@@ -1,0 +1,83 @@
+/**
+ * Feed freshness as the wall shows it: how old each feed's data is, which panels a stale feed
+ * greys out, and the operator alerts (a stale or failing feed) the alerts area lists until rule
+ * alerts reach the wall. Pure; `now` is the server's time as the store estimates it (epoch ms).
+ */
+import { FEEDS, type FeedName } from '$shared/city.js';
+import type { FeedFreshness } from '$shared/live.js';
+import { secondsBetween } from './format.js';
+
+/** The wall's panels that show one feed's data. */
+export const PANEL_FEED = {
+  ticker: 'incident',
+  fraud: 'fraud',
+  windows: 'service-window',
+  mediation: 'mediation',
+} as const satisfies Record<string, FeedName>;
+
+export type FeedPanel = keyof typeof PANEL_FEED;
+
+export interface FeedView extends FeedFreshness {
+  /** How old its data is: seconds since its newest item was updated (or, without one, since its last success). */
+  ageSeconds: number | null;
+  /** Seconds since the feed last answered; null before its first success. */
+  sinceSuccessSeconds: number | null;
+  /** Its data cannot be trusted as current: grey what shows it. */
+  outdated: boolean;
+  /** Something is wrong that an operator should look at. */
+  alarming: boolean;
+}
+
+/** Whether a feed's data is out of date: the server says so, or it stopped answering. */
+export const isOutdated = (feed: FeedFreshness): boolean => feed.stale || feed.status === 'stale';
+
+/** Each of the five feeds in their fixed order, with its age; a feed the snapshot omits shows as waiting. */
+export function feedViews(feeds: readonly FeedFreshness[], now: number): FeedView[] {
+  const byName = new Map(feeds.map((feed) => [feed.feed, feed]));
+  return FEEDS.map((name) => {
+    const feed: FeedFreshness = byName.get(name) ?? {
+      feed: name,
+      status: 'waiting',
+      stale: false,
+      lastSuccessAt: null,
+      newestItemAt: null,
+      itemsPerMinute: 0,
+    };
+    const outdated = isOutdated(feed);
+    return {
+      ...feed,
+      ageSeconds: secondsBetween(feed.newestItemAt ?? feed.lastSuccessAt, now),
+      sinceSuccessSeconds: secondsBetween(feed.lastSuccessAt, now),
+      outdated,
+      alarming: outdated || feed.status === 'failing',
+    };
+  });
+}
+
+/** The feed whose staleness greys a panel, or null when it is fresh. */
+export function panelStaleness(views: readonly FeedView[], panel: FeedPanel): FeedView | null {
+  const feed = views.find((view) => view.feed === PANEL_FEED[panel]);
+  return feed?.outdated ? feed : null;
+}
+
+export interface OperatorAlert {
+  key: string;
+  feed: FeedName;
+  /** `stale`: its data is out of date; `failing`: polls fail, the data is still within its window. */
+  level: 'stale' | 'failing';
+  /** Seconds since the feed last answered; null when it never has. */
+  sinceSuccessSeconds: number | null;
+}
+
+/** Stale feeds first (their data is already wrong), then failing ones, each in the feeds' order. */
+export function operatorAlerts(views: readonly FeedView[]): OperatorAlert[] {
+  const alerts = views
+    .filter((view) => view.alarming)
+    .map((view): OperatorAlert => ({
+      key: `feed:${view.feed}`,
+      feed: view.feed,
+      level: view.outdated ? 'stale' : 'failing',
+      sinceSuccessSeconds: view.sinceSuccessSeconds,
+    }));
+  return [...alerts.filter((a) => a.level === 'stale'), ...alerts.filter((a) => a.level === 'failing')];
+}

@@ -1,0 +1,186 @@
+/**
+ * The streets × indicators heat map: 9 streets by 27 indicators is 243 cells, too many for SVG on a
+ * wall that redraws every frame, so the cells go on a `<canvas>`. The model and the layout are
+ * pure; `drawHeatmap` only paints what they say.
+ */
+import type { IndicatorConfig } from '$shared/city.js';
+import { BLOCKS, type Block } from '$shared/index/types.js';
+import type { LiveStreet, Names } from './api.js';
+import { scoreColour } from './scale.js';
+
+export interface HeatColumn {
+  id: string;
+  name: Names;
+  /** null: an indicator the catalogue does not know. */
+  block: Block | null;
+}
+
+export interface HeatRow {
+  code: string;
+  name: Names;
+}
+
+export interface HeatCell {
+  score: number | null;
+  stale: boolean;
+}
+
+export interface HeatmapModel {
+  columns: HeatColumn[];
+  rows: HeatRow[];
+  /** Row-major: `cells[row][column]`. */
+  cells: HeatCell[][];
+  /** Runs of columns of one block, for the headings above them. */
+  groups: { block: Block | null; start: number; count: number }[];
+}
+
+const NO_CELL: HeatCell = { score: null, stale: false };
+
+/**
+ * Columns are the catalogue's indicators, block by block (positive, negative, public) in the
+ * catalogue's order, then any the live index has and the catalogue does not; rows are the streets
+ * in the order given (the configured order, so that a street keeps its row as ranks change).
+ */
+export function heatmapModel(
+  streets: readonly LiveStreet[],
+  catalogue: readonly IndicatorConfig[] | null,
+): HeatmapModel {
+  const known = new Map((catalogue ?? []).map((indicator) => [indicator.id, indicator]));
+  const columns: HeatColumn[] = [];
+  for (const block of BLOCKS) {
+    for (const indicator of catalogue ?? [])
+      if (indicator.block === block) columns.push({ id: indicator.id, name: indicator.name, block });
+  }
+  const seen = new Set(columns.map((column) => column.id));
+  for (const street of streets) {
+    for (const indicator of street.indicators) {
+      if (seen.has(indicator.id)) continue;
+      seen.add(indicator.id);
+      columns.push({
+        id: indicator.id,
+        name: known.get(indicator.id)?.name ?? { zh: indicator.id, en: indicator.id },
+        block: null,
+      });
+    }
+  }
+  const cells = streets.map((street) => {
+    const byId = new Map(street.indicators.map((indicator) => [indicator.id, indicator]));
+    return columns.map((column) => {
+      const indicator = byId.get(column.id);
+      return indicator ? { score: indicator.score, stale: indicator.stale } : NO_CELL;
+    });
+  });
+  const groups: HeatmapModel['groups'] = [];
+  columns.forEach((column, i) => {
+    const last = groups.at(-1);
+    if (last && last.block === column.block) last.count += 1;
+    else groups.push({ block: column.block, start: i, count: 1 });
+  });
+  return { columns, rows: streets.map((s) => ({ code: s.code, name: s.name })), cells, groups };
+}
+
+/** Orders streets as the regions list them (the configuration's order); unknown ones last. */
+export function configuredOrder<T extends { code: string }>(
+  streets: readonly T[],
+  order: readonly string[] | null,
+): T[] {
+  if (!order) return [...streets];
+  const position = new Map(order.map((code, i) => [code, i]));
+  return [...streets].sort(
+    (a, b) =>
+      (position.get(a.code) ?? Infinity) - (position.get(b.code) ?? Infinity) || a.code.localeCompare(b.code),
+  );
+}
+
+const MAX_CELL_HEIGHT = 44;
+
+export interface HeatLayout {
+  /** Left edge of each column, in canvas pixels. */
+  x: number[];
+  cellWidth: number;
+  /** Top edge of each row. */
+  y: number[];
+  cellHeight: number;
+}
+
+/**
+ * Cells fill `width`×`height` with a 2-pixel gutter, and a wider gap between blocks so the three
+ * blocks read as three groups; rows are at most 44 pixels tall, from the top.
+ */
+export function heatLayout(model: HeatmapModel, width: number, height: number): HeatLayout {
+  const gutter = 2;
+  const blockGap = 10;
+  const columns = model.columns.length;
+  const rows = model.rows.length;
+  const gaps = Math.max(0, model.groups.length - 1);
+  const cellWidth =
+    columns > 0 ? Math.max(1, (width - gaps * (blockGap - gutter) - (columns - 1) * gutter) / columns) : 0;
+  // A few streets (a street head's wall) get rows of a heat map, not tall bars.
+  const cellHeight =
+    rows > 0 ? Math.min(MAX_CELL_HEIGHT, Math.max(1, (height - (rows - 1) * gutter) / rows)) : 0;
+  const x: number[] = [];
+  let left = 0;
+  model.groups.forEach((group, g) => {
+    for (let i = 0; i < group.count; i++) {
+      x.push(left);
+      left += cellWidth + gutter;
+    }
+    if (g < model.groups.length - 1) left += blockGap - gutter;
+  });
+  const y = model.rows.map((_, i) => i * (cellHeight + gutter));
+  return { x, cellWidth, y, cellHeight };
+}
+
+const EMPTY_CELL = '#18233a';
+const HATCH = 'rgba(200, 210, 230, 0.55)';
+
+/**
+ * Paints the cells: coloured by score; a stale indicator greyed and hatched; an indicator without
+ * a score a dark cell with a dash. `ratio` is device pixels per canvas pixel.
+ */
+export function drawHeatmap(
+  context: CanvasRenderingContext2D,
+  model: HeatmapModel,
+  layout: HeatLayout,
+  size: { width: number; height: number },
+  ratio: number,
+): void {
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, size.width, size.height);
+  const { cellWidth: w, cellHeight: h } = layout;
+  model.cells.forEach((row, r) => {
+    const y = layout.y[r] ?? 0;
+    row.forEach((cell, c) => {
+      const x = layout.x[c] ?? 0;
+      if (cell.score === null || !Number.isFinite(cell.score)) {
+        context.fillStyle = EMPTY_CELL;
+        context.fillRect(x, y, w, h);
+        context.fillStyle = '#5b6c8a';
+        context.fillRect(x + w * 0.3, y + h / 2 - 1, w * 0.4, 2);
+        return;
+      }
+      context.globalAlpha = cell.stale ? 0.3 : 1;
+      context.fillStyle = scoreColour(cell.score);
+      context.fillRect(x, y, w, h);
+      context.globalAlpha = 1;
+      if (cell.stale) hatch(context, x, y, w, h);
+    });
+  });
+}
+
+/** Diagonal lines over a cell: stale at a glance, even to a colour-blind eye. */
+function hatch(context: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
+  context.save();
+  context.beginPath();
+  context.rect(x, y, w, h);
+  context.clip();
+  context.strokeStyle = HATCH;
+  context.lineWidth = 1.5;
+  context.beginPath();
+  for (let d = -h; d < w; d += 6) {
+    context.moveTo(x + d, y + h);
+    context.lineTo(x + d + h, y);
+  }
+  context.stroke();
+  context.restore();
+}

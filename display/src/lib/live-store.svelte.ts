@@ -1,0 +1,262 @@
+/**
+ * The wall's live state, fed by the Socket.IO channel `/live` (see shared/live.ts): the last
+ * snapshot, the connection's state and since when it is down, and the clock. Deltas are queued as
+ * they arrive and applied once per animation frame; one that does not follow on asks for a resync.
+ * A lost server leaves the last picture on screen while socket.io reconnects by itself; the server
+ * sends a fresh snapshot on every connect. The indicator catalogue and the regions (names,
+ * geometry) come once over HTTP.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type LiveDelta,
+  type LiveSnapshot,
+  type ServerToClientEvents,
+} from '$shared/live.js';
+import { ApiFailure, getJson, type IndicatorCatalogue, type Regions } from './api.js';
+import { applyDeltas } from './live-apply.js';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * - `connecting`: no snapshot yet
+ * - `live`: connected; the picture is current
+ * - `reconnecting`: the connection is lost; the last picture stays, socket.io keeps trying
+ * - `no-token`: the URL carries no `?token=`
+ * - `token-refused`: the server does not know the token (unknown or revoked)
+ * - `forbidden`: the token's role may not read the index
+ */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'no-token' | 'token-refused' | 'forbidden';
+
+export const HEARTBEAT_MS = 30_000;
+/** A hidden tab gets no animation frames; past this many queued deltas a snapshot is cheaper. */
+export const MAX_PENDING_DELTAS = 240;
+/** How long a sample of the server's clock counts, and how many are kept. */
+const SKEW_WINDOW_MS = 120_000;
+const MAX_SKEW_SAMPLES = 64;
+/** A resync unanswered this long is asked again. */
+const RESYNC_TIMEOUT_MS = 5_000;
+
+export interface LiveStoreOptions {
+  token: string | null;
+  /** The screen's name in heartbeats (`?screen=`). */
+  screen?: string | null;
+  connect?: (token: string) => LiveSocket;
+  fetch?: typeof fetch;
+  heartbeatMs?: number;
+}
+
+/** The live channel as the wall opens it: WebSocket only, the token in the handshake. */
+export function connectLive(token: string): LiveSocket {
+  return io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket'] });
+}
+
+/** A server that refuses the handshake in its middleware says why in the error's message. */
+function refusal(message: string): 'token-refused' | 'forbidden' {
+  return /\b(role|may not|forbidden|not allowed)\b/i.test(message) ? 'forbidden' : 'token-refused';
+}
+
+const nextFrame = (run: () => void): (() => void) => {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(run);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(run, 16);
+  return () => clearTimeout(id);
+};
+
+export class LiveStore {
+  snapshot = $state.raw<LiveSnapshot | null>(null);
+  catalogue = $state.raw<IndicatorCatalogue | null>(null);
+  regions = $state.raw<Regions | null>(null);
+  status = $state<LiveStatus>('connecting');
+  /** When the connection was lost, on the server's clock (epoch ms); null while connected. */
+  disconnectedSince = $state<number | null>(null);
+  /** What the server (or the network) said last time something failed. */
+  problem = $state<string | null>(null);
+
+  /** The browser's clock, ticking every second. */
+  #browserNow = $state(Date.now());
+  /** The server's clock minus the browser's (ms), from the last message: ages and the clock use the server's. */
+  #skew = $state(0);
+  /** The server's time now, as well as the wall can tell (epoch ms), ticking every second. */
+  readonly now: number = $derived(this.#browserNow + this.#skew);
+
+  readonly token: string | null;
+  readonly screen: string;
+  readonly #connect: (token: string) => LiveSocket;
+  readonly #fetch: typeof fetch;
+  readonly #heartbeatMs: number;
+  #socket: LiveSocket | null = null;
+  #pending: LiveDelta[] = [];
+  #cancelFrame: (() => void) | null = null;
+  #resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  #intervals: ReturnType<typeof setInterval>[] = [];
+  #loadingRegions = false;
+  #offsets: { received: number; offset: number }[] = [];
+
+  constructor(options: LiveStoreOptions) {
+    this.token = options.token?.trim() || null;
+    this.screen = options.screen?.trim().slice(0, 100) || 'wall';
+    this.#connect = options.connect ?? connectLive;
+    // The browser's fetch needs its `this`; an unbound reference throws "Illegal invocation".
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    if (!this.token) this.status = 'no-token';
+  }
+
+  /** Opens the channel, starts the clock and the heartbeat. */
+  start(): void {
+    if (this.#socket || !this.token) return;
+    const socket = this.#connect(this.token);
+    this.#socket = socket;
+    socket.on('connect', () => this.#onConnect());
+    socket.on('disconnect', (reason) => {
+      this.#lost(reason);
+      // A server that drops us on purpose (a restart, a kick) is not retried by socket.io itself.
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('connect_error', (error) => {
+      if (socket.active) {
+        this.#lost(error.message);
+        return;
+      }
+      // Refused in the server's middleware: retrying with the same token cannot help.
+      this.status = refusal(error.message);
+      this.problem = error.message;
+      this.#stopTimers();
+    });
+    socket.on('snapshot', (snapshot) => this.#onSnapshot(snapshot));
+    socket.on('delta', (delta) => this.#onDelta(delta));
+    this.#intervals.push(
+      setInterval(() => (this.#browserNow = Date.now()), 1000),
+      setInterval(() => this.#heartbeat(), this.#heartbeatMs),
+    );
+    void this.#loadRegions();
+  }
+
+  /** Closes the channel and every timer: nothing of the store keeps running. */
+  stop(): void {
+    this.#stopTimers();
+    this.#socket?.removeAllListeners();
+    this.#socket?.disconnect();
+    this.#socket = null;
+    this.#pending = [];
+  }
+
+  /** Asks the server for a whole snapshot; deltas until it comes are dropped. */
+  resync(): void {
+    this.#pending = [];
+    if (this.#resyncTimer !== null) return;
+    this.#socket?.emit('resync');
+    this.#resyncTimer = setTimeout(() => {
+      this.#resyncTimer = null;
+      if (this.#socket?.connected) this.resync();
+    }, RESYNC_TIMEOUT_MS);
+  }
+
+  #stopTimers(): void {
+    for (const interval of this.#intervals) clearInterval(interval);
+    this.#intervals = [];
+    this.#cancelFrame?.();
+    this.#cancelFrame = null;
+    if (this.#resyncTimer !== null) clearTimeout(this.#resyncTimer);
+    this.#resyncTimer = null;
+  }
+
+  #onConnect(): void {
+    this.status = this.snapshot ? 'live' : 'connecting';
+    this.disconnectedSince = null;
+    this.problem = null;
+    this.#heartbeat();
+    if (!this.regions || !this.catalogue) void this.#loadRegions();
+  }
+
+  #lost(why: string): void {
+    if (this.status === 'token-refused' || this.status === 'forbidden') return;
+    this.status = this.snapshot ? 'reconnecting' : 'connecting';
+    this.disconnectedSince ??= this.now;
+    this.problem = why;
+  }
+
+  #heartbeat(): void {
+    if (this.#socket?.connected) this.#socket.emit('heartbeat', { screen: this.screen });
+  }
+
+  /**
+   * Learns the server's clock from a message's `at`. A message is never stamped later than it was
+   * sent, but a snapshot can carry the time of the last change, well before now: the best estimate
+   * is the largest offset seen lately.
+   */
+  #clock(at: string): void {
+    const server = Date.parse(at);
+    if (!Number.isFinite(server)) return;
+    const received = Date.now();
+    this.#offsets = this.#offsets.filter((sample) => received - sample.received < SKEW_WINDOW_MS);
+    this.#offsets.push({ received, offset: server - received });
+    if (this.#offsets.length > MAX_SKEW_SAMPLES) this.#offsets.shift();
+    this.#browserNow = received;
+    this.#skew = Math.max(...this.#offsets.map((sample) => sample.offset));
+  }
+
+  #onSnapshot(snapshot: LiveSnapshot): void {
+    this.#pending = [];
+    if (this.#resyncTimer !== null) clearTimeout(this.#resyncTimer);
+    this.#resyncTimer = null;
+    this.#clock(snapshot.at);
+    this.snapshot = snapshot;
+    if (this.#socket?.connected) {
+      this.status = 'live';
+      this.disconnectedSince = null;
+    }
+  }
+
+  #onDelta(delta: LiveDelta): void {
+    // Waiting for a snapshot: these deltas may not follow on, and the snapshot will cover them.
+    if (this.#resyncTimer !== null || !this.snapshot) return;
+    this.#clock(delta.at);
+    this.#pending.push(delta);
+    if (this.#pending.length > MAX_PENDING_DELTAS) {
+      this.resync();
+      return;
+    }
+    this.#cancelFrame ??= nextFrame(() => this.#flush());
+  }
+
+  /** Once per frame: every queued delta in one go, one new snapshot, one render. */
+  #flush(): void {
+    this.#cancelFrame = null;
+    const current = this.snapshot;
+    const pending = this.#pending;
+    this.#pending = [];
+    if (!current || pending.length === 0) return;
+    const result = applyDeltas(current, pending);
+    if (result.applied > 0) this.snapshot = result.snapshot;
+    if (result.resync) this.resync();
+  }
+
+  async #loadRegions(): Promise<void> {
+    const token = this.token;
+    if (!token || this.#loadingRegions) return;
+    this.#loadingRegions = true;
+    try {
+      const [catalogue, regions] = await Promise.all([
+        this.catalogue ?? getJson<IndicatorCatalogue>('/api/indicators', token, this.#fetch),
+        this.regions ?? getJson<Regions>('/api/streets', token, this.#fetch),
+      ]);
+      this.catalogue = catalogue;
+      this.regions = regions;
+    } catch (error) {
+      const failure = error instanceof ApiFailure ? error : new ApiFailure('server', String(error));
+      if (failure.kind === 'token' || failure.kind === 'forbidden') {
+        this.status = failure.kind === 'token' ? 'token-refused' : 'forbidden';
+        this.problem = failure.message;
+        this.stop();
+      }
+      // Otherwise the next connect tries again; the wall draws without names meanwhile.
+    } finally {
+      this.#loadingRegions = false;
+    }
+  }
+}

@@ -1,0 +1,317 @@
+import { describe, expect, it } from 'vitest';
+import type { IndicatorConfig } from '../../shared/city.js';
+import type { LiveStreet } from '../../shared/api.js';
+import type { FeedFreshness, WindowHall } from '../../shared/live.js';
+import { feedViews, operatorAlerts, panelStaleness } from '../../display/src/lib/feed-health.js';
+import { configuredOrder, heatLayout, heatmapModel } from '../../display/src/lib/heatmap.js';
+import { fraudTotals, hallRows, mediationTotals, windowTotals } from '../../display/src/lib/panels.js';
+import {
+  gaugeAngle,
+  gaugeBands,
+  gaugeDial,
+  GAUGE_MIN,
+  scoreColour,
+  sparkline,
+} from '../../display/src/lib/scale.js';
+import { hasGeometry, streetShapes, tileGrid } from '../../display/src/lib/street-map.js';
+
+const NOW = Date.parse('2026-11-25T04:00:00.000Z');
+const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+
+const feed = (name: FeedFreshness['feed'], change: Partial<FeedFreshness> = {}): FeedFreshness => ({
+  feed: name,
+  status: 'ok',
+  stale: false,
+  lastSuccessAt: ago(5),
+  newestItemAt: ago(30),
+  itemsPerMinute: 4,
+  ...change,
+});
+
+describe('feed freshness', () => {
+  it('shows all five feeds in a fixed order with how old their data is', () => {
+    const views = feedViews([feed('survey'), feed('incident', { newestItemAt: ago(3) })], NOW);
+    expect(views.map((v) => v.feed)).toEqual(['incident', 'fraud', 'service-window', 'mediation', 'survey']);
+    expect(views[0]!.ageSeconds).toBe(3);
+    expect(views[0]!.sinceSuccessSeconds).toBe(5);
+    // A feed the server did not report is waiting, not blank.
+    expect(views[1]).toMatchObject({ status: 'waiting', ageSeconds: null, outdated: false });
+  });
+
+  it('greys the panel of a stale feed and only that one', () => {
+    const views = feedViews(
+      [feed('incident'), feed('fraud', { status: 'stale', stale: true, lastSuccessAt: ago(600) })],
+      NOW,
+    );
+    expect(panelStaleness(views, 'fraud')?.feed).toBe('fraud');
+    expect(panelStaleness(views, 'ticker')).toBeNull();
+    expect(panelStaleness(views, 'windows')).toBeNull();
+  });
+
+  it('lists stale feeds, then failing ones, as operator alerts', () => {
+    const views = feedViews(
+      [
+        feed('incident', { status: 'failing' }),
+        feed('mediation', { status: 'stale', stale: true, lastSuccessAt: ago(900) }),
+        feed('survey', { status: 'off', lastSuccessAt: null }),
+      ],
+      NOW,
+    );
+    expect(operatorAlerts(views)).toEqual([
+      { key: 'feed:mediation', feed: 'mediation', level: 'stale', sinceSuccessSeconds: 900 },
+      { key: 'feed:incident', feed: 'incident', level: 'failing', sinceSuccessSeconds: 5 },
+    ]);
+  });
+});
+
+describe('operations panels', () => {
+  it('sum the fraud centre over streets', () => {
+    const street = (street: string, n: number) => ({
+      street,
+      cases: n,
+      lossYuan: 1000 * n,
+      warnings: 2 * n,
+      dissuaded: n,
+      interceptions: 1,
+      interceptedYuan: 500,
+    });
+    expect(fraudTotals([street('a', 1), street('b', 2)])).toEqual({
+      cases: 3,
+      lossYuan: 3000,
+      warnings: 6,
+      dissuaded: 3,
+      interceptions: 2,
+      interceptedYuan: 1000,
+    });
+    expect(fraudTotals([]).cases).toBe(0);
+  });
+
+  it('weigh mediation success by each street’s cases and say nothing without any rate', () => {
+    const totals = mediationTotals([
+      { street: 'a', acceptedToday: 1, accepted30d: 30, successRate: 90, pending: 2 },
+      { street: 'b', acceptedToday: 0, accepted30d: 10, successRate: 50, pending: 1 },
+    ]);
+    expect(totals).toEqual({ acceptedToday: 1, accepted30d: 40, successRate: 80, pending: 3 });
+    expect(
+      mediationTotals([{ street: 'a', acceptedToday: 0, accepted30d: 0, successRate: null, pending: 0 }])
+        .successRate,
+    ).toBeNull();
+  });
+
+  it('list service halls busiest first, named by their street when the street has one hall', () => {
+    const hall = (
+      name: string,
+      street: string,
+      waiting: number,
+      meanWaitMinutes: number | null,
+    ): WindowHall => ({
+      hall: name,
+      street,
+      waiting,
+      meanWaitMinutes,
+      onTimeRate: 90,
+      finished: 10,
+    });
+    const names = new Map([
+      ['a', { zh: '金方', en: 'Jinfang' }],
+      ['b', { zh: '连然', en: 'Lianran' }],
+    ]);
+    const rows = hallRows(
+      [hall('金方中心', 'a', 1, 5), hall('连然一厅', 'b', 4, 9), hall('连然二厅', 'b', 4, 12)],
+      names,
+      'zh',
+    );
+    expect(rows.map((r) => r.label)).toEqual(['连然二厅', '连然一厅', '金方']);
+    expect(windowTotals(rows)).toMatchObject({ waiting: 9, finished: 30 });
+    expect(windowTotals([hall('x', 'a', 0, null)]).meanWaitMinutes).toBeNull();
+  });
+});
+
+const indicator = (id: string, block: IndicatorConfig['block']) =>
+  ({ id, block, name: { zh: id, en: id } }) as IndicatorConfig;
+
+const liveStreet = (
+  code: string,
+  scores: Record<string, number | null>,
+  stale: string[] = [],
+): LiveStreet => ({
+  code,
+  name: { zh: code, en: code },
+  index: 80,
+  grade: null,
+  rank: 1,
+  provisional: false,
+  blocks: { positive: 80, negative: 80, public: 80 },
+  indicators: Object.entries(scores).map(([id, score]) => ({
+    id,
+    raw: score,
+    smoothed: score,
+    score,
+    contribution: 0,
+    pointsLost: 0,
+    period: null,
+    stale: stale.includes(id),
+  })),
+});
+
+describe('the heat map', () => {
+  const catalogue = [
+    indicator('theft', 'negative'),
+    indicator('cleared', 'positive'),
+    indicator('safety', 'public'),
+  ];
+
+  it('puts indicators in block order and streets in rows, stale cells marked', () => {
+    const model = heatmapModel(
+      [
+        liveStreet('a', { theft: 70, cleared: 90, safety: null }, ['theft']),
+        liveStreet('b', { cleared: 60 }),
+      ],
+      catalogue,
+    );
+    expect(model.columns.map((c) => c.id)).toEqual(['cleared', 'theft', 'safety']);
+    expect(model.groups.map((g) => [g.block, g.count])).toEqual([
+      ['positive', 1],
+      ['negative', 1],
+      ['public', 1],
+    ]);
+    expect(model.cells[0]).toEqual([
+      { score: 90, stale: false },
+      { score: 70, stale: true },
+      { score: null, stale: false },
+    ]);
+    // A street without an indicator has an empty cell, not a missing one.
+    expect(model.cells[1]![1]).toEqual({ score: null, stale: false });
+  });
+
+  it('keeps indicators the catalogue does not know, in a group of their own', () => {
+    const model = heatmapModel([liveStreet('a', { theft: 70, mystery: 50 })], catalogue);
+    expect(model.columns.at(-1)).toMatchObject({ id: 'mystery', block: null });
+    expect(heatmapModel([liveStreet('a', { theft: 70 })], null).columns.map((c) => c.id)).toEqual(['theft']);
+  });
+
+  it('fills its width with the cells and gaps between blocks', () => {
+    const model = heatmapModel([liveStreet('a', {}), liveStreet('b', {})], catalogue);
+    const layout = heatLayout(model, 300, 80);
+    const right = layout.x.at(-1)! + layout.cellWidth;
+    expect(right).toBeCloseTo(300, 6);
+    expect(layout.y[1]! + layout.cellHeight).toBeCloseTo(80, 6);
+    // Between blocks the step is wider than within one.
+    expect(layout.x[1]! - layout.x[0]!).toBeGreaterThan(layout.cellWidth + 2);
+  });
+
+  it('draws a single street as a row of cells, not as tall bars', () => {
+    const model = heatmapModel([liveStreet('a', {})], catalogue);
+    expect(heatLayout(model, 300, 240).cellHeight).toBe(44);
+  });
+
+  it('keeps the configured order of streets, unknown ones last', () => {
+    const streets = [{ code: 'c' }, { code: 'x' }, { code: 'a' }];
+    expect(configuredOrder(streets, ['a', 'b', 'c']).map((s) => s.code)).toEqual(['a', 'c', 'x']);
+    expect(configuredOrder(streets, null).map((s) => s.code)).toEqual(['c', 'x', 'a']);
+  });
+
+  it('colours low scores red and high scores green', () => {
+    const red = scoreColour(30);
+    const green = scoreColour(100);
+    expect(red).not.toBe(green);
+    expect(scoreColour(-5)).toBe(red);
+    expect(scoreColour(120)).toBe(green);
+  });
+});
+
+describe('the map', () => {
+  it('lays nine streets out as a 3×3 schematic grid, in their order', () => {
+    const tiles = tileGrid(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'], 420, 380, 10);
+    expect(tiles).toHaveLength(9);
+    expect(new Set(tiles.map((t) => t.x)).size).toBe(3);
+    expect(tiles[4]).toMatchObject({ code: 'e', x: tiles[1]!.x, y: tiles[3]!.y });
+    const last = tiles[8]!;
+    expect(last.x + last.width).toBeCloseTo(420, 6);
+    expect(last.y + last.height).toBeCloseTo(380, 6);
+  });
+
+  it('gives a single street the whole map and nothing to no street', () => {
+    expect(tileGrid(['a'], 400, 300, 10)).toEqual([{ code: 'a', x: 0, y: 0, width: 400, height: 300 }]);
+    expect(tileGrid([], 400, 300, 10)).toEqual([]);
+  });
+
+  it('draws a choropleth only when every street has an outline', () => {
+    const square = (x: number) => ({
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [102.4 + x, 24.9],
+          [102.4 + x, 25.0],
+          [102.5 + x, 25.0],
+          [102.5 + x, 24.9],
+          [102.4 + x, 24.9],
+        ],
+      ],
+    });
+    const streets = [
+      { code: 'a', geometry: square(0) },
+      { code: 'b', geometry: square(0.1) },
+    ];
+    expect(hasGeometry(streets)).toBe(true);
+    const shapes = streetShapes(streets, 400, 300);
+    expect(shapes.map((s) => s.code)).toEqual(['a', 'b']);
+    for (const shape of shapes) {
+      expect(shape.path).toMatch(/^M/);
+      expect(shape.label[0]).toBeGreaterThan(0);
+      expect(shape.label[0]).toBeLessThan(400);
+    }
+    // RFC 7946 winds outer rings the other way round: the same squares, drawn the same.
+    const standard = streets.map((street) => ({
+      code: street.code,
+      geometry: { ...street.geometry, coordinates: [[...street.geometry.coordinates[0]!].reverse()] },
+    }));
+    expect(streetShapes(standard, 400, 300)).toEqual(shapes);
+    expect(hasGeometry([...streets, { code: 'c' }])).toBe(false);
+    expect(streetShapes([...streets, { code: 'c' }], 400, 300)).toEqual([]);
+  });
+});
+
+describe('the city gauge and trends', () => {
+  it('sweeps from the gauge minimum to 100, clamped', () => {
+    expect(gaugeAngle(GAUGE_MIN)).toBeCloseTo(-(2 / 3) * Math.PI, 9);
+    expect(gaugeAngle(100)).toBeCloseTo((2 / 3) * Math.PI, 9);
+    expect(gaugeAngle(0)).toBe(gaugeAngle(GAUGE_MIN));
+    expect(gaugeAngle(null)).toBe(gaugeAngle(GAUGE_MIN));
+  });
+
+  it('draws no value arc for an unknown index, and one band per grade on the dial', () => {
+    const grades = [
+      { id: 'poor', min: 0, label: { zh: '差', en: 'Poor' }, colour: '#ef4f4f' },
+      { id: 'fair', min: 70, label: { zh: '中', en: 'Fair' }, colour: '#f5b942' },
+      { id: 'good', min: 80, label: { zh: '良', en: 'Good' }, colour: '#3fa7ff' },
+      { id: 'excellent', min: 90, label: { zh: '优', en: 'Excellent' }, colour: '#2fbf71' },
+    ];
+    expect(gaugeDial(null, 100, 20).value).toBe('');
+    expect(gaugeDial(null, 100, 20).track).toMatch(/^M/);
+    expect(gaugeDial(87, 100, 20).value).toMatch(/^M/);
+    expect(gaugeBands(grades, 100, 20).map((b) => b.colour)).toEqual([
+      '#ef4f4f',
+      '#f5b942',
+      '#3fa7ff',
+      '#2fbf71',
+    ]);
+  });
+
+  it('draws a trend over time with gaps where the index is unknown', () => {
+    const points = [
+      { at: '2026-11-25T00:00:00Z', index: 85 },
+      { at: '2026-11-25T01:00:00Z', index: null },
+      { at: '2026-11-25T02:00:00Z', index: 87 },
+      { at: 'not a time', index: 99 },
+    ];
+    const chart = sparkline(points, 300, 60);
+    expect(chart.min).toBe(85);
+    expect(chart.max).toBe(87);
+    // Two separate segments: two moves.
+    expect(chart.line!.match(/M/g)).toHaveLength(2);
+    expect(chart.last).toMatchObject({ x: 300, index: 87 });
+    expect(sparkline([], 300, 60)).toEqual({ line: null, area: null, last: null, min: null, max: null });
+    expect(sparkline([{ at: '2026-11-25T00:00:00Z', index: null }], 300, 60).line).toBeNull();
+  });
+});
