@@ -3,113 +3,30 @@
  * and the live channel. Needs the built display: `npm run build:display` (npm test does it first).
  * Screenshots go to test-results/.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
 import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
-import { startTestServer, testCity, type TestServer } from '../support/server.js';
-
-const DISPLAY_DIR = 'display/build';
-const RESULTS = 'test-results';
-
-interface Names {
-  zh: string;
-  en: string;
-}
-interface ApiStreet {
-  code: string;
-  name: Names;
-  index: number | null;
-  rank: number | null;
-  grade: { label: Names } | null;
-}
-interface ApiIndex {
-  city: number | null;
-  streets: ApiStreet[];
-}
-
-const FULL_HD = { width: 1920, height: 1080 };
-const UHD = { width: 3840, height: 2160 };
-/** The panels of the wall, by their test ids. */
-const PANELS = [
-  'city-panel',
-  'ranking-panel',
-  'map-panel',
-  'alerts-panel',
-  'feeds-panel',
-  'heatmap-panel',
-  'ticker-panel',
-  'fraud-panel',
-  'mediation-panel',
-  'windows-panel',
-];
+import { startTestServer, type TestServer } from '../support/server.js';
+import {
+  byRank,
+  DISPLAY_DIR,
+  ensureBuilt,
+  FULL_HD,
+  json,
+  oneDecimal,
+  open,
+  PANELS,
+  panelOverflow,
+  RESULTS,
+  UHD,
+  untilLive,
+  type ApiIndex,
+} from '../support/wall-page.js';
 
 const available = requireBrowser('the wall');
-
-function ensureBuilt(): void {
-  if (!existsSync(`${DISPLAY_DIR}/index.html`))
-    throw new Error(`${DISPLAY_DIR} is not built: run \`npm run build:display\` first`);
-}
-
-/** Streets in the order of the ranking: by rank, streets without one last, then by code. */
-const byRank = (index: ApiIndex) =>
-  [...index.streets].sort(
-    (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code),
-  );
-/** How the wall prints an index: one decimal, a dash when unknown. */
-const oneDecimal = (value: number | null) => (value === null ? '—' : value.toFixed(1));
-const json = (body: unknown): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-/** Opens a page at a path of a server. */
-async function open(browser: Browser, url: string, viewport = FULL_HD): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(url);
-  return page;
-}
-
-/** Waits until the wall shows a live snapshot with the city's names loaded. */
-async function untilLive(page: Page): Promise<void> {
-  await page.getByTestId('wall').waitFor();
-  await expect.poll(() => page.getByTestId('connection').getAttribute('data-status')).toBe('live');
-  await expect.poll(() => page.getByTestId('city-name').innerText()).not.toBe('—');
-}
-
-/**
- * How far each panel's content sticks out of its box (px, whole): 0 when everything shows. Boxes,
- * not scrollHeight, which also counts the glyphs of large figures set tight.
- */
-function panelOverflow(page: Page): Promise<Record<string, number>> {
-  return page.evaluate((panels) => {
-    const overflow: Record<string, number> = {};
-    for (const id of panels) {
-      const panel = document.querySelector(`[data-testid="${id}"]`)!;
-      const style = getComputedStyle(panel);
-      const outer = panel.getBoundingClientRect();
-      // The panel's content box: inside its border and padding.
-      const body = {
-        left: outer.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft),
-        right: outer.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight),
-        bottom: outer.bottom - parseFloat(style.borderBottomWidth) - parseFloat(style.paddingBottom),
-      };
-      let worst = 0;
-      for (const element of panel.querySelectorAll('*')) {
-        const box = element.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0) continue;
-        worst = Math.max(worst, box.right - body.right, box.bottom - body.bottom, body.left - box.left);
-      }
-      overflow[id] = Math.floor(worst);
-    }
-    return overflow;
-  }, PANELS);
-}
 
 describe.skipIf(!available)('the wall', () => {
   let server: TestServer;
@@ -510,130 +427,3 @@ describe.skipIf(!available)('the wall', () => {
 });
 
 /** A port free now, for a server that must come back on the same address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-describe.skipIf(!available)('a wall that loses its server', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    browser = await launchBrowser();
-    await mkdir(RESULTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('keeps its last picture, says since when it is disconnected, and catches up with a new server', async () => {
-    const target = databaseTargets[0]!;
-    const database = await target.create({ persistent: true });
-    const port = await freePort();
-    let server: TestServer | null = await startTestServer({
-      target,
-      database,
-      port,
-      seed: true,
-      displayDir: DISPLAY_DIR,
-    });
-    try {
-      await server.warmedUp;
-      const wallToken = server.wallToken;
-      const page = await open(browser, `${server.baseUrl}/?token=${wallToken}`);
-      await untilLive(page);
-      const cityIndex = await page.getByTestId('city-index').innerText();
-
-      await server.stop();
-      server = null;
-      const connection = page.getByTestId('connection');
-      await expect.poll(() => connection.getAttribute('data-status')).toBe('reconnecting');
-      expect(await connection.innerText()).toMatch(/连接中断 · 自 \d\d:\d\d:\d\d 起/);
-      // The last picture stays: the streets and the city index, not a blank screen.
-      expect(await page.locator('[data-testid="ranking-panel"] li[data-street]').count()).toBe(9);
-      expect(await page.getByTestId('city-index').innerText()).toBe(cityIndex);
-      await page.screenshot({ path: `${RESULTS}/wall-disconnected.png`, animations: 'disabled' });
-
-      server = await startTestServer({ target, database, port, displayDir: DISPLAY_DIR });
-      await expect.poll(() => connection.getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
-      expect(await connection.innerText()).toContain('实时');
-      // Resynced: the new server's deltas apply on its snapshot, so a new event shows.
-      const id = `after-restart-${Date.now()}`;
-      const now = new Date();
-      const pushed = await server.api(
-        '/api/ingest/incident',
-        json({ items: [feedItem('incident', now, { id, reportedAt: now.toISOString() })] }),
-      );
-      expect(pushed.ok).toBe(true);
-      await page
-        .locator(`[data-testid="ticker-panel"] li[data-key="incident:${id}"]`)
-        .waitFor({ timeout: 2000 });
-      expect(await brokenText(page)).toEqual([]);
-      await page.close();
-    } finally {
-      await server?.stop();
-      await database.drop();
-    }
-  }, 90_000);
-});
-
-describe.skipIf(!available)('a city whose streets have outlines', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    const city = await testCity();
-    // Nine squares in a 3×3 block around Anning: enough geography for a choropleth.
-    city.streets.forEach((street, i) => {
-      const [x, y] = [102.3 + (i % 3) * 0.1, 24.8 + Math.floor(i / 3) * 0.1];
-      street.geometry = {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [x, y],
-            [x + 0.1, y],
-            [x + 0.1, y + 0.1],
-            [x, y + 0.1],
-            [x, y],
-          ],
-        ],
-      };
-    });
-    [server, browser] = await Promise.all([
-      startTestServer({ target: databaseTargets[0]!, city, seed: true, displayDir: DISPLAY_DIR }),
-      launchBrowser(),
-    ]);
-    await mkdir(RESULTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  it('draws the streets as a choropleth instead of the schematic', async () => {
-    const page = await open(browser, `${server.baseUrl}/?token=${server.wallToken}`);
-    await untilLive(page);
-    const map = page.getByTestId('map-panel');
-    await expect.poll(() => map.locator('svg').getAttribute('data-kind')).toBe('choropleth');
-    expect(await map.locator('g[data-street] path').count()).toBe(9);
-    expect(await map.getByTestId('schematic').count()).toBe(0);
-    for (const d of await map
-      .locator('g[data-street] path')
-      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d'))))
-      expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
-    await page.screenshot({ path: `${RESULTS}/wall-choropleth.png`, animations: 'disabled' });
-    await page.close();
-  });
-});
