@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BLOCKS, MEASURES } from './index/types.js';
+import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
 
@@ -127,6 +128,8 @@ export const cityConfigSchema = z
     indicators: z.array(indicatorConfigSchema).min(1),
     grades: z.array(gradeSchema).min(1),
     weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
+    /** Drop-alert rules, with the defaults of shared/alerts when absent. */
+    alerts: alertRulesSchema.prefault({}),
     feeds: z
       .object({
         incident: feedConfigSchema.default(feedDefaults(10)),
@@ -173,6 +176,14 @@ export const cityConfigSchema = z
           message: problem.message,
         });
     });
+    const streetCodes = config.streets.map((s) => s.code);
+    for (const code of Object.keys(config.alerts.overrides))
+      if (!streetCodes.includes(code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerts', 'overrides', code],
+          message: 'no street has this code',
+        });
     for (const id of Object.keys(config.weights.weights.indicators)) {
       if (!indicatorIds.includes(id))
         ctx.addIssue({

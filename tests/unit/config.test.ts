@@ -48,6 +48,15 @@ describe('city configuration', () => {
     ]);
   });
 
+  it('gives the drop-alert rules their defaults, and refuses an override for a street that does not exist', () => {
+    expect(parseCityConfig(anning()).alerts.indexDrop.points).toBe(3);
+    const config = anning();
+    config.alerts = { overrides: { jinfang: { indexDrop: { points: 4 } }, atlantis: { rank: { k: 2 } } } };
+    expect(problemsOf(() => parseCityConfig(config))).toEqual([
+      'alerts.overrides.atlantis: no street has this code',
+    ]);
+  });
+
   it('refuses a street that appears twice', () => {
     const config = anning();
     config.streets.push(config.streets[0]);
