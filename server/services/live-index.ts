@@ -100,14 +100,9 @@ export class LiveIndexService {
 
   /** Re-reads everything: manual values as of today and every feed's indicators for every street. */
   async refreshAll(at: Date): Promise<void> {
-    const [manual, ...feeds] = await Promise.all([
-      this.values.latestAsOf(this.today(at)),
-      ...FEEDS.map((feed) => this.aggregates(feed, at)),
-    ]);
-    this.state = { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
-    FEEDS.forEach((feed, i) => {
-      if ([...feeds[i]!.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
-    });
+    this.state = await this.readState(at);
+    for (const [feed, aggregates] of this.state.feeds)
+      if ([...aggregates.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
     this.changed();
   }
 
