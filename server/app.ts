@@ -11,17 +11,21 @@ import { routePath } from 'hono/route';
 import type { AppContext } from './context.js';
 import { authenticate, type AppEnv } from './http/auth.js';
 import { ApiError, errorHandler } from './http/errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { indicatorValueRoutes } from './routes/indicator-values.js';
 import { liveIndexRoutes } from './routes/live-index.js';
 import { regionRoutes } from './routes/regions.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { weightSetRoutes } from './routes/weight-sets.js';
 import { NoWeightSetError } from './services/live-index.js';
 
 /** API paths that answer without a token: probes of load balancers and monitors. */
 const PUBLIC_API = new Set(['/api/health']);
+/** …and the signed acknowledgement links of notifications, whose signature is their permission. */
+const isPublic = (path: string) => PUBLIC_API.has(path) || path.startsWith('/api/ack/');
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -58,7 +62,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   });
 
   const auth = authenticate(ctx.tokens);
-  app.use('/api/*', (c, next) => (PUBLIC_API.has(c.req.path) ? next() : auth(c, next)));
+  app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
   app.use(
     '/api/*',
     bodyLimit({
@@ -74,7 +78,9 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', indicatorValueRoutes(ctx));
   app.route('/', weightSetRoutes(ctx));
   app.route('/', tokenRoutes(ctx));
+  app.route('/', subscriptionRoutes(ctx));
   app.route('/', feedRoutes(ctx));
+  app.route('/', alertRoutes(ctx));
   app.all('/api/*', (c) =>
     c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
   );

@@ -7,6 +7,10 @@ import type { FeedRuntime } from './feeds/runtime.js';
 import type { StoredBatch } from './feeds/store.js';
 import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
+import type { AlertDispatcher } from './alerts/dispatcher.js';
+import type { AckLinks } from './alerts/links.js';
+import { AlertService, type NotificationSink } from './alerts/service.js';
+import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
 import { TokenRepository } from './repositories/tokens.js';
@@ -27,6 +31,15 @@ export interface AppContext {
   weightSets: WeightSetRepository;
   snapshots: SnapshotRepository;
   liveIndex: LiveIndexService;
+  silences: SilenceRepository;
+  /** The alert evaluator, and the wall's alerts. */
+  alerts: AlertService;
+  /** The notification outbox the evaluator writes to (absent: transitions are stored, nothing is sent). */
+  outbox: NotificationSink | null;
+  /** Signs and checks acknowledgement links, once the server knows its address. */
+  ackLinks: AckLinks | null;
+  /** Sends what the outbox holds, once the server runs (absent in a bare context). */
+  dispatcher: AlertDispatcher | null;
   /** The feed pollers, once started (absent in a context without feeds). */
   feeds: FeedRuntime | null;
   /** The live channel, once the HTTP server listens. */
@@ -43,6 +56,10 @@ export interface ContextOptions {
   clock?: () => Date;
   version?: string;
 }
+
+/** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
+const logFailure = (ctx: AppContext) => (error: unknown) =>
+  ctx.logger.error({ err: error }, 'alert evaluation failed');
 
 export function createContext(options: ContextOptions): AppContext {
   const { db } = options.database;
@@ -65,6 +82,14 @@ export function createContext(options: ContextOptions): AppContext {
       weightSets,
       (feed) => ctx.feeds?.isStale(feed) ?? false,
     ),
+    silences: new SilenceRepository(db),
+    alerts: new AlertService(
+      () => ctx,
+      () => ctx.outbox,
+    ),
+    outbox: null,
+    ackLinks: null,
+    dispatcher: null,
     feeds: null,
     live: null,
     async feedStored(feed, batch) {
@@ -72,6 +97,8 @@ export function createContext(options: ContextOptions): AppContext {
       await ctx.liveIndex.refreshFeed(feed, ctx.clock(), batch.streets);
       stop();
       ctx.live?.noteStored(feed, batch);
+      // Zero-tolerance events alert at once, whether or not the index moved.
+      if (feed === 'incident' && batch.created.length > 0) void ctx.alerts.evaluate().catch(logFailure(ctx));
     },
   };
   return ctx;

@@ -1,6 +1,6 @@
 /**
  * Scheduled work of one server: refreshing every window as time passes, recording the live index,
- * and pruning old snapshots.
+ * evaluating the alert rules, and pruning old snapshots.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { recordSnapshot } from './bootstrap.js';
@@ -11,6 +11,8 @@ export interface JobOptions {
   retentionDays: number;
   /** How often every indicator is recomputed, so that old events leave their windows. */
   refreshSeconds?: number;
+  /** How often the alert rules are evaluated, so that repeats, escalations and silences run on time. */
+  alertSeconds?: number;
 }
 
 export interface Jobs {
@@ -45,6 +47,9 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
     await recordSnapshot(ctx, at, await ctx.liveIndex.current(at));
     ctx.live?.trendsChanged();
   });
+  const stopAlerts = every(ctx, 'alerts', options.alertSeconds ?? 30, async () => {
+    await ctx.alerts.evaluate();
+  });
   const prune: ScheduledTask = cron.schedule(
     '17 3 * * *',
     async () => {
@@ -61,7 +66,7 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
 
   return {
     async stop() {
-      await Promise.all([stopRefresh(), stopSnapshots(), prune.stop()]);
+      await Promise.all([stopRefresh(), stopSnapshots(), stopAlerts(), prune.stop()]);
     },
   };
 }

@@ -71,6 +71,28 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    alertTransitions: new Counter({
+      name: 'pingan_alert_transitions_total',
+      help: 'Alerts stored by the evaluator: opened, changed state or resolved',
+      registers: [registry],
+    }),
+    alertsFiring: new Gauge({
+      name: 'pingan_alerts_on_wall',
+      help: 'Alerts on the wall by status (firing, acknowledged)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    alertNotifications: new Counter({
+      name: 'pingan_alert_notifications_total',
+      help: 'Notification attempts by channel kind and outcome: sent, retry (will try again), failed (given up)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    alertOutboxPending: new Gauge({
+      name: 'pingan_alert_outbox_pending',
+      help: 'Notifications waiting in the outbox, including retries and those deferred by quiet hours',
+      registers: [registry],
+    }),
     liveSockets: new Gauge({
       name: 'pingan_live_sockets',
       help: 'Connected sockets of the live channel',

@@ -19,6 +19,9 @@ import {
   type IssuedToken,
 } from './bootstrap.js';
 import type { Env } from './config/env.js';
+import { AlertDispatcher } from './alerts/dispatcher.js';
+import { AckLinks, ackLinkSecret } from './alerts/links.js';
+import { AlertOutbox } from './alerts/outbox.js';
 import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
@@ -126,15 +129,38 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       : error;
   }
   const port = (server.address() as AddressInfo).port;
+  ctx.ackLinks = new AckLinks(
+    await ackLinkSecret(database.db, env.ACK_LINK_SECRET),
+    env.PUBLIC_URL ?? `http://localhost:${port}`,
+    env.ACK_LINK_HOURS * 3_600_000,
+  );
+  // Before the evaluator starts: its first transitions must already queue their notifications.
+  ctx.outbox = new AlertOutbox(database.db, options.city, {
+    ackLink: (alertId, subscriptionId, now) => ctx.ackLinks?.url(alertId, subscriptionId, now),
+    logger,
+  });
+  await ctx.alerts.start();
   const live = new LiveHub(ctx, server as HttpServer, { tickMs: options.liveTickMs ?? 250 });
   await live.start();
   ctx.live = live;
+  const dispatcher = new AlertDispatcher({
+    db: database.db,
+    city: options.city,
+    logger,
+    metrics: ctx.metrics,
+    clock: ctx.clock,
+    emit: (notification) => ctx.live?.notify(notification),
+  });
+  ctx.alerts.onQueued(() => dispatcher.poke());
+  ctx.dispatcher = dispatcher;
+  dispatcher.start();
   const jobs =
     options.jobs === false
       ? { stop: async () => {} }
       : startJobs(ctx, {
           snapshotIntervalSeconds: env.SNAPSHOT_INTERVAL_SECONDS,
           retentionDays: env.SNAPSHOT_RETENTION_DAYS,
+          alertSeconds: env.ALERT_EVALUATE_SECONDS,
         });
 
   let stopped: Promise<void> | null = null;
@@ -144,6 +170,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await feeds.stop();
       await warmedUp;
       await jobs.stop();
+      await ctx.alerts.stop();
+      // Before the live channel and the database: its last batch may still emit and record.
+      await dispatcher.stop();
       // Closing the live channel closes the HTTP server; keep-alive connections would hold it open.
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();

@@ -1,4 +1,6 @@
 /** Payloads of the HTTP API that both the server and the display speak. */
+import type { AlertText } from './alerts/explain.js';
+import type { Acknowledgement, AlertDetail, AlertStatus, RuleId, Severity } from './alerts/types.js';
 import type { Block, GradeBand } from './index/types.js';
 
 export type Names = { zh: string; en: string };
@@ -39,4 +41,28 @@ export interface LiveIndex {
   cityGrade: GradeBand | null;
   weightSet: { id: number; name: string; effectiveFrom: string | null };
   streets: LiveStreet[];
+}
+
+/** One alert in `GET /api/alerts` and the acknowledgement page. */
+export interface AlertView {
+  id: string;
+  /** `rule:street` (or `rule:feed`), with `:event` for a zero-tolerance event. */
+  key: string;
+  rule: RuleId;
+  street: string | null;
+  feed: string | null;
+  event: string | null;
+  status: AlertStatus;
+  severity: Severity;
+  /** What happened and why, in both languages. */
+  text: AlertText;
+  openedAt: string;
+  firedAt: string | null;
+  resolvedAt: string | null;
+  acknowledgement: Acknowledgement | null;
+  /** What the rule last observed (index, baseline, drop…). */
+  detail: AlertDetail;
+  /** Reminders sent while unacknowledged. */
+  repeats: number;
+  escalatedAt: string | null;
 }

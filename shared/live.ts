@@ -3,6 +3,8 @@
  * on connect and on `resync`, then deltas numbered by `seq`; a client applies a delta only when its
  * `prevSeq` is the client's last `seq`, and resyncs otherwise.
  */
+import type { AlertText } from './alerts/explain.js';
+import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
 import type { FeedName } from './city.js';
 import type { GradeBand } from './index/types.js';
@@ -88,6 +90,53 @@ export interface FeedFreshness {
   itemsPerMinute: number;
 }
 
+/**
+ * An alert as the wall and the street page show it: firing (flashing until acknowledged) or
+ * acknowledged (with who, when and the comment). Pending and resolved alerts are not on the wall.
+ */
+export interface LiveAlert {
+  id: string;
+  rule: RuleId;
+  /** null for an operators' alert about a feed. */
+  street: string | null;
+  feed: string | null;
+  status: 'firing' | 'acknowledged';
+  severity: Severity;
+  /** What happened and why, in both languages (title, and body lines separated by "\n"). */
+  text: AlertText;
+  openedAt: string;
+  firedAt: string | null;
+  acknowledgement: Acknowledgement | null;
+}
+
+/** Orders alerts as the wall lists them: firing first, then critical first, then the newest. */
+export function compareLiveAlerts(a: LiveAlert, b: LiveAlert): number {
+  const firing = Number(b.status === 'firing') - Number(a.status === 'firing');
+  const critical = Number(b.severity === 'critical') - Number(a.severity === 'critical');
+  return firing || critical || (b.firedAt ?? b.openedAt).localeCompare(a.firedAt ?? a.openedAt);
+}
+
+/** A notification pushed to the pages that can see its street (the socket channel). */
+export interface LiveNotification {
+  idempotencyKey: string;
+  alertId: string;
+  street: string;
+  severity: 'info' | 'warning' | 'critical';
+  kind: 'fire' | 'repeat' | 'escalate' | 'resolve';
+  title: { zh: string; en: string };
+  body: { zh: string; en: string };
+  ackUrl?: string;
+  at: string;
+}
+
+export interface AckPayload {
+  alertId: string;
+  /** Required: what is being done about it (at most 500 characters). */
+  comment: string;
+}
+
+export type AckReply = { ok: true; alert: LiveAlert } | { ok: false; code: string; message: string };
+
 export interface LiveSnapshot {
   seq: number;
   at: string;
@@ -101,6 +150,8 @@ export interface LiveSnapshot {
   /** Newest first, at most TICKER_LENGTH. */
   ticker: TickerItem[];
   panels: Panels;
+  /** The alerts on the wall, in {@link compareLiveAlerts} order. */
+  alerts: LiveAlert[];
 }
 
 /** Only what changed since `prevSeq`; absent fields did not change. */
@@ -120,6 +171,8 @@ export interface LiveDelta {
   /** New ticker items, newest first. */
   ticker?: TickerItem[];
   panels?: Partial<Panels>;
+  /** Every alert on the wall, whole, when any changed. */
+  alerts?: LiveAlert[];
 }
 
 export const TICKER_LENGTH = 30;
@@ -132,12 +185,15 @@ export interface HeartbeatPayload {
 export interface ServerToClientEvents {
   snapshot: (snapshot: LiveSnapshot) => void;
   delta: (delta: LiveDelta) => void;
+  notification: (notification: LiveNotification) => void;
 }
 
 export interface ClientToServerEvents {
   /** Asks for a snapshot (after a missed delta). */
   resync: () => void;
   heartbeat: (payload: HeartbeatPayload) => void;
+  /** Acknowledges a firing alert with a comment; the reply says whether it worked, and if not why. */
+  ack: (payload: AckPayload, reply: (result: AckReply) => void) => void;
 }
 
 /**
@@ -170,6 +226,7 @@ export function applyDelta(snapshot: LiveSnapshot, delta: LiveDelta): LiveSnapsh
     feeds: delta.feeds ?? snapshot.feeds,
     ticker,
     panels: { ...snapshot.panels, ...delta.panels },
+    alerts: delta.alerts ?? snapshot.alerts,
   };
 }
 
@@ -205,6 +262,7 @@ export function diffSnapshots(
   for (const key of ['fraud', 'windows', 'mediation'] as const)
     if (!same(after.panels[key], before.panels[key])) Object.assign(panels, { [key]: after.panels[key] });
   if (Object.keys(panels).length > 0) delta.panels = panels;
+  if (!same(after.alerts, before.alerts)) delta.alerts = after.alerts;
   return Object.keys(delta).length > 0 ? delta : null;
 }
 
@@ -216,6 +274,10 @@ export function forStreets<T extends Partial<LiveSnapshot>>(view: T, streets: re
     ...view,
     ...(view.streets && { streets: view.streets.filter((s) => streets.includes(s.code)) }),
     ...(view.ticker && { ticker: mine(view.ticker) }),
+    // Feed alerts are for operators: a street viewer sees its streets' alerts only.
+    ...(view.alerts && {
+      alerts: view.alerts.filter((a) => a.street !== null && streets.includes(a.street)),
+    }),
     ...(view.panels && {
       panels: {
         ...(view.panels.fraud && { fraud: mine(view.panels.fraud) }),

@@ -29,6 +29,17 @@ export const envSchema = z.object({
   SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
   /** Snapshots older than this are deleted. */
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+  /** Where people reach the server: the base of the acknowledgement links in notifications. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /** Signs acknowledgement links; by default a key created on first start and kept in the database. */
+  ACK_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How long an acknowledgement link in a notification stays valid. */
+  ACK_LINK_HOURS: z.coerce.number().positive().default(72),
+  /** How often the alert rules are evaluated (they also run after every recompute). */
+  ALERT_EVALUATE_SECONDS: z.coerce.number().int().positive().default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,12 +9,14 @@ import { Server, type Namespace } from 'socket.io';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedName } from '../../shared/city.js';
 import {
+  type AckReply,
   diffSnapshots,
   forStreets,
   LIVE_NAMESPACE,
   type ClientToServerEvents,
   type FeedFreshness,
   type LiveDelta,
+  type LiveNotification,
   type LiveSnapshot,
   type Panels,
   type ServerToClientEvents,
@@ -22,6 +24,8 @@ import {
 } from '../../shared/live.js';
 import { addDays, startOfLocalDate } from '../../shared/period.js';
 import { authorise, type Principal } from '../../shared/roles.js';
+import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
+import { zodMessage } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 import type { StoredBatch } from '../feeds/store.js';
 import { principalFor } from '../http/auth.js';
@@ -138,6 +142,13 @@ export class LiveHub {
         const screen = typeof payload?.screen === 'string' ? payload.screen.trim().slice(0, 100) : '';
         if (screen) this.walls.beat(socket.id, screen, principal.role, ctx.clock());
       });
+      socket.on('ack', (payload, reply) => {
+        const answer = typeof reply === 'function' ? reply : () => {};
+        this.acknowledge(principal, payload).then(answer, (error: unknown) => {
+          ctx.logger.error({ err: error }, 'acknowledgement over the socket failed');
+          answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
+        });
+      });
       socket.on('disconnect', () => {
         ctx.metrics.liveSockets.dec();
         this.walls.gone(socket.id, ctx.clock());
@@ -149,11 +160,44 @@ export class LiveHub {
   /** Builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
     this.snapshot = { ...(await this.build()), seq: 0 };
-    this.stopListening = this.ctx.liveIndex.onChange(() => this.poke());
+    const stopIndex = this.ctx.liveIndex.onChange(() => this.poke());
+    const stopAlerts = this.ctx.alerts.onChange(() => this.poke());
+    this.stopListening = () => {
+      stopIndex();
+      stopAlerts();
+    };
     this.timer = setInterval(() => {
       if (this.dirty || Date.now() - this.lastBuild >= 1000) void this.tick();
     }, this.options.tickMs);
     this.timer.unref();
+  }
+
+  /**
+   * The socket channel: a notification to every viewer who may see its street (every viewer for an
+   * alert without a street: those are for operators, and street tokens do not get them).
+   */
+  notify(notification: LiveNotification): void {
+    for (const [room, sockets] of this.namespace.adapter.rooms) {
+      if (sockets.size === 0 || this.namespace.sockets.has(room)) continue;
+      const streets = room.startsWith('streets:') ? room.slice('streets:'.length).split(',') : null;
+      if (streets === null || streets.includes(notification.street))
+        this.namespace.to(room).emit('notification', notification);
+    }
+  }
+
+  /** `ack` from a socket: the same checks and answers as POST /api/alerts/:id/ack. */
+  private async acknowledge(principal: Principal, payload: unknown): Promise<AckReply> {
+    const parsed = ackCommentSchema.safeParse(payload);
+    if (!parsed.success) return { ok: false, code: 'bad_request', message: zodMessage(parsed.error) };
+    const { alertId, comment } = parsed.data;
+    const outcome = await this.ctx.alerts.acknowledge(alertId, principal.name, comment, (alert) =>
+      mayAcknowledge(principal, alert),
+    );
+    if (!outcome.ok) return { ok: false, code: outcome.code, message: outcome.message };
+    const alert = this.ctx.alerts.live().find((a) => a.id === alertId);
+    return alert
+      ? { ok: true, alert }
+      : { ok: false, code: 'resolved', message: 'the alert is no longer open' };
   }
 
   /** A batch of a feed was stored: news for the ticker, and its panel to refresh. */
@@ -280,6 +324,7 @@ export class LiveHub {
       ),
       ticker: this.ticker.latest(),
       panels: this.panels,
+      alerts: ctx.alerts.live(),
     };
   }
 

@@ -18,9 +18,13 @@ export function healthRoutes(ctx: AppContext) {
         database = { status: 'down', kind: ctx.database.kind, error: (error as Error).message };
       }
       const now = ctx.clock();
+      // Delivery health reads the outbox: only asked of a database that answers.
+      const alerts =
+        database.status === 'ok' && ctx.dispatcher ? await ctx.dispatcher.health().catch(() => null) : null;
       return c.json(
         {
-          status: database.status === 'ok' ? 'ok' : 'degraded',
+          // A failing notification channel degrades the status but keeps 200: the node still serves.
+          status: database.status === 'ok' && alerts?.status !== 'degraded' ? 'ok' : 'degraded',
           version: ctx.version,
           uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
           city: ctx.city.city.code,
@@ -40,6 +44,7 @@ export function healthRoutes(ctx: AppContext) {
               : { feed: health.feed, status: health.status, stale: health.stale },
           ),
           walls: ctx.live?.walls.list() ?? [],
+          alerts,
         },
         database.status === 'ok' ? 200 : 503,
       );

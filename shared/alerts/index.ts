@@ -13,3 +13,4 @@ export * from './format.js';
 export * from './why.js';
 export * from './explain.js';
 export * from './noise.js';
+export * from './subscriptions.js';

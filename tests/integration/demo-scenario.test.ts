@@ -51,8 +51,8 @@ describe.each(databaseTargets)('the demo scenario on $name', (target) => {
     expect(first!.change / change.delta!).toBeGreaterThan(0.5);
     const theftAfter = after.indicators.find((i) => i.id === 'theft')!;
     const theftBefore = before.indicators.find((i) => i.id === 'theft')!;
-    // 32 more thefts among 92,000 residents: about 3.5 per 10k more.
-    expect(theftAfter.raw! - theftBefore.raw!).toBeGreaterThan(3);
+    // 80 more thefts among 92,000 residents: about 8.7 per 10k more.
+    expect(theftAfter.raw! - theftBefore.raw!).toBeGreaterThan(8);
   });
 
   it('shows the fraud feed failing during its scripted outage, and recovering after it', async () => {

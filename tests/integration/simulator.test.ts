@@ -171,7 +171,7 @@ describe('simulator over HTTP', () => {
     simulator.tick();
     const thefts = await spiked();
     expect(thefts.length).toBeGreaterThan(halfway);
-    expect(thefts.length).toBe(32);
+    expect(thefts.length).toBe(80);
     for (const item of thefts) expect(item).toMatchObject({ street: 'jinfang', category: 'theft' });
     expect((await fetch(simulator.feedUrl('fraud'))).status).toBe(503);
     clock = START + 7 * MINUTE;

@@ -24,6 +24,7 @@ const snapshot: LiveSnapshot = {
   feeds: [],
   ticker: [],
   panels: { fraud: [], windows: [], mediation: [] },
+  alerts: [],
 };
 
 const item = (key: string): TickerItem => ({

@@ -3,7 +3,9 @@ import type { LiveStreet } from '../../shared/api.js';
 import {
   applyDelta,
   diffSnapshots,
+  compareLiveAlerts,
   forStreets,
+  type LiveAlert,
   type LiveSnapshot,
   type TickerItem,
 } from '../../shared/live.js';
@@ -27,6 +29,20 @@ const news = (key: string, street: string, at: string): TickerItem => ({
   at,
 });
 
+const alert = (id: string, street: string | null, patch: Partial<LiveAlert> = {}): LiveAlert => ({
+  id,
+  rule: street === null ? 'feedStale' : 'indexDrop',
+  street,
+  feed: street === null ? 'fraud' : null,
+  status: 'firing',
+  severity: 'warning',
+  text: { zh: { title: id, body: '' }, en: { title: id, body: '' } },
+  openedAt: '2026-11-25T01:00:00.000Z',
+  firedAt: '2026-11-25T01:10:00.000Z',
+  acknowledgement: null,
+  ...patch,
+});
+
 const base: LiveSnapshot = {
   seq: 7,
   at: '2026-11-25T02:00:00.000Z',
@@ -38,6 +54,7 @@ const base: LiveSnapshot = {
   feeds: [],
   ticker: [news('incident:1', 'a', '2026-11-25T01:00:00.000Z')],
   panels: { fraud: [], windows: [], mediation: [] },
+  alerts: [],
 };
 
 describe('the live protocol', () => {
@@ -103,5 +120,32 @@ describe('the live protocol', () => {
     const view = forStreets(base, ['b']);
     expect(view.streets.map((s) => s.code)).toEqual(['b']);
     expect(view.ticker).toEqual([]);
+  });
+
+  it('carries the alerts whole when one is acknowledged, and applying it shows the acknowledgement', () => {
+    const before = { ...base, alerts: [alert('x', 'a')] };
+    const acknowledgement = { by: '金方街道', comment: '已派员处置', at: '2026-11-25T01:20:00.000Z' };
+    const after = { ...before, alerts: [alert('x', 'a', { status: 'acknowledged', acknowledgement })] };
+    const change = diffSnapshots(before, after)!;
+    expect(change).toEqual({ alerts: after.alerts });
+    const applied = applyDelta(before, { ...change, seq: 8, prevSeq: 7, at: after.at });
+    expect(applied?.alerts[0]?.acknowledgement).toEqual(acknowledgement);
+  });
+
+  it("shows a street viewer only its streets' alerts, never the operators' feed alerts", () => {
+    const view = forStreets({ ...base, alerts: [alert('a1', 'a'), alert('b1', 'b'), alert('f', null)] }, [
+      'b',
+    ]);
+    expect(view.alerts.map((a) => a.id)).toEqual(['b1']);
+  });
+
+  it('lists firing before acknowledged, critical before warning, then the newest first', () => {
+    const alerts = [
+      alert('old', 'a', { firedAt: '2026-11-25T01:00:00.000Z' }),
+      alert('ack', 'a', { status: 'acknowledged', severity: 'critical' }),
+      alert('new', 'a', { firedAt: '2026-11-25T02:00:00.000Z' }),
+      alert('critical', 'b', { severity: 'critical', firedAt: '2026-11-25T00:00:00.000Z' }),
+    ];
+    expect(alerts.sort(compareLiveAlerts).map((a) => a.id)).toEqual(['critical', 'new', 'old', 'ack']);
   });
 });

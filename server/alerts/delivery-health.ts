@@ -1,0 +1,116 @@
+/**
+ * Delivery health, per channel kind and per subscription, for /api/health: what the outbox holds
+ * (shared by every node: sent, pending, given up, the last delivery) merged with what this server's
+ * dispatcher saw since it started (failed attempts, the last error and when).
+ */
+import type { DeliveryResult } from './channels/channel.js';
+import type { OutboxCount } from './outbox.js';
+
+/** Deliveries through one channel kind or to one subscription. */
+export interface DeliveryStats {
+  /** `failing`: the last attempt failed (the notification is retrying, or was given up). */
+  status: 'ok' | 'failing';
+  /** Notifications delivered (all time, from the outbox). */
+  sent: number;
+  /** Failed attempts since this server started. */
+  failures: number;
+  /** The last failure since start, as the channel described it (no secrets, no phone numbers). */
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSuccessAt: string | null;
+  /** Waiting to be sent, including those retrying or deferred by quiet hours. */
+  pending: number;
+  /** Given up. */
+  failed: number;
+}
+
+export interface AlertDeliveryHealth {
+  /** `degraded` when a channel kind is failing. */
+  status: 'ok' | 'degraded';
+  channels: (DeliveryStats & { channel: string })[];
+  /** `name` is null once the subscription has been removed. */
+  subscriptions: (DeliveryStats & { id: number | null; name: string | null })[];
+}
+
+/** What happened to the attempts on one channel kind or one subscription since start. */
+class Tally {
+  failures = 0;
+  lastFailed = false;
+  lastError: string | null = null;
+  lastErrorAt: Date | null = null;
+  lastSuccessAt: Date | null = null;
+
+  record(result: DeliveryResult, at: Date): void {
+    this.lastFailed = !result.ok;
+    if (result.ok) {
+      this.lastSuccessAt = at;
+      return;
+    }
+    this.failures += 1;
+    this.lastError = result.error;
+    this.lastErrorAt = at;
+  }
+}
+
+const latest = (...times: (Date | null | undefined)[]): string | null => {
+  const known = times.flatMap((time) => (time ? [time.getTime()] : []));
+  return known.length === 0 ? null : new Date(Math.max(...known)).toISOString();
+};
+
+function stats(counts: readonly OutboxCount[], tally: Tally | undefined): DeliveryStats {
+  const sum = (status: OutboxCount['status']) =>
+    counts.filter((c) => c.status === status).reduce((total, c) => total + c.count, 0);
+  return {
+    status: tally?.lastFailed ? 'failing' : 'ok',
+    sent: sum('sent'),
+    failures: tally?.failures ?? 0,
+    lastError: tally?.lastError ?? null,
+    lastErrorAt: tally?.lastErrorAt?.toISOString() ?? null,
+    lastSuccessAt: latest(tally?.lastSuccessAt, ...counts.map((c) => c.lastSentAt)),
+    pending: sum('pending'),
+    failed: sum('failed'),
+  };
+}
+
+/** The attempts of one dispatcher, by channel kind and by subscription. */
+export class DeliveryTallies {
+  private readonly byChannel = new Map<string, Tally>();
+  private readonly bySubscription = new Map<number | null, Tally>();
+
+  record(channel: string, subscriptionId: number | null, result: DeliveryResult, at: Date): void {
+    const byChannel = this.byChannel.get(channel) ?? new Tally();
+    this.byChannel.set(channel, byChannel);
+    byChannel.record(result, at);
+    const bySubscription = this.bySubscription.get(subscriptionId) ?? new Tally();
+    this.bySubscription.set(subscriptionId, bySubscription);
+    bySubscription.record(result, at);
+  }
+
+  /** The outbox's counts with these attempts; every channel kind and subscription either one knows. */
+  report(counts: readonly OutboxCount[]): AlertDeliveryHealth {
+    const channelKeys = new Set([...counts.map((c) => c.channel), ...this.byChannel.keys()]);
+    const subscriptionKeys = new Set([...counts.map((c) => c.subscriptionId), ...this.bySubscription.keys()]);
+    const channels = [...channelKeys].sort().map((channel) => ({
+      channel,
+      ...stats(
+        counts.filter((c) => c.channel === channel),
+        this.byChannel.get(channel),
+      ),
+    }));
+    const subscriptions = [...subscriptionKeys]
+      .sort((a, b) => (a ?? -1) - (b ?? -1))
+      .map((id) => {
+        const rows = counts.filter((c) => c.subscriptionId === id);
+        return {
+          id,
+          name: rows.find((c) => c.subscriptionName !== null)?.subscriptionName ?? null,
+          ...stats(rows, this.bySubscription.get(id)),
+        };
+      });
+    return {
+      status: channels.some((c) => c.status === 'failing') ? 'degraded' : 'ok',
+      channels,
+      subscriptions,
+    };
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The dispatcher (投递): sends what the outbox holds. It claims due rows under a lease, builds each
+ * row's channel from its subscription's configuration as it is now, sends, and records the outcome:
+ * sent; retried with exponential backoff and jitter; or failed — refused for good by the receiver,
+ * the subscription gone or disabled, or `maxAttempts` attempts made.
+ *
+ * Guarantees: a queued notification is never lost (a crash leaves it pending, or claimed until the
+ * lease runs out, and another dispatcher or the next start takes it); a row marked sent is never sent
+ * again; a crash between a delivery and its record can repeat that one delivery, with the same
+ * idempotency key, which receivers use to drop it.
+ */
+import { inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Subscription } from '../../shared/alerts/subscriptions.js';
+import { describeIssues, type CityConfig } from '../../shared/city.js';
+import type { Db } from '../db/client.js';
+import { alertSubscriptions } from '../db/schema/index.js';
+import type { Metrics } from '../metrics.js';
+import {
+  failed,
+  notificationSchema,
+  type Channel,
+  type DeliveryFailure,
+  type DeliveryResult,
+  type Notification,
+} from './channels/channel.js';
+import { createChannel } from './channels/registry.js';
+import { DeliveryTallies, type AlertDeliveryHealth } from './delivery-health.js';
+import { AlertOutbox, type ClaimedNotification } from './outbox.js';
+import { storedSubscription } from './subscriptions.js';
+
+export interface DispatcherOptions {
+  db: Db;
+  city: CityConfig;
+  logger: Logger;
+  metrics: Metrics;
+  /** Every due time and record is read from it, so that tests can drive time. */
+  clock: () => Date;
+  /** Where channels read `env:NAME` credentials; process.env when absent. */
+  env?: Record<string, string | undefined>;
+  /** The live hub, for the socket channel. */
+  emit?: (notification: Notification) => void | Promise<void>;
+  /** How often due rows are looked for without a poke (retries, the end of quiet hours). Default 2 s. */
+  pollMs?: number;
+  /** How long a claimed row is held; longer than any channel's timeout. Default 5 min. */
+  leaseMs?: number;
+  /** Attempts before a notification is given up. Default 50: about 2 to 4 hours at the default cap. */
+  maxAttempts?: number;
+  /** The longest wait between two attempts. Default 5 min. */
+  maxBackoffMs?: number;
+  /** Rows claimed at once. Default 20. */
+  batchSize?: number;
+}
+
+/** The longest a channel may take to answer (its `timeoutMs` is at most this). */
+const MAX_SEND_MS = 120_000;
+
+/** The first retry waits about this long; each further one twice as long, up to `maxBackoffMs`. */
+export const BASE_BACKOFF_MS = 5_000;
+
+/**
+ * The wait after the `attempts`-th failed attempt: min(base·2^(attempts−1), cap), less a random
+ * 0–50 % so that notifications that failed together do not all come back together.
+ */
+export function backoffMs(
+  attempts: number,
+  maxBackoffMs: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(maxBackoffMs, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling * (0.5 + 0.5 * random()));
+}
+
+interface LoadedSubscription {
+  id: number;
+  enabled: boolean;
+  spec: Subscription | null;
+  fingerprint: string;
+}
+
+/** Channels built for one version of a subscription, by channel index. */
+interface BuiltChannels {
+  fingerprint: string;
+  channels: Map<number, Channel>;
+}
+
+export class AlertDispatcher {
+  private readonly outbox: AlertOutbox;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly maxBackoffMs: number;
+  private readonly batchSize: number;
+  /** The lease a row must still have for a send to start. */
+  private readonly sendMarginMs: number;
+  private readonly built = new Map<number, BuiltChannels>();
+  private readonly tallies = new DeliveryTallies();
+  /** Runs one after another: a poke during a run never sends the same batch twice. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  private stopped = false;
+  private ticking = false;
+  private poked = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.outbox = new AlertOutbox(options.db, options.city, { logger: options.logger });
+    this.pollMs = options.pollMs ?? 2_000;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 50;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+    this.batchSize = options.batchSize ?? 20;
+    this.sendMarginMs = Math.min(MAX_SEND_MS, this.leaseMs / 2);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the batch in flight (each send is bounded by its channel's timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.queue;
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  poke(): void {
+    if (!this.started || this.stopped) return;
+    if (this.ticking) this.poked = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking = true;
+    this.poked = false;
+    let handled = 0;
+    try {
+      handled = await this.runOnce();
+    } catch (error) {
+      // The database may be away for a moment; claimed rows come back when their lease runs out.
+      this.options.logger.error({ err: error }, 'alert dispatch failed');
+    } finally {
+      this.ticking = false;
+    }
+    this.schedule(this.poked || handled >= this.batchSize ? 0 : this.pollMs);
+  }
+
+  /** Sends one batch of due notifications; resolves with how many were attempted. */
+  runOnce(): Promise<number> {
+    const run = this.queue.then(() => this.batch());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async batch(): Promise<number> {
+    const claimed = await this.outbox.claim(this.options.clock(), this.leaseMs, this.batchSize);
+    if (claimed.length > 0) {
+      const subscriptions = await this.load(claimed);
+      // One subscription channel's notifications go in order; different ones in parallel.
+      const lanes = new Map<string, ClaimedNotification[]>();
+      for (const row of claimed) {
+        const lane = `${row.subscriptionId}:${row.channelIndex}`;
+        lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+      }
+      await Promise.all(
+        [...lanes.values()].map(async (rows) => {
+          for (const row of rows) {
+            // Rows wait their turn in a lane; one whose lease is nearly over may be taken by another
+            // node at any moment, so it is left to be claimed again rather than sent twice.
+            if (row.lockedUntil.getTime() - this.options.clock().getTime() < this.sendMarginMs) continue;
+            await this.deliver(row, subscriptions.get(row.subscriptionId ?? -1));
+          }
+        }),
+      );
+    }
+    this.options.metrics.alertOutboxPending.set(await this.outbox.pending());
+    return claimed.length;
+  }
+
+  private async load(rows: readonly ClaimedNotification[]): Promise<Map<number, LoadedSubscription>> {
+    const ids = [
+      ...new Set(rows.flatMap((row) => (row.subscriptionId === null ? [] : [row.subscriptionId]))),
+    ];
+    if (ids.length === 0) return new Map();
+    const found = await this.options.db
+      .select()
+      .from(alertSubscriptions)
+      .where(inArray(alertSubscriptions.id, ids));
+    return new Map(
+      found.map((row) => {
+        // The timestamp alone is not enough: two updates within one tick of a test clock share it.
+        const fingerprint = `${row.updatedAt.getTime()}:${JSON.stringify(row.spec)}`;
+        return [row.id, { id: row.id, enabled: row.enabled, spec: storedSubscription(row), fingerprint }];
+      }),
+    );
+  }
+
+  /** The row's channel as its subscription configures it now, or why it cannot be sent. */
+  private channelFor(
+    row: ClaimedNotification,
+    subscription: LoadedSubscription | undefined,
+  ): { channel: Channel } | { failure: DeliveryFailure } {
+    const final = (error: string) => ({ failure: failed(error, false) });
+    if (row.subscriptionId === null) return final('the notification names no subscription');
+    if (!subscription) return final(`subscription ${row.subscriptionId} was removed`);
+    if (!subscription.enabled) return final(`subscription ${row.subscriptionId} is disabled`);
+    if (!subscription.spec)
+      return final(`subscription ${row.subscriptionId} no longer passes validation: replace it`);
+    const configured = subscription.spec.channels[row.channelIndex];
+    if (!configured)
+      return final(`subscription ${row.subscriptionId} has no channel ${row.channelIndex} any more`);
+    if (configured.kind !== row.channel)
+      return final(
+        `channel ${row.channelIndex} of subscription ${row.subscriptionId} is now ${configured.kind}, not ${row.channel}`,
+      );
+
+    let built = this.built.get(subscription.id);
+    if (built?.fingerprint !== subscription.fingerprint) {
+      built = { fingerprint: subscription.fingerprint, channels: new Map() };
+      this.built.set(subscription.id, built);
+    }
+    const cached = built.channels.get(row.channelIndex);
+    if (cached) return { channel: cached };
+    try {
+      const channel = createChannel(configured.kind, configured.config, {
+        env: this.options.env,
+        emit: this.options.emit,
+      });
+      built.channels.set(row.channelIndex, channel);
+      return { channel };
+    } catch (error) {
+      // A missing environment variable or a hub not yet there: an operator can fix it, so retry.
+      return { failure: failed(`channel cannot be built: ${(error as Error).message}`, true) };
+    }
+  }
+
+  /** One attempt: never throws for the receiver's sake, only when the outbox cannot be written. */
+  private async attempt(
+    row: ClaimedNotification,
+    subscription: LoadedSubscription | undefined,
+  ): Promise<DeliveryResult> {
+    const parsed = notificationSchema.safeParse(row.notification);
+    if (!parsed.success)
+      return failed(`invalid notification: ${describeIssues(parsed.error).join('; ')}`, false);
+    const resolved = this.channelFor(row, subscription);
+    if ('failure' in resolved) return resolved.failure;
+    try {
+      return await resolved.channel.send(parsed.data);
+    } catch (error) {
+      // Channels promise never to throw; one that does is treated as a transient failure.
+      return failed(`the channel threw: ${(error as Error).message}`, true);
+    }
+  }
+
+  private async deliver(
+    row: ClaimedNotification,
+    subscription: LoadedSubscription | undefined,
+  ): Promise<void> {
+    const result = await this.attempt(row, subscription);
+    const now = this.options.clock();
+    this.tallies.record(row.channel, row.subscriptionId, result, now);
+    const { logger, metrics } = this.options;
+    const about = {
+      channel: row.channel,
+      subscription: row.subscriptionId,
+      alert: row.alertId,
+      attempt: row.attempts,
+    };
+    if (result.ok) {
+      await this.outbox.markSent(row.id, now);
+      metrics.alertNotifications.inc({ channel: row.channel, outcome: 'sent' });
+      logger.info(about, 'notification sent');
+    } else if (result.retryable && row.attempts < this.maxAttempts) {
+      const next = new Date(now.getTime() + backoffMs(row.attempts, this.maxBackoffMs));
+      await this.outbox.retryAt(row.id, next, result.error);
+      metrics.alertNotifications.inc({ channel: row.channel, outcome: 'retry' });
+      logger.warn(
+        { ...about, error: result.error, next: next.toISOString() },
+        'notification not delivered; will retry',
+      );
+    } else {
+      const error = result.retryable
+        ? `gave up after ${row.attempts} attempts: ${result.error}`
+        : result.error;
+      await this.outbox.markFailed(row.id, error);
+      metrics.alertNotifications.inc({ channel: row.channel, outcome: 'failed' });
+      logger.error({ ...about, error }, 'notification failed for good');
+    }
+  }
+
+  /** Per channel kind and per subscription: outbox counts (all nodes) with this server's attempts. */
+  async health(): Promise<AlertDeliveryHealth> {
+    return this.tallies.report(await this.outbox.counts());
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * What the alert rules and their explanations read from the database: each street's baseline (the
+ * trailing mean of its recorded index), recent zero-tolerance incidents, the street as it stood
+ * before an alert opened, and its recent incidents by category and community. Counts and codes
+ * only: nothing here identifies a person.
+ */
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { rulesFor, type AlertRules } from '../../shared/alerts/config.js';
+import type { ZeroToleranceEvent } from '../../shared/alerts/observe.js';
+import type { RecentEvents } from '../../shared/alerts/why.js';
+import type { StreetResult } from '../../shared/index/types.js';
+import type { Db } from '../db/client.js';
+import { incidents, indexSnapshots } from '../db/schema/index.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/**
+ * A baseline needs this many recorded snapshots in its window: one stray point is not a norm. The
+ * first start records one a day for the past month, so a new server has a baseline at once.
+ */
+export const MIN_BASELINE_SNAPSHOTS = 3;
+
+/**
+ * Street code → the mean of its recorded index over the street's `indexDrop.baselineDays` before
+ * `now` (provisional snapshots left out: their index may lack a block); null without enough history.
+ */
+export async function readBaselines(
+  db: Db,
+  now: Date,
+  streets: readonly string[],
+  config: AlertRules,
+): Promise<Record<string, number | null>> {
+  const byDays = new Map<number, string[]>();
+  for (const street of streets) {
+    const days = rulesFor(config, street).indexDrop.baselineDays;
+    byDays.set(days, [...(byDays.get(days) ?? []), street]);
+  }
+  const baselines: Record<string, number | null> = Object.fromEntries(streets.map((s) => [s, null]));
+  for (const [days, codes] of byDays) {
+    const rows = await db
+      .select({
+        street: indexSnapshots.streetCode,
+        mean: sql<number | string>`avg(${indexSnapshots.index})`,
+        n: count(),
+      })
+      .from(indexSnapshots)
+      .where(
+        and(
+          inArray(indexSnapshots.streetCode, codes),
+          gte(indexSnapshots.at, new Date(now.getTime() - days * DAY)),
+          lt(indexSnapshots.at, now),
+          isNotNull(indexSnapshots.index),
+          eq(indexSnapshots.provisional, false),
+        ),
+      )
+      .groupBy(indexSnapshots.streetCode);
+    for (const row of rows)
+      if (row.n >= MIN_BASELINE_SNAPSHOTS && row.mean !== null) baselines[row.street] = Number(row.mean);
+  }
+  return baselines;
+}
+
+/** Incidents of any zero-tolerance category reported within the longest window any street uses. */
+export async function readZeroToleranceEvents(
+  db: Db,
+  now: Date,
+  streets: readonly string[],
+  config: AlertRules,
+): Promise<ZeroToleranceEvent[]> {
+  const rules = [rulesFor(config), ...streets.map((street) => rulesFor(config, street))].map(
+    (r) => r.zeroTolerance,
+  );
+  const categories = [...new Set(rules.filter((r) => r.enabled).flatMap((r) => r.categories))];
+  if (categories.length === 0) return [];
+  const hours = Math.max(...rules.map((r) => r.withinHours));
+  const rows = await db
+    .select({
+      id: incidents.id,
+      street: incidents.street,
+      community: incidents.community,
+      category: incidents.category,
+      at: incidents.reportedAt,
+    })
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.category, categories),
+        gte(incidents.reportedAt, new Date(now.getTime() - hours * HOUR)),
+        lt(incidents.reportedAt, new Date(now.getTime() + 1)),
+      ),
+    );
+  return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+}
+
+/**
+ * The street as recorded in the last snapshot before `before`: the "then" of an explanation. Only
+ * what explaining a change needs (index and each indicator's raw value and contribution).
+ */
+export async function readStreetBefore(db: Db, street: string, before: Date): Promise<StreetResult | null> {
+  const [row] = await db
+    .select()
+    .from(indexSnapshots)
+    .where(and(eq(indexSnapshots.streetCode, street), lt(indexSnapshots.at, before)))
+    .orderBy(desc(indexSnapshots.at))
+    .limit(1);
+  if (!row) return null;
+  return {
+    code: street,
+    index: row.index,
+    grade: null,
+    rank: row.rank,
+    provisional: row.provisional,
+    blocks: row.blocks ?? { positive: null, negative: null, public: null },
+    indicators: (row.indicators ?? []).map((indicator) => ({
+      id: indicator.id,
+      raw: indicator.raw,
+      smoothed: indicator.raw,
+      score: indicator.score,
+      contribution: indicator.contribution,
+      pointsLost: 0,
+    })),
+  };
+}
+
+/** How far back the "events behind it" line of an explanation looks. */
+export const RECENT_EVENT_HOURS = 6;
+
+/** The street's incidents over the last hours, by category and community. */
+export async function readRecentEvents(
+  db: Db,
+  street: string,
+  now: Date,
+  hours = RECENT_EVENT_HOURS,
+): Promise<RecentEvents> {
+  const rows = await db
+    .select({ category: incidents.category, community: incidents.community, count: count() })
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.street, street),
+        gte(incidents.reportedAt, new Date(now.getTime() - hours * HOUR)),
+        lt(incidents.reportedAt, new Date(now.getTime() + 1)),
+      ),
+    )
+    .groupBy(incidents.category, incidents.community);
+  return { hours, counts: rows };
+}

@@ -1,0 +1,286 @@
+/**
+ * The alert evaluator: reads what the rules look at, advances every alert through the pure
+ * lifecycle (shared/alerts), and in ONE transaction stores each transition with its explanation and
+ * queues the notifications it causes in the outbox — so a crash can lose neither the alert nor its
+ * notification, and a replay cannot send one twice. Acknowledgements lock the alert's row, so they
+ * never race an evaluation.
+ */
+import { eq } from 'drizzle-orm';
+import { rulesFor, type Silence } from '../../shared/alerts/config.js';
+import { evaluate } from '../../shared/alerts/evaluate.js';
+import { explainAlert, type AlertText, type ExplainContext } from '../../shared/alerts/explain.js';
+import { acknowledge as acknowledgeState } from '../../shared/alerts/lifecycle.js';
+import type { FeedFreshness } from '../../shared/alerts/observe.js';
+import type { AlertEffect, AlertState } from '../../shared/alerts/types.js';
+import type { LiveIndex } from '../../shared/api.js';
+import { compareLiveAlerts, type LiveAlert } from '../../shared/live.js';
+import type { AccessDecision } from '../../shared/roles.js';
+import type { Db } from '../db/client.js';
+import { alertSubscriptions } from '../db/schema/index.js';
+import type { AppContext } from '../context.js';
+import { AlertRepository, viewOf, type AlertRow } from '../repositories/alerts.js';
+import { readBaselines, readRecentEvents, readStreetBefore, readZeroToleranceEvents } from './inputs.js';
+
+/** Where notifications go: the outbox, written inside the transition's transaction. */
+export interface NotificationSink {
+  enqueue(tx: Db, items: readonly { effect: AlertEffect; text: AlertText }[], now: Date): Promise<unknown>;
+}
+
+export interface EvaluationSummary {
+  /** Alerts whose state was stored (opened, changed or resolved). */
+  changed: number;
+  /** Notifications the lifecycle asked for (before fan-out to subscriptions). */
+  effects: AlertEffect[];
+}
+
+export type AckOutcome =
+  | { ok: true; alert: AlertRow }
+  | {
+      ok: false;
+      status: 403 | 404 | 409;
+      code: 'forbidden' | 'not_found' | 'pending' | 'acknowledged' | 'resolved';
+      message: string;
+    };
+
+/** Street rules whose explanation names the indicators and events behind the change. */
+const EXPLAINED = new Set(['indexDrop', 'gradeDown', 'rank']);
+
+const liveOf = (row: AlertRow): LiveAlert => ({
+  id: row.state.id,
+  rule: row.state.rule,
+  street: row.state.street,
+  feed: row.state.feed ?? null,
+  status: row.state.status === 'acknowledged' ? 'acknowledged' : 'firing',
+  severity: row.state.severity,
+  text: row.text,
+  openedAt: row.state.openedAt,
+  firedAt: row.state.firedAt,
+  acknowledgement: row.state.acknowledgement,
+});
+
+export class AlertService {
+  private readonly repository = new AlertRepository();
+  private wall: LiveAlert[] = [];
+  private readonly listeners = new Set<() => void>();
+  private running: Promise<EvaluationSummary> | null = null;
+  private again = false;
+
+  /** Called after a commit that queued notifications: the dispatcher sends them now. */
+  private queuedListener: () => void = () => {};
+
+  constructor(
+    /** The context is built around this service, hence read lazily. */
+    private readonly context: () => AppContext,
+    private readonly sink: () => NotificationSink | null,
+  ) {}
+
+  private get ctx(): AppContext {
+    return this.context();
+  }
+
+  /** Tells the dispatcher when a commit queued notifications. */
+  onQueued(listener: () => void): void {
+    this.queuedListener = listener;
+  }
+
+  private timer: NodeJS.Timeout | null = null;
+  private stopListening: (() => void) | null = null;
+
+  /**
+   * Loads the wall's alerts and evaluates after every change of the live index (at most once a
+   * second); a job evaluates on a timer besides, for repeats, escalations and feeds gone quiet.
+   */
+  async start(): Promise<void> {
+    await this.reload();
+    this.stopListening = this.ctx.liveIndex.onChange(() => {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        void this.evaluate().catch((error: unknown) =>
+          this.ctx.logger.error({ err: error }, 'alert evaluation failed'),
+        );
+      }, 1000);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopListening?.();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  /** The alerts the wall shows (firing and acknowledged), as of the last change. */
+  live(): LiveAlert[] {
+    return this.wall;
+  }
+
+  /** Calls a listener after every stored change (the live hub pushes the wall's alerts). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads the wall's alerts from the database (at start, and after every change). */
+  async reload(): Promise<void> {
+    const rows = await this.repository.onWall(this.ctx.database.db);
+    this.wall = rows.map(liveOf).sort(compareLiveAlerts);
+    for (const status of ['firing', 'acknowledged'] as const)
+      this.ctx.metrics.alertsFiring.set({ status }, this.wall.filter((a) => a.status === status).length);
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Evaluates every rule at the clock's time. While an evaluation is running, asks for one more right
+   * after it (at the clock's time then), so a burst of changes makes at most two and the last sees
+   * everything; evaluations never overlap. Resolves with what all the evaluations it waited for did.
+   */
+  evaluate(): Promise<EvaluationSummary> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      // What every evaluation of this run did, so no caller misses an effect of the one it joined.
+      const summary: EvaluationSummary = { changed: 0, effects: [] };
+      do {
+        this.again = false;
+        const one = await this.evaluateNow(this.ctx.clock());
+        summary.changed += one.changed;
+        summary.effects.push(...one.effects);
+      } while (this.again);
+      return summary;
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async evaluateNow(now: Date): Promise<EvaluationSummary> {
+    const { ctx } = this;
+    const config = ctx.city.alerts;
+    const live = await ctx.liveIndex.current(now);
+    const codes = live.streets.map((street) => street.code);
+    const db = ctx.database.db;
+    const [baselines, events, silences] = await Promise.all([
+      readBaselines(db, now, codes, config),
+      readZeroToleranceEvents(db, now, codes, config),
+      this.silences(now),
+    ]);
+    const inputs = {
+      streets: live.streets,
+      baselines,
+      grades: ctx.city.grades,
+      events,
+      feeds: this.feedFreshness(now),
+      silences,
+    };
+
+    const outcome = await db.transaction(async (tx) => {
+      const previous = await this.repository.open(tx, true);
+      const evaluation = evaluate(previous, inputs, now, config);
+      const before = new Map(previous.map((state) => [state.id, state]));
+      const effectsOf = new Map<string, AlertEffect[]>();
+      for (const effect of evaluation.effects)
+        effectsOf.set(effect.alertId, [...(effectsOf.get(effect.alertId) ?? []), effect]);
+
+      let changed = 0;
+      const items: { effect: AlertEffect; text: AlertText }[] = [];
+      for (const state of evaluation.states) {
+        const old = before.get(state.id);
+        if (old && JSON.stringify(old) === JSON.stringify(state)) continue;
+        changed += 1;
+        const text = await this.explain(tx, state, live, now);
+        await this.repository.save(tx, state, text, now);
+        for (const effect of effectsOf.get(state.id) ?? []) items.push({ effect, text });
+      }
+      const sink = this.sink();
+      if (items.length > 0 && sink) await sink.enqueue(tx, items, now);
+      return { changed, effects: evaluation.effects, queued: items.length };
+    });
+
+    if (outcome.queued > 0) this.queuedListener();
+    if (outcome.changed > 0) {
+      ctx.metrics.alertTransitions.inc(outcome.changed);
+      await this.reload();
+    }
+    for (const effect of outcome.effects)
+      ctx.logger.info(
+        { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
+        'alert notification queued',
+      );
+    return { changed: outcome.changed, effects: outcome.effects };
+  }
+
+  /** The alert's explanation in both languages, from inside the evaluation's transaction. */
+  private async explain(tx: Db, state: AlertState, live: LiveIndex, now: Date): Promise<AlertText> {
+    const context: ExplainContext = { config: this.ctx.city };
+    if (state.street !== null && EXPLAINED.has(state.rule)) {
+      context.after = live.streets.find((street) => street.code === state.street) ?? null;
+      context.before = await readStreetBefore(tx, state.street, new Date(state.openedAt));
+      context.events = await readRecentEvents(tx, state.street, now);
+    }
+    return explainAlert(state, context);
+  }
+
+  /** The feeds the stale rule watches; one that never answered counts from the server's start. */
+  private feedFreshness(now: Date): FeedFreshness[] {
+    const rule = rulesFor(this.ctx.city.alerts).feedStale;
+    const upFor = (now.getTime() - this.ctx.startedAt.getTime()) / 60_000;
+    return (this.ctx.feeds?.health() ?? []).flatMap((health): FeedFreshness[] => {
+      if (health.status === 'off') return [];
+      if (health.lastSuccessAt === null && upFor <= rule.minutes) return [];
+      return [{ feed: health.feed, lastSuccessAt: health.lastSuccessAt }];
+    });
+  }
+
+  private async silences(now: Date): Promise<Silence[]> {
+    return this.ctx.silences.active(now);
+  }
+
+  /**
+   * Acknowledges a firing alert with a comment. `allowed` decides, from the alert, whether the
+   * caller may (a street token only its own streets).
+   */
+  async acknowledge(
+    id: string,
+    by: string,
+    comment: string,
+    allowed: (alert: AlertState) => AccessDecision,
+  ): Promise<AckOutcome> {
+    const now = this.ctx.clock();
+    const outcome = await this.ctx.database.db.transaction(async (tx): Promise<AckOutcome> => {
+      const row = await this.repository.get(tx, id, true);
+      if (!row) return { ok: false, status: 404, code: 'not_found', message: `no alert ${id}` };
+      const decision = allowed(row.state);
+      if (!decision.allowed) return { ok: false, status: 403, code: 'forbidden', message: decision.reason };
+      const result = acknowledgeState(row.state, by, comment, now);
+      if (!result.ok) return { ok: false, status: 409, code: result.code, message: result.reason };
+      await this.repository.save(tx, result.state, row.text, now);
+      return { ok: true, alert: { ...row, state: result.state, status: result.state.status } };
+    });
+    if (outcome.ok) {
+      this.ctx.logger.info({ alert: id, by }, 'alert acknowledged');
+      await this.reload();
+    }
+    return outcome;
+  }
+
+  /** The name of a subscription, to say who acknowledged through its link. */
+  async subscriptionName(id: number | null): Promise<string | null> {
+    if (id === null) return null;
+    const [row] = await this.ctx.database.db
+      .select({ name: alertSubscriptions.name })
+      .from(alertSubscriptions)
+      .where(eq(alertSubscriptions.id, id));
+    return row?.name ?? null;
+  }
+
+  list(filter: Parameters<AlertRepository['list']>[1]) {
+    return this.repository.list(this.ctx.database.db, filter).then((rows) => rows.map(viewOf));
+  }
+
+  async get(id: string) {
+    const row = await this.repository.get(this.ctx.database.db, id);
+    return row ? viewOf(row) : null;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Alerts: list them, acknowledge one with a comment (with a token, or through the signed link of a
+ * notification, without one), and silence notifications until an end time.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { silenceSchema } from '../../shared/alerts/config.js';
+import { RULES } from '../../shared/alerts/types.js';
+import type { AlertView } from '../../shared/api.js';
+import { FEEDS } from '../../shared/city.js';
+import { ackBodySchema, mayAcknowledge } from '../alerts/ack.js';
+import type { AckOutcome } from '../alerts/service.js';
+import type { AppContext } from '../context.js';
+import { ensureAllowed, requires, type AppEnv } from '../http/auth.js';
+import { readJson } from '../http/body.js';
+import { ApiError, badRequest, notFound, zodMessage } from '../http/errors.js';
+
+const listQuery = z.object({
+  state: z.enum(['open', 'pending', 'firing', 'acknowledged', 'resolved', 'all']).default('open'),
+  street: z.string().min(1).optional(),
+  rule: z.enum(RULES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** How an acknowledgement that did not happen answers: 403, 404 or 409 with the lifecycle's reason. */
+function refused(outcome: Extract<AckOutcome, { ok: false }>): never {
+  throw new ApiError(outcome.status, outcome.code, outcome.message);
+}
+
+export function alertRoutes(ctx: AppContext) {
+  const streetCodes = new Set(ctx.city.streets.map((s) => s.code));
+  const silence = silenceSchema.superRefine((s, issue) => {
+    if (s.street !== undefined && !streetCodes.has(s.street))
+      issue.addIssue({ code: 'custom', path: ['street'], message: `no street ${s.street} is configured` });
+    if (s.feed !== undefined && !(FEEDS as readonly string[]).includes(s.feed))
+      issue.addIssue({ code: 'custom', path: ['feed'], message: `expected one of ${FEEDS.join(', ')}` });
+  });
+
+  const linkCheck = (c: Context, id: string) => {
+    if (!ctx.ackLinks) throw new ApiError(503, 'starting', 'the server is starting; try again in a moment');
+    const check = ctx.ackLinks.verify(id, c.req.query(), ctx.clock());
+    if (!check.ok) throw new ApiError(403, check.code, check.message);
+    return check;
+  };
+  const alertOf = async (id: string): Promise<AlertView> => {
+    const alert = await ctx.alerts.get(id);
+    if (!alert) throw notFound(`no alert ${id}`);
+    return alert;
+  };
+
+  return (
+    new Hono<AppEnv>()
+      .get('/api/alerts', requires('read'), async (c) => {
+        const parsed = listQuery.safeParse(c.req.query());
+        if (!parsed.success) throw badRequest(zodMessage(parsed.error));
+        const { street, ...filter } = parsed.data;
+        const principal = c.get('principal');
+        if (street !== undefined) ensureAllowed(c, 'read', street);
+        // A street token sees its own streets' alerts only; feed alerts are for operators.
+        const streets =
+          street !== undefined ? [street] : principal.role === 'street' ? principal.streets : undefined;
+        return c.json({ alerts: await ctx.alerts.list({ ...filter, ...(streets && { streets }) }) });
+      })
+      .get('/api/alerts/:id', requires('read'), async (c) => {
+        const alert = await alertOf(c.req.param('id'));
+        if (alert.street === null) {
+          if (c.get('principal').role === 'street') throw notFound(`no alert ${alert.id}`);
+        } else ensureAllowed(c, 'read', alert.street);
+        return c.json({ alert });
+      })
+      .post('/api/alerts/:id/ack', requires('acknowledge'), async (c) => {
+        const { comment } = await readJson(c, ackBodySchema);
+        const principal = c.get('principal');
+        const outcome = await ctx.alerts.acknowledge(c.req.param('id'), principal.name, comment, (alert) =>
+          mayAcknowledge(principal, alert),
+        );
+        if (!outcome.ok) refused(outcome);
+        return c.json({ alert: await alertOf(c.req.param('id')) });
+      })
+
+      // The signed link of a notification: no token, the signature is the permission.
+      .get('/api/ack/:id', async (c) => {
+        const id = c.req.param('id');
+        const check = linkCheck(c, id);
+        const alert = await alertOf(id);
+        // The page has no token to look names up with: it gets the street's name and the city's zone here.
+        const street = ctx.city.streets.find((s) => s.code === alert.street);
+        return c.json({
+          alert,
+          expiresAt: check.expiresAt.toISOString(),
+          streetName: street?.name ?? null,
+          timezone: ctx.city.city.timezone,
+        });
+      })
+      .post('/api/ack/:id', async (c) => {
+        const id = c.req.param('id');
+        const check = linkCheck(c, id);
+        const { comment } = await readJson(c, ackBodySchema);
+        const by = (await ctx.alerts.subscriptionName(check.subscriptionId)) ?? 'notification link';
+        const outcome = await ctx.alerts.acknowledge(id, by, comment, () => ({ allowed: true }));
+        if (!outcome.ok) refused(outcome);
+        return c.json({ alert: await alertOf(id) });
+      })
+
+      .get('/api/silences', requires('read'), async (c) =>
+        c.json({ silences: await ctx.silences.active(ctx.clock()) }),
+      )
+      .post('/api/silences', requires('silence'), async (c) => {
+        const input = await readJson(c, silence);
+        if (Date.parse(input.endsAt) <= ctx.clock().getTime())
+          throw badRequest('endsAt: must be in the future');
+        const principal = c.get('principal');
+        const created = await ctx.silences.create(input, principal.name);
+        ctx.logger.info(
+          { silence: created.id, by: principal.name, endsAt: created.endsAt },
+          'silence created',
+        );
+        return c.json({ silence: created }, 201);
+      })
+      .delete('/api/silences/:id', requires('silence'), async (c) => {
+        const id = Number(c.req.param('id'));
+        const ended = Number.isInteger(id) ? await ctx.silences.end(id, ctx.clock()) : null;
+        if (!ended) throw notFound(`no active silence ${c.req.param('id')}`);
+        // A notification a silence held back is owed now: evaluate at once rather than at the next tick.
+        void ctx.alerts
+          .evaluate()
+          .catch((error: unknown) => ctx.logger.error({ err: error }, 'alert evaluation failed'));
+        return c.json({ silence: ended });
+      })
+  );
+}

@@ -1,0 +1,55 @@
+/** Alert subscriptions: who is told about which alerts, and how. Administrators only. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { InvalidSubscriptionError, SubscriptionRepository } from '../alerts/subscriptions.js';
+import type { AppContext } from '../context.js';
+import { requires, type AppEnv } from '../http/auth.js';
+import { readJson } from '../http/body.js';
+import { badRequest, notFound } from '../http/errors.js';
+
+/** Runs a write, turning a refused subscription into a 400 that lists every `path: reason`. */
+async function refusing<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof InvalidSubscriptionError)
+      throw badRequest(error.message, { problems: error.problems });
+    throw error;
+  }
+}
+
+export function subscriptionRoutes(ctx: AppContext) {
+  // Stateless over the database: one per app is enough, and nothing else needs to share it.
+  const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, ctx.clock);
+  const missing = (id: string) => notFound(`no subscription ${id}`);
+  const idOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : NaN);
+
+  return new Hono<AppEnv>()
+    .use('/api/subscriptions/*', requires('admin'))
+    .use('/api/subscriptions', requires('admin'))
+    .get('/api/subscriptions', async (c) => c.json({ subscriptions: await subscriptions.list() }))
+    .post('/api/subscriptions', async (c) => {
+      const input = await readJson(c, z.unknown());
+      const created = await refusing(() => subscriptions.create(input));
+      ctx.logger.info({ id: created.id, by: c.get('principal').name }, 'subscription created');
+      return c.json(created, 201);
+    })
+    .get('/api/subscriptions/:id', async (c) => {
+      const subscription = await subscriptions.get(idOf(c.req.param('id')));
+      if (!subscription) throw missing(c.req.param('id'));
+      return c.json(subscription);
+    })
+    .put('/api/subscriptions/:id', async (c) => {
+      const input = await readJson(c, z.unknown());
+      const updated = await refusing(() => subscriptions.update(idOf(c.req.param('id')), input));
+      if (!updated) throw missing(c.req.param('id'));
+      ctx.logger.info({ id: updated.id, by: c.get('principal').name }, 'subscription updated');
+      return c.json(updated);
+    })
+    .delete('/api/subscriptions/:id', async (c) => {
+      const id = idOf(c.req.param('id'));
+      if (!(await subscriptions.remove(id))) throw missing(c.req.param('id'));
+      ctx.logger.info({ id, by: c.get('principal').name }, 'subscription removed');
+      return c.json({ removed: id });
+    });
+}

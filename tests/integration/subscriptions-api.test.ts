@@ -1,0 +1,257 @@
+/**
+ * /api/subscriptions on a running server, on PGlite and PostgreSQL: the administrator manages who is
+ * told of which alerts; a mistake is refused with the path and the reason; nobody else may look;
+ * secrets never come back out, and a failing channel shows in /api/health without them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertOutbox } from '../../server/alerts/outbox.js';
+import type { Db } from '../../server/db/client.js';
+import { explainAlert, step } from '../../shared/alerts/index.js';
+import { databaseTargets } from '../support/databases.js';
+import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const HOOK_SECRET = 'whsec-literal-0123456789';
+const ROBOT_KEY = 'robot-key-8f7e6d5c4b3a';
+
+const json = (method: string, body: unknown, token?: string) => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  ...(token === undefined ? {} : { token }),
+});
+
+/** The example of the README: a street head by WeCom and SMS, quiet at night except for critical alerts. */
+const streetHead = {
+  name: '金方街道负责人',
+  kind: 'person',
+  audiences: ['street'],
+  streets: ['jinfang'],
+  channels: [
+    { kind: 'wecom', config: { url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY}` } },
+    { kind: 'sms', config: { url: 'env:SMS_GATEWAY_URL', phoneNumbers: ['env:JINFANG_HEAD_PHONE'] } },
+  ],
+  quietHours: { start: '22:00', end: '07:00', critical: 'deliver' },
+};
+
+describe.each(databaseTargets)('subscriptions API on $name', (target) => {
+  let server: TestServer;
+  let receiver: HttpReceiver;
+
+  const create = async (body: unknown) => {
+    const response = await server.api('/api/subscriptions', json('POST', body));
+    return { status: response.status, body: await response.json() };
+  };
+  const refusal = async (body: unknown) => {
+    const { status, body: answer } = await create(body);
+    expect(status).toBe(400);
+    expect(answer.code).toBe('bad_request');
+    return answer.message as string;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ target });
+    receiver = await startHttpReceiver();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await receiver?.stop();
+  });
+
+  it('lets the administrator create, list, read, replace and delete a subscription', async () => {
+    const created = await create(streetHead);
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    expect(created.body).toMatchObject({
+      id: expect.any(Number),
+      name: '金方街道负责人',
+      kind: 'person',
+      audiences: ['street'],
+      streets: ['jinfang'],
+      rules: [],
+      severities: [],
+      enabled: true,
+      quietHours: { start: '22:00', end: '07:00', critical: 'deliver' },
+      channels: [{ kind: 'wecom' }, { kind: 'sms', config: { phoneNumbers: ['env:JINFANG_HEAD_PHONE'] } }],
+    });
+
+    const list = await (await server.api('/api/subscriptions')).json();
+    expect(list.subscriptions.map((s: { id: number }) => s.id)).toContain(id);
+    const read = await server.api(`/api/subscriptions/${id}`);
+    expect(read.status).toBe(200);
+    expect((await read.json()).name).toBe('金方街道负责人');
+
+    const replaced = await server.api(
+      `/api/subscriptions/${id}`,
+      json('PUT', {
+        ...streetHead,
+        name: '金方、连然街道负责人',
+        streets: ['jinfang', 'lianran'],
+        enabled: false,
+      }),
+    );
+    expect(replaced.status).toBe(200);
+    expect(await replaced.json()).toMatchObject({ id, streets: ['jinfang', 'lianran'], enabled: false });
+    expect((await (await server.api(`/api/subscriptions/${id}`)).json()).name).toBe('金方、连然街道负责人');
+
+    const removed = await server.api(`/api/subscriptions/${id}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect((await server.api(`/api/subscriptions/${id}`)).status).toBe(404);
+    const again = await server.api(`/api/subscriptions/${id}`, { method: 'DELETE' });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toEqual({ code: 'not_found', message: `no subscription ${id}` });
+  });
+
+  it('never answers with a secret: robot keys in URLs and literal signing secrets are masked', async () => {
+    const { status, body } = await create({
+      ...streetHead,
+      channels: [
+        ...streetHead.channels,
+        { kind: 'webhook', config: { url: 'https://hooks.example.org/in', secret: HOOK_SECRET } },
+      ],
+    });
+    expect(status).toBe(201);
+    const answers = [
+      JSON.stringify(body),
+      await (await server.api('/api/subscriptions')).text(),
+      await (await server.api(`/api/subscriptions/${body.id}`)).text(),
+    ];
+    for (const text of answers) {
+      expect(text).not.toContain(ROBOT_KEY);
+      expect(text).not.toContain(HOOK_SECRET);
+    }
+    expect(body.channels[0].config.url).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***');
+    expect(body.channels[2].config).toMatchObject({ url: 'https://hooks.example.org/in', secret: '***' });
+  });
+
+  it('refuses a malformed channel configuration, naming the path and the reason', async () => {
+    const message = await refusal({
+      ...streetHead,
+      channels: [{ kind: 'webhook', config: { url: 'ftp://example.org/drop', secret: HOOK_SECRET } }],
+    });
+    expect(message).toBe('channels.0.config.url: expected an http(s) URL');
+    expect(message).not.toContain(HOOK_SECRET);
+
+    expect(await refusal({ ...streetHead, channels: [{ kind: 'pager', config: {} }] })).toMatch(
+      /^channels\.0\.kind: .*"webhook"/,
+    );
+    expect(
+      await refusal({
+        ...streetHead,
+        channels: [{ kind: 'webhook', config: { url: 'https://example.org' } }],
+      }),
+    ).toMatch(/^channels\.0\.config\.secret: /);
+  });
+
+  it('refuses an unknown street, a literal phone number and a subscription without channels', async () => {
+    expect(await refusal({ ...streetHead, streets: ['jinfang', 'atlantis'] })).toMatch(
+      /^streets\.1: no street has the code "atlantis"; expected one of .*jinfang/,
+    );
+    const phone = await refusal({
+      ...streetHead,
+      channels: [
+        {
+          kind: 'sms',
+          config: { url: 'env:SMS_GATEWAY_URL', phoneNumbers: ['env:DUTY_PHONE', '+8613812345678'] },
+        },
+      ],
+    });
+    expect(phone).toMatch(
+      /^channels\.0\.config\.phoneNumbers\.1: a phone number is personal data and is not stored/,
+    );
+    expect(phone).not.toContain('13812345678');
+    const { channels: _, ...withoutChannels } = streetHead;
+    expect(await refusal(withoutChannels)).toMatch(/^channels: /);
+    expect(await refusal({ ...streetHead, channels: [] })).toBe('channels: at least one channel is required');
+  });
+
+  it('lists every problem at once, and refuses a body that is not JSON', async () => {
+    const response = await server.api(
+      '/api/subscriptions',
+      json('POST', { ...streetHead, name: '', quietHours: { start: '22:00', end: '22:00' } }),
+    );
+    const answer = await response.json();
+    expect(answer.details.problems).toEqual([
+      'name: is required',
+      expect.stringMatching(/^quietHours\.end: must differ from start/),
+    ]);
+    expect(await refusal('{"name": ')).toBe('the body is not valid JSON');
+  });
+
+  it('refuses a bad replacement and leaves the subscription as it was; an unknown id is 404', async () => {
+    const { body } = await create(streetHead);
+    const bad = await server.api(
+      `/api/subscriptions/${body.id}`,
+      json('PUT', { ...streetHead, streets: ['nowhere'] }),
+    );
+    expect(bad.status).toBe(400);
+    expect((await (await server.api(`/api/subscriptions/${body.id}`)).json()).streets).toEqual(['jinfang']);
+    expect((await server.api('/api/subscriptions/999999', json('PUT', streetHead))).status).toBe(404);
+    expect((await server.api('/api/subscriptions/not-a-number')).status).toBe(404);
+  });
+
+  it('keeps subscriptions to the administrator', async () => {
+    const leader = (await server.ctx.tokens.create({ name: 'leader test', role: 'leader' })).token;
+    for (const token of [server.wallToken, leader]) {
+      const list = await server.api('/api/subscriptions', { token });
+      expect(list.status).toBe(403);
+      expect((await list.json()).code).toBe('forbidden');
+      expect((await server.api('/api/subscriptions', json('POST', streetHead, token))).status).toBe(403);
+    }
+    expect((await server.api('/api/subscriptions', { token: null })).status).toBe(401);
+  });
+
+  it('shows a channel that the receiver refuses as failing in /api/health, without its secrets', async () => {
+    receiver.fail('permanent');
+    const url = `${receiver.origin}/hook?token=${ROBOT_KEY}`;
+    const { body } = await create({
+      name: '指挥中心值班组',
+      kind: 'group',
+      audiences: ['operators'],
+      channels: [{ kind: 'webhook', config: { url, secret: HOOK_SECRET } }],
+    });
+    const now = server.ctx.clock();
+    const { state, effects } = step(
+      null,
+      {
+        key: { rule: 'feedStale', street: null, feed: 'fraud' },
+        condition: 'breach',
+        severity: 'warning',
+        detail: { rule: 'feedStale', feed: 'fraud', lastSuccessAt: null, staleMinutes: null, minutes: 15 },
+      },
+      now,
+      { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 },
+    );
+    const outbox = new AlertOutbox(server.ctx.database.db, server.ctx.city, {});
+    const items = effects.map((effect) => ({
+      effect,
+      text: explainAlert(state!, { config: server.ctx.city }),
+    }));
+    const queued = await server.ctx.database.db.transaction((tx) =>
+      outbox.enqueue(tx as unknown as Db, items, now),
+    );
+    expect(queued).toBe(1);
+    await server.ctx.dispatcher!.runOnce();
+    expect(receiver.requests).toHaveLength(1);
+
+    const response = await server.api('/api/health', { token: null });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const health = JSON.parse(text);
+    expect(health.status).toBe('degraded');
+    expect(health.alerts.status).toBe('degraded');
+    expect(health.alerts.channels).toEqual([
+      expect.objectContaining({
+        channel: 'webhook',
+        status: 'failing',
+        failed: 1,
+        lastError: expect.stringMatching(/HTTP 400/),
+      }),
+    ]);
+    expect(health.alerts.subscriptions).toEqual([
+      expect.objectContaining({ id: body.id, name: '指挥中心值班组', failed: 1 }),
+    ]);
+    expect(text).not.toContain(ROBOT_KEY);
+    expect(text).not.toContain(HOOK_SECRET);
+  });
+});
