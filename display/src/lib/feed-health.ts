@@ -1,7 +1,8 @@
 /**
  * Feed freshness as the wall shows it: how old each feed's data is, which panels a stale feed
- * greys out, and the operator alerts (a stale or failing feed) the alerts area lists until rule
- * alerts reach the wall. Pure; `now` is the server's time as the store estimates it (epoch ms).
+ * greys out, and the operator alerts (a stale or failing feed) the alerts panel lists above the
+ * rule alerts — at once, before the server's feedStale rule fires, and never twice for one feed
+ * (alerts.ts feedRowsBesides). Pure; `now` is the server's time as the store estimates it (epoch ms).
  */
 import { FEEDS, type FeedName } from '$shared/city.js';
 import type { FeedFreshness } from '$shared/live.js';

@@ -4,6 +4,7 @@
  */
 import type { FeedName } from '$shared/city.js';
 import type { FeedFreshness, TickerItem } from '$shared/live.js';
+import type { Severity } from '$shared/alerts/types.js';
 import type { Block } from '$shared/index/types.js';
 
 export const LANGS = ['zh', 'en'] as const;
@@ -69,6 +70,13 @@ const zh = {
   alertAge: (age: string) => `${age}未更新`,
   alertNever: '从未取到数据',
   operatorAlert: '运维',
+  severity: { warning: '预警', critical: '严重' } satisfies Record<Severity, string>,
+  mute: (minutes: number) => `静音 ${minutes} 分钟`,
+  muted: (minutes: number) => `已静音 · 剩 ${minutes} 分钟`,
+  muteHint: '停止当前告警的闪烁和提示音；新的告警照常闪烁。再次点击取消静音',
+  moreAlerts: (count: number) => `另有 ${count} 条告警未显示`,
+  acknowledged: '已确认',
+  soundOn: '提示音',
   feeds: '数据源新鲜度',
   dataAge: '数据时效',
   throughput: (perMinute: string) => `${perMinute} 条/分`,
@@ -193,6 +201,14 @@ const en: Dictionary = {
   alertAge: (age) => `no data for ${age}`,
   alertNever: 'never read',
   operatorAlert: 'Ops',
+  severity: { warning: 'Warning', critical: 'Critical' },
+  mute: (minutes) => `Mute ${minutes} min`,
+  muted: (minutes) => `Muted · ${minutes} min left`,
+  muteHint:
+    'Stops the flashing and the sound of the alerts shown now; a new alert flashes again. Click again to unmute',
+  moreAlerts: (count) => `+${count} more alert${count === 1 ? '' : 's'}`,
+  acknowledged: 'Acknowledged',
+  soundOn: 'Sound',
   feeds: 'Feed freshness',
   dataAge: 'Data age',
   throughput: (perMinute) => `${perMinute}/min`,
@@ -267,6 +283,14 @@ export function messages(lang: Lang): Messages {
 /** `?lang=en` picks English; anything else (or nothing) is Chinese. */
 export function langFrom(params: URLSearchParams): Lang {
   return params.get('lang') === 'en' ? 'en' : 'zh';
+}
+
+/** A link to this page in another language: its query with `lang` set (Chinese, the default, drops it). */
+export function langQuery(params: URLSearchParams, lang: Lang): string {
+  const query = new URLSearchParams(params);
+  if (lang === 'zh') query.delete('lang');
+  else query.set('lang', lang);
+  return `?${query.toString()}`;
 }
 
 /** The BCP 47 tag for `<html lang>` and Intl formatting. */

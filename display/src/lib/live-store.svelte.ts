@@ -9,11 +9,14 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   LIVE_NAMESPACE,
+  type AckPayload,
+  type AckReply,
   type ClientToServerEvents,
   type LiveDelta,
   type LiveSnapshot,
   type ServerToClientEvents,
 } from '$shared/live.js';
+import { addNotification, type ReceivedNotification } from './alerts.js';
 import { ApiFailure, getJson, type IndicatorCatalogue, type Regions } from './api.js';
 import { applyDeltas } from './live-apply.js';
 
@@ -37,6 +40,8 @@ const SKEW_WINDOW_MS = 120_000;
 const MAX_SKEW_SAMPLES = 64;
 /** A resync unanswered this long is asked again. */
 const RESYNC_TIMEOUT_MS = 5_000;
+/** An acknowledgement unanswered this long has failed, as far as the page can tell. */
+const ACK_TIMEOUT_MS = 10_000;
 
 export interface LiveStoreOptions {
   token: string | null;
@@ -75,6 +80,8 @@ export class LiveStore {
   disconnectedSince = $state<number | null>(null);
   /** What the server (or the network) said last time something failed. */
   problem = $state<string | null>(null);
+  /** Notifications pushed to this page (the street page shows them briefly), newest first. */
+  notifications = $state.raw<ReceivedNotification[]>([]);
 
   /** The browser's clock, ticking every second. */
   #browserNow = $state(Date.now());
@@ -129,6 +136,9 @@ export class LiveStore {
     });
     socket.on('snapshot', (snapshot) => this.#onSnapshot(snapshot));
     socket.on('delta', (delta) => this.#onDelta(delta));
+    socket.on('notification', (notification) => {
+      this.notifications = addNotification(this.notifications, { ...notification, receivedAt: this.now });
+    });
     this.#intervals.push(
       setInterval(() => (this.#browserNow = Date.now()), 1000),
       setInterval(() => this.#heartbeat(), this.#heartbeatMs),
@@ -154,6 +164,22 @@ export class LiveStore {
       this.#resyncTimer = null;
       if (this.#socket?.connected) this.resync();
     }, RESYNC_TIMEOUT_MS);
+  }
+
+  /**
+   * Acknowledges a firing alert with a comment over the live channel. Resolves to the server's
+   * reply, or to a refusal of the page's own when it is not connected (`offline`) or the server
+   * does not answer in time (`timeout`); never rejects.
+   */
+  async ack(payload: AckPayload): Promise<AckReply> {
+    const socket = this.#socket;
+    if (!socket?.connected)
+      return { ok: false, code: 'offline', message: this.problem ?? 'not connected to the server' };
+    try {
+      return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ack', payload);
+    } catch {
+      return { ok: false, code: 'timeout', message: `no answer within ${ACK_TIMEOUT_MS / 1000} s` };
+    }
   }
 
   #stopTimers(): void {

@@ -1,0 +1,372 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertView } from '../../shared/api.js';
+import type { LiveAlert } from '../../shared/live.js';
+import {
+  ackApiPath,
+  ackLinkFrom,
+  checkComment,
+  COMMENT_MAX,
+  confirmAckLink,
+  linkExpiry,
+  readAckLink,
+} from '../../display/src/lib/ack.js';
+import { ackMessages, refusalWords } from '../../display/src/lib/ack-i18n.js';
+import {
+  addNotification,
+  ALERTS_PANEL,
+  alertAgeSeconds,
+  alertLines,
+  alertPlace,
+  alertsOfStreet,
+  alertTitle,
+  arrivals,
+  currentToasts,
+  feedRowsBesides,
+  fitAlerts,
+  isFlashing,
+  isMuted,
+  muteAlerts,
+  muteMinutesLeft,
+  parseMute,
+  wallOrder,
+  whyLine,
+  withoutPlace,
+  type ReceivedNotification,
+} from '../../display/src/lib/alerts.js';
+import type { OperatorAlert } from '../../display/src/lib/feed-health.js';
+import { langQuery, messages } from '../../display/src/lib/i18n.js';
+
+const NOW = Date.parse('2026-11-25T06:00:00.000Z');
+const ago = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
+
+const alert = (id: string, change: Partial<LiveAlert> = {}): LiveAlert => ({
+  id,
+  rule: 'zeroTolerance',
+  street: 'jinfang',
+  feed: null,
+  status: 'firing',
+  severity: 'critical',
+  text: {
+    zh: { title: '金方街道发生抢劫警情', body: '类别: 抢劫\n社区: 金方社区\n时间: 11月25日 14:00' },
+    en: {
+      title: 'Robbery reported in Jinfang',
+      body: 'Category: robbery\nCommunity: Jinfang\nTime: 25 Nov 14:00',
+    },
+  },
+  openedAt: ago(5),
+  firedAt: ago(5),
+  acknowledgement: null,
+  ...change,
+});
+
+const feedRow = (feed: OperatorAlert['feed']): OperatorAlert => ({
+  key: `feed:${feed}`,
+  feed,
+  level: 'stale',
+  sinceSuccessSeconds: 600,
+});
+
+const streetNames = new Map([['jinfang', { zh: '金方', en: 'Jinfang' }]]);
+const feedNames = messages('zh').feedNames;
+
+describe('what an alert row says', () => {
+  it('names the street, and the feed for an operators’ alert, in the wall’s language', () => {
+    expect(alertPlace(alert('a'), streetNames, feedNames, 'zh')).toBe('金方');
+    expect(alertPlace(alert('a'), streetNames, feedNames, 'en')).toBe('Jinfang');
+    expect(alertPlace(alert('b', { street: null, feed: 'fraud' }), streetNames, feedNames, 'zh')).toBe(
+      '反诈',
+    );
+    // A street the page has no name for shows its code, never a blank.
+    expect(alertPlace(alert('c', { street: 'xinqu' }), streetNames, feedNames, 'zh')).toBe('xinqu');
+  });
+
+  it('drops the place from the title when the row already names it', () => {
+    expect(withoutPlace('金方街道发生抢劫警情', '金方')).toBe('发生抢劫警情');
+    expect(withoutPlace('金方街道平安指数下降 3.5 分', '金方街道')).toBe('平安指数下降 3.5 分');
+    expect(withoutPlace('Jinfang: 3 months in a row graded Poor', 'Jinfang')).toBe(
+      '3 months in a row graded Poor',
+    );
+    expect(withoutPlace('Robbery reported in Jinfang', 'Jinfang')).toBe('Robbery reported in Jinfang');
+    // Nothing would be left: the title stays whole.
+    expect(withoutPlace('金方', '金方')).toBe('金方');
+  });
+
+  it('takes the title and the why from the body, falling back to the other language, never blank', () => {
+    expect(alertTitle(alert('a'), 'en')).toBe('Robbery reported in Jinfang');
+    expect(whyLine(alert('a'), 'zh')).toBe('类别: 抢劫 · 社区: 金方社区 · 时间: 11月25日 14:00');
+    const onlyChinese = alert('b', {
+      text: { zh: { title: '金方街道排名末位', body: '排名第 9/9\n\n' }, en: { title: ' ', body: '' } },
+    });
+    expect(alertTitle(onlyChinese, 'en')).toBe('金方街道排名末位');
+    expect(alertLines(onlyChinese, 'en')).toEqual(['排名第 9/9']);
+    const empty = alert('c', { text: { zh: { title: '', body: '' }, en: { title: '', body: '' } } });
+    expect(alertTitle(empty, 'zh')).toBe('—');
+    expect(whyLine(empty, 'zh')).toBeNull();
+  });
+
+  it('counts the age from when the alert fired, or opened when it has not fired', () => {
+    expect(alertAgeSeconds(alert('a'), NOW)).toBe(300);
+    expect(alertAgeSeconds(alert('b', { firedAt: null, openedAt: ago(2) }), NOW)).toBe(120);
+    // A clock a little behind the server reads 0, not a negative age; a broken time reads unknown.
+    expect(alertAgeSeconds(alert('c', { firedAt: new Date(NOW + 2000).toISOString() }), NOW)).toBe(0);
+    expect(alertAgeSeconds(alert('d', { firedAt: 'not a time' }), NOW)).toBeNull();
+  });
+
+  it('lists firing before acknowledged, critical before warning, newest first; a street its own only', () => {
+    const alerts = [
+      alert('acked', { status: 'acknowledged', firedAt: ago(1) }),
+      alert('old-warning', { severity: 'warning', firedAt: ago(30) }),
+      alert('old-critical', { firedAt: ago(20) }),
+      alert('new-critical', { firedAt: ago(2) }),
+      alert('other', { street: 'lianran', firedAt: ago(1) }),
+    ];
+    expect(wallOrder(alerts).map((a) => a.id)).toEqual([
+      'other',
+      'new-critical',
+      'old-critical',
+      'old-warning',
+      'acked',
+    ]);
+    expect(alertsOfStreet(alerts, 'jinfang').map((a) => a.id)).toEqual([
+      'new-critical',
+      'old-critical',
+      'old-warning',
+      'acked',
+    ]);
+  });
+
+  it('lists a stale feed once: its rule alert replaces the wall’s own stale-feed row', () => {
+    const rows = [feedRow('fraud'), feedRow('incident')];
+    const staleFraud = alert('f', { rule: 'feedStale', street: null, feed: 'fraud' });
+    expect(feedRowsBesides(rows, [staleFraud]).map((row) => row.feed)).toEqual(['incident']);
+    expect(feedRowsBesides(rows, [alert('a')]).map((row) => row.feed)).toEqual(['fraud', 'incident']);
+  });
+});
+
+describe('the alerts panel on the 1920×1080 canvas', () => {
+  const alerts = (n: number) => Array.from({ length: n }, (_, i) => alert(`a${i}`));
+
+  it('shows everything that fits, and says how many more there are when not', () => {
+    expect(fitAlerts([], alerts(3))).toMatchObject({ hidden: 0 });
+    expect(fitAlerts([], alerts(3)).alerts).toHaveLength(3);
+    const crowded = fitAlerts([feedRow('fraud')], alerts(61));
+    expect(crowded.feeds).toHaveLength(1);
+    expect(crowded.alerts.map((a) => a.id)).toEqual(['a0', 'a1']);
+    expect(crowded.hidden).toBe(59);
+  });
+
+  it('never lists more rows than the panel’s body holds, whatever the mix', () => {
+    const { alertRow, feedRow: feedHeight, moreRow, gap, body } = ALERTS_PANEL;
+    for (let feeds = 0; feeds <= 5; feeds++)
+      for (let rules = 0; rules <= 8; rules++) {
+        const layout = fitAlerts(
+          (['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const)
+            .slice(0, feeds)
+            .map(feedRow),
+          alerts(rules),
+        );
+        const heights = [
+          ...layout.feeds.map(() => feedHeight),
+          ...layout.alerts.map(() => alertRow),
+          ...(layout.hidden > 0 ? [moreRow] : []),
+        ];
+        const used = heights.reduce((sum, h) => sum + h, 0) + gap * Math.max(0, heights.length - 1);
+        expect(used).toBeLessThanOrEqual(body);
+        expect(layout.feeds.length + layout.alerts.length + layout.hidden).toBe(feeds + rules);
+      }
+  });
+});
+
+describe('muting the wall', () => {
+  const firing = alert('fire-1');
+  const acked = alert('acked', { status: 'acknowledged' });
+
+  it('stops the flashing of the alerts present for ten minutes, then they flash again', () => {
+    expect(isFlashing(firing, null, NOW)).toBe(true);
+    expect(isFlashing(acked, null, NOW)).toBe(false);
+    const mute = muteAlerts([firing, acked], NOW);
+    expect(mute.alerts).toEqual(['fire-1|critical']);
+    expect(isFlashing(firing, mute, NOW + 60_000)).toBe(false);
+    expect(muteMinutesLeft(mute, NOW + 60_000)).toBe(9);
+    expect(muteMinutesLeft(mute, NOW + 9 * 60_000 + 59_000)).toBe(1);
+    expect(isFlashing(firing, mute, NOW + 10 * 60_000)).toBe(true);
+    expect(muteMinutesLeft(mute, NOW + 10 * 60_000)).toBe(0);
+  });
+
+  it('lets a new alert flash, and one whose severity rose since', () => {
+    const mute = muteAlerts([alert('warn', { severity: 'warning' })], NOW);
+    expect(isFlashing(alert('new'), mute, NOW)).toBe(true);
+    expect(isMuted(alert('warn', { severity: 'warning' }), mute, NOW)).toBe(true);
+    expect(isFlashing(alert('warn', { severity: 'critical' }), mute, NOW)).toBe(true);
+  });
+
+  it('reads back a stored mute, and ignores anything else in storage', () => {
+    const mute = muteAlerts([firing], NOW);
+    expect(parseMute(JSON.stringify(mute))).toEqual(mute);
+    for (const stored of [null, '', 'on', '{"until":"soon","alerts":[]}', '{"until":1,"alerts":[1]}', '[]'])
+      expect(parseMute(stored)).toBeNull();
+  });
+
+  it('sounds for a firing alert not seen before and not muted, only once', () => {
+    const seen = ['fire-1|critical'];
+    const next = [firing, alert('fire-2'), alert('acked-2', { status: 'acknowledged' })];
+    expect(arrivals(next, seen, null, NOW).map((a) => a.id)).toEqual(['fire-2']);
+    expect(arrivals(next, [...seen, 'fire-2|critical'], null, NOW)).toEqual([]);
+    expect(arrivals([alert('fire-3')], [], muteAlerts([alert('fire-3')], NOW), NOW)).toEqual([]);
+  });
+});
+
+describe('notifications on the street page', () => {
+  const notification = (key: string, receivedAt: number): ReceivedNotification => ({
+    idempotencyKey: key,
+    alertId: 'a',
+    street: 'jinfang',
+    severity: 'critical',
+    kind: 'fire',
+    title: { zh: '金方街道发生抢劫警情', en: 'Robbery reported in Jinfang' },
+    body: { zh: '类别: 抢劫', en: 'Category: robbery' },
+    at: new Date(receivedAt).toISOString(),
+    receivedAt,
+  });
+
+  it('shows each one once, briefly, newest first, until dismissed', () => {
+    let list: ReceivedNotification[] = [];
+    list = addNotification(list, notification('k1', NOW - 20_000));
+    list = addNotification(list, notification('k2', NOW - 2_000));
+    list = addNotification(list, notification('k2', NOW - 1_000));
+    expect(list.map((n) => n.idempotencyKey)).toEqual(['k2', 'k1']);
+    expect(currentToasts(list, NOW).map((n) => n.idempotencyKey)).toEqual(['k2']);
+    expect(currentToasts(list, NOW, new Set(['k2']))).toEqual([]);
+    expect(currentToasts(list, NOW + 10_000)).toEqual([]);
+  });
+});
+
+describe('the acknowledgement comment', () => {
+  it('is required and at most 500 characters once trimmed', () => {
+    expect(checkComment('   ')).toEqual({ length: 0, problem: 'empty' });
+    expect(checkComment(' 已派警处置 ')).toEqual({ length: 5, problem: null });
+    expect(checkComment('警'.repeat(COMMENT_MAX))).toEqual({ length: 500, problem: null });
+    expect(checkComment('警'.repeat(COMMENT_MAX + 1))).toEqual({ length: 501, problem: 'too_long' });
+  });
+});
+
+describe('a signed acknowledgement link', () => {
+  const params = new URLSearchParams({ sub: '7', exp: '1796000000', sig: 'a-b_c', lang: 'en' });
+  const link = ackLinkFrom('zeroTolerance:jinfang:ev 1:2026-11-25T06:00:00.000Z', params);
+
+  it('carries its query to the API unchanged, and its expiry', () => {
+    expect(ackApiPath(link)).toBe(
+      '/api/ack/zeroTolerance%3Ajinfang%3Aev%201%3A2026-11-25T06%3A00%3A00.000Z?sub=7&exp=1796000000&sig=a-b_c',
+    );
+    expect(linkExpiry(link)).toBe(1_796_000_000_000);
+    expect(linkExpiry(ackLinkFrom('x', new URLSearchParams()))).toBeNull();
+    expect(ackLinkFrom('x', new URLSearchParams())).toEqual({ alertId: 'x', sub: '', exp: '', sig: '' });
+  });
+
+  it('switches the page’s language keeping the signature', () => {
+    expect(langQuery(params, 'zh')).toBe('?sub=7&exp=1796000000&sig=a-b_c');
+    expect(langQuery(new URLSearchParams('sig=x'), 'en')).toBe('?sig=x&lang=en');
+  });
+
+  describe('against a server', () => {
+    let server: Server;
+    let base = '';
+    const requests: { method: string; url: string; body: string }[] = [];
+    const view = (status: AlertView['status']): AlertView => ({
+      ...alert('a1'),
+      status,
+      key: 'zeroTolerance:jinfang:e1',
+      event: 'e1',
+      resolvedAt: null,
+      detail: { rule: 'zeroTolerance', event: 'e1', category: 'robbery', community: null, at: ago(5) },
+      repeats: 0,
+      escalatedAt: null,
+    });
+    /** What the stand-in server answers next: status and body. */
+    let answer: { status: number; body: unknown } = { status: 200, body: {} };
+    const fetchThere: typeof fetch = (input, init) => fetch(`${base}${String(input)}`, init);
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          requests.push({ method: request.method!, url: request.url!, body });
+          response.writeHead(answer.status, { 'content-type': 'application/json' });
+          response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('reads the alert and sends the trimmed comment', async () => {
+      answer = { status: 200, body: { alert: view('firing'), expiresAt: '2026-11-26T06:00:00.000Z' } };
+      const read = await readAckLink(link, fetchThere);
+      expect(read).toMatchObject({ ok: true, alert: { id: 'a1', status: 'firing' } });
+      expect(requests.at(-1)).toMatchObject({ method: 'GET', url: ackApiPath(link) });
+      // The street's names and the city's time zone, when the server sends them, come through.
+      answer = {
+        status: 200,
+        body: {
+          alert: view('firing'),
+          expiresAt: null,
+          streetName: { zh: '金方', en: 'Jinfang' },
+          timezone: 'Asia/Shanghai',
+        },
+      };
+      expect(await readAckLink(link, fetchThere)).toMatchObject({
+        ok: true,
+        streetName: { zh: '金方' },
+        timezone: 'Asia/Shanghai',
+      });
+      answer = { status: 200, body: { alert: view('acknowledged') } };
+      const sent = await confirmAckLink(link, '  已派警处置  ', fetchThere);
+      expect(sent).toMatchObject({ ok: true, alert: { status: 'acknowledged' } });
+      expect(requests.at(-1)).toEqual({
+        method: 'POST',
+        url: ackApiPath(link),
+        body: '{"comment":"已派警处置"}',
+      });
+    });
+
+    it('turns every refusal into a code and the server’s message', async () => {
+      answer = { status: 403, body: { code: 'link_expired', message: 'the link expired at …' } };
+      expect(await readAckLink(link, fetchThere)).toEqual({
+        ok: false,
+        status: 403,
+        code: 'link_expired',
+        message: 'the link expired at …',
+      });
+      answer = { status: 409, body: { code: 'acknowledged', message: 'already acknowledged by 金方值班' } };
+      expect(await confirmAckLink(link, 'x', fetchThere)).toMatchObject({
+        status: 409,
+        code: 'acknowledged',
+      });
+      // Not JSON, or a success without an alert: a server failure that still says something.
+      answer = { status: 502, body: '<html>bad gateway</html>' };
+      expect(await readAckLink(link, fetchThere)).toMatchObject({
+        ok: false,
+        code: 'server',
+        message: /^502/,
+      });
+      answer = { status: 200, body: { alert: null } };
+      expect(await readAckLink(link, fetchThere)).toMatchObject({ ok: false, code: 'server' });
+    });
+
+    it('says the network failed when nothing answers', async () => {
+      const nowhere: typeof fetch = (input, init) => fetch(`http://127.0.0.1:9${String(input)}`, init);
+      expect(await readAckLink(link, nowhere)).toMatchObject({ ok: false, status: null, code: 'network' });
+    });
+  });
+
+  it('words every refusal, and an unknown one as a failure', () => {
+    const zh = ackMessages('zh');
+    expect(refusalWords(zh, 'link_expired').title).toBe('链接已过期');
+    expect(refusalWords(ackMessages('en'), 'link_invalid').title).toBe('This link is not valid');
+    expect(refusalWords(zh, 'something_new')).toEqual(zh.refusals.server);
+  });
+});
