@@ -9,7 +9,8 @@ import type { LiveHub } from './live/hub.js';
 import type { Metrics } from './metrics.js';
 import type { AlertDispatcher } from './alerts/dispatcher.js';
 import type { AckLinks } from './alerts/links.js';
-import { AlertService, type NotificationSink } from './alerts/service.js';
+import type { AlertOutbox } from './alerts/outbox.js';
+import { AlertService } from './alerts/service.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
@@ -35,7 +36,7 @@ export interface AppContext {
   /** The alert evaluator, and the wall's alerts. */
   alerts: AlertService;
   /** The notification outbox the evaluator writes to (absent: transitions are stored, nothing is sent). */
-  outbox: NotificationSink | null;
+  outbox: AlertOutbox | null;
   /** Signs and checks acknowledgement links, once the server knows its address. */
   ackLinks: AckLinks | null;
   /** Sends what the outbox holds, once the server runs (absent in a bare context). */

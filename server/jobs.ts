@@ -1,10 +1,13 @@
 /**
  * Scheduled work of one server: refreshing every window as time passes, recording the live index,
- * evaluating the alert rules, and pruning old snapshots.
+ * evaluating the alert rules, and pruning old snapshots and delivered notifications.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { recordSnapshot } from './bootstrap.js';
 import type { AppContext } from './context.js';
+
+/** Sent and failed notifications are kept this long (for health and inquiries), then pruned. */
+export const OUTBOX_RETENTION_DAYS = 30;
 
 export interface JobOptions {
   snapshotIntervalSeconds: number;
@@ -57,6 +60,9 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
         const before = new Date(ctx.clock().getTime() - options.retentionDays * 86_400_000);
         const removed = await ctx.snapshots.prune(before);
         ctx.logger.info({ removed, before }, 'old snapshots pruned');
+        const delivered = new Date(ctx.clock().getTime() - OUTBOX_RETENTION_DAYS * 86_400_000);
+        const notifications = (await ctx.outbox?.prune(delivered)) ?? 0;
+        ctx.logger.info({ removed: notifications, before: delivered }, 'old delivered notifications pruned');
       } catch (error) {
         ctx.logger.error({ err: error }, 'snapshot pruning failed');
       }

@@ -217,6 +217,18 @@ export class AlertOutbox {
       .where(and(eq(alertOutbox.id, id), eq(alertOutbox.status, 'pending')));
   }
 
+  /**
+   * Deletes delivered and given-up rows queued before `before`: the outbox is a transport, the alerts
+   * themselves are the record. Pending rows stay, however old.
+   */
+  async prune(before: Date): Promise<number> {
+    const rows = await this.db
+      .delete(alertOutbox)
+      .where(and(inArray(alertOutbox.status, ['sent', 'failed']), lt(alertOutbox.createdAt, before)))
+      .returning({ id: alertOutbox.id });
+    return rows.length;
+  }
+
   /** Rows waiting to be sent (claimed or not). */
   async pending(): Promise<number> {
     const [row] = await this.db

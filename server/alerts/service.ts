@@ -23,7 +23,8 @@ import { readBaselines, readRecentEvents, readStreetBefore, readZeroToleranceEve
 
 /** Where notifications go: the outbox, written inside the transition's transaction. */
 export interface NotificationSink {
-  enqueue(tx: Db, items: readonly { effect: AlertEffect; text: AlertText }[], now: Date): Promise<unknown>;
+  /** Resolves with how many notifications were queued (one per matching subscription channel). */
+  enqueue(tx: Db, items: readonly { effect: AlertEffect; text: AlertText }[], now: Date): Promise<number>;
 }
 
 export interface EvaluationSummary {
@@ -194,8 +195,8 @@ export class AlertService {
         for (const effect of effectsOf.get(state.id) ?? []) items.push({ effect, text });
       }
       const sink = this.sink();
-      if (items.length > 0 && sink) await sink.enqueue(tx, items, now);
-      return { changed, effects: evaluation.effects, queued: items.length };
+      const queued = items.length > 0 && sink ? await sink.enqueue(tx, items, now) : 0;
+      return { changed, effects: evaluation.effects, queued };
     });
 
     if (outcome.queued > 0) this.queuedListener();
@@ -206,7 +207,15 @@ export class AlertService {
     for (const effect of outcome.effects)
       ctx.logger.info(
         { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
-        'alert notification queued',
+        'alert notification due',
+      );
+    // Said once per evaluation, so a city without subscriptions knows why nobody's phone rang.
+    if (outcome.effects.length > 0)
+      ctx.logger.info(
+        { queued: outcome.queued },
+        outcome.queued > 0
+          ? 'notifications queued in the outbox'
+          : 'no subscription matches: only the wall shows it',
       );
     return { changed: outcome.changed, effects: outcome.effects };
   }

@@ -422,6 +422,22 @@ describe.each(databaseTargets)('the alert outbox on $name', (target) => {
     expect(row?.lastError).toMatch(/^gave up after 3 attempts: .*HTTP 500/);
   });
 
+  it('prunes delivered notifications past their retention, but never one still waiting', async () => {
+    await subscriptions.create(streetHead(hookUrl()));
+    await enqueue(indexDrop('jinfang', now));
+    await dispatcher.runOnce();
+    now = new Date(now.getTime() + 60_000);
+    receiver.fail('transient');
+    // The same street's next alert, while its receiver refuses: it waits in the outbox.
+    await enqueue(indexDrop('jinfang', now));
+    await dispatcher.runOnce();
+    expect((await rows()).map((row) => row.status)).toEqual(['sent', 'pending']);
+
+    expect(await outbox.prune(T0)).toBe(0);
+    expect(await outbox.prune(new Date(now.getTime() + 86_400_000))).toBe(1);
+    expect((await rows()).map((row) => row.status)).toEqual(['pending']);
+  });
+
   it('hashes an idempotency key that would be longer than a notification allows', async () => {
     const { id } = await subscriptions.create(streetHead(hookUrl()));
     const item = robbery(`JQ-${'7'.repeat(190)}`, now);
