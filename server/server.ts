@@ -51,6 +51,8 @@ export interface StartOptions {
   pgliteDir?: string;
   /** PGlite in memory (tests, benchmarks). */
   inMemory?: boolean;
+  /** The image an in-memory PGlite starts from (see DatabaseOptions). */
+  pgliteImage?: Blob;
   displayDir?: string;
   clock?: () => Date;
   version?: string;
@@ -67,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const database = await openDatabase({
     url: env.DATABASE_URL,
     pgliteDir: options.inMemory ? undefined : (options.pgliteDir ?? join(env.DATA_DIR, 'pglite')),
+    pgliteImage: options.pgliteImage,
   });
   try {
     await database.migrate();

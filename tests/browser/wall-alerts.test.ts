@@ -304,12 +304,7 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
   });
 
   it('lets a street head acknowledge on the street page over the live channel, with notifications as they come', async () => {
-    const created = await server.api(
-      '/api/tokens',
-      json({ name: '金方街道值班', role: 'street', streets: ['jinfang'] }),
-    );
-    expect(created.status).toBe(201);
-    const { token } = (await created.json()) as { token: string };
+    const token = await server.issue('street', ['jinfang']);
     const page = await openPhone(browser, `${server.baseUrl}/street/jinfang?token=${token}`);
     const section = page.getByTestId('street-alerts');
     await section.waitFor();

@@ -304,12 +304,7 @@ describe.skipIf(!available)('the wall', () => {
   });
 
   it('shows a street token only its own street', async () => {
-    const created = await server.api(
-      '/api/tokens',
-      json({ name: 'jinfang head', role: 'street', streets: ['jinfang'] }),
-    );
-    expect(created.status).toBe(201);
-    const { token } = (await created.json()) as { token: string };
+    const token = await server.issue('street', ['jinfang']);
     const page = await open(browser, `${server.baseUrl}/?token=${token}`);
     await untilLive(page);
     const streetsOn = (selector: string) =>
@@ -380,8 +375,7 @@ describe.skipIf(!available)('the wall', () => {
   });
 
   it('says plainly when the token may not read the index', async () => {
-    const created = await server.api('/api/tokens', json({ name: 'a feed', role: 'feed' }));
-    const { token } = (await created.json()) as { token: string };
+    const token = await server.issue('feed');
     const page = await open(browser, `${server.baseUrl}/?token=${token}`);
     const message = page.getByTestId('token-message');
     await message.waitFor();

@@ -48,12 +48,8 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     );
     server = await startTestServer({ target, seed: true, simulator: { scenario }, clock: () => now });
     await server.warmedUp;
-    lianranToken = (
-      await server.ctx.tokens.create({ name: '连然街道', role: 'street', streets: ['lianran'] })
-    ).token;
-    jinfangToken = (
-      await server.ctx.tokens.create({ name: '金方街道', role: 'street', streets: ['jinfang'] })
-    ).token;
+    lianranToken = await server.issue('street', ['lianran']);
+    jinfangToken = await server.issue('street', ['jinfang']);
     const subscribed = await server.api(
       '/api/subscriptions',
       json({

@@ -8,12 +8,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 
 export interface TestDatabase {
   /** postgres:// URL; undefined for PGlite. */
   url: string | undefined;
   /** PGlite's folder when it must outlive a server (restart tests); undefined: in memory. */
   pgliteDir: string | undefined;
+  /** What an in-memory PGlite starts from: an empty database with the migrations applied. */
+  pgliteImage?: Blob;
   drop(): Promise<void>;
 }
 
@@ -23,10 +28,29 @@ export interface DatabaseTarget {
   create(options?: { persistent?: boolean }): Promise<TestDatabase>;
 }
 
+let migratedImage: Promise<Blob> | null = null;
+
+/**
+ * An image of a freshly migrated PGlite, made once per test worker: a PGlite loaded from it starts
+ * several times faster than one that runs initdb, and finds its migrations already applied.
+ */
+function pgliteImage(): Promise<Blob> {
+  return (migratedImage ??= (async () => {
+    const client = new PGlite();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: 'migrations' });
+      return await client.dumpDataDir('none');
+    } finally {
+      await client.close();
+    }
+  })());
+}
+
 const pglite: DatabaseTarget = {
   name: 'pglite',
   async create(options) {
-    if (!options?.persistent) return { url: undefined, pgliteDir: undefined, drop: async () => {} };
+    if (!options?.persistent)
+      return { url: undefined, pgliteDir: undefined, pgliteImage: await pgliteImage(), drop: async () => {} };
     const dir = await mkdtemp(join(tmpdir(), 'pingan-pglite-'));
     return { url: undefined, pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
   },

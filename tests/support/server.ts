@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import { FEEDS, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
 import type { Scenario } from '../../server/simulator/scenario.js';
 import { startSimulator, type RunningSimulator } from '../../server/simulator/server.js';
+import type { Role } from '../../shared/roles.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export interface TestServer extends RunningServer {
@@ -14,6 +15,8 @@ export interface TestServer extends RunningServer {
   baseUrl: string;
   adminToken: string;
   wallToken: string;
+  /** A new token of a role, named after it (a street token limited to `streets`). */
+  issue(role: Role, streets?: string[]): Promise<string>;
   /** fetch against the server with a token (the admin's by default). */
   api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
 }
@@ -77,6 +80,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       logger: createLogger(env.LOG_LEVEL),
       pgliteDir: database.pgliteDir,
       inMemory: !database.pgliteDir,
+      pgliteImage: database.pgliteImage,
       clock: options.clock,
       displayDir: options.displayDir,
       feedUrls,
@@ -87,10 +91,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     if (ownsDatabase) await database.drop();
     throw error;
   }
+  const issue = async (role: Role, streets: string[] = []) =>
+    (await running.ctx.tokens.create({ name: `test ${role} ${streets.join(' ')}`.trim(), role, streets }))
+      .token;
   // A reused database issues no tokens on start: make some.
   const token = async (role: 'admin' | 'wall') =>
-    running.issued.find((t) => t.role === role)?.token ??
-    (await running.ctx.tokens.create({ name: `test ${role}`, role })).token;
+    running.issued.find((t) => t.role === role)?.token ?? (await issue(role));
   const baseUrl = `http://127.0.0.1:${running.port}`;
   const adminToken = await token('admin');
   return {
@@ -99,6 +105,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     baseUrl,
     adminToken,
     wallToken: await token('wall'),
+    issue,
     api(path, init = {}) {
       const { token: explicit, ...rest } = init;
       const headers = new Headers(rest.headers);
