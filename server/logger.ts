@@ -1,12 +1,65 @@
-import pino, { type Logger } from 'pino';
+import { DrizzleQueryError } from 'drizzle-orm';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** JSON logs; tokens and authorisation headers are redacted wherever they appear. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON logs; tokens and authorisation headers are redacted wherever they appear, and errors pass
+ * through `loggableError`, so a failed query never writes its parameters. `destination`: standard
+ * output unless told (a test reads what was logged).
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: {
       paths: ['token', '*.token', 'req.headers.authorization', 'authorization'],
       censor: '[redacted]',
     },
-  });
+    serializers: { err: (error: unknown) => pino.stdSerializers.err(loggableError(error) as Error) },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** The driver's error under a failed query: its code and message, not its detail (which quotes values). */
+function driverError(cause: unknown): Error | undefined {
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  const safe = Object.assign(new Error(cause.message), typeof code === 'string' ? { code } : {});
+  safe.name = cause.name;
+  safe.stack = cause.stack;
+  return safe;
+}
+
+/** A failed query as it may be logged: its SQL, and its driver's code and message. */
+class FailedQueryError extends Error {
+  readonly query: string;
+  readonly code: string | undefined;
+
+  constructor(failed: DrizzleQueryError) {
+    const cause = driverError(failed.cause);
+    super(`Failed query: ${failed.query}`, { cause });
+    this.name = 'DrizzleQueryError';
+    this.query = failed.query;
+    this.code = (cause as { code?: string } | undefined)?.code;
+    // The original's first line is its message, parameters included: keep only its frames.
+    const header = `${failed.name}: ${failed.message}\n`;
+    this.stack = failed.stack?.startsWith(header)
+      ? `${this.name}: ${this.message}\n${failed.stack.slice(header.length)}`
+      : `${this.name}: ${this.message}`;
+  }
+}
+
+/**
+ * An error as it may be logged. drizzle's DrizzleQueryError carries the query's parameters — a
+ * subscription's webhook secret, an SMTP password, a robot's URL — in its `params`, its message and
+ * its stack; it is replaced by its SQL and its driver's code and message, wherever it sits in a chain
+ * of causes. Anything else is returned as it is.
+ */
+export function loggableError(error: unknown, depth = 0): unknown {
+  if (error instanceof DrizzleQueryError) return new FailedQueryError(error);
+  if (!(error instanceof Error) || error.cause === undefined || depth >= 10) return error;
+  const cause = loggableError(error.cause, depth + 1);
+  if (cause === error.cause) return error;
+  const copy = new Error(error.message, { cause });
+  copy.name = error.name;
+  copy.stack = error.stack;
+  return copy;
 }

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import type { FeedName } from './city.js';
+import { storableInstant, withoutNul } from './storable.js';
 
-/** An instant: ISO 8601 with an offset or Z. */
-const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with an offset' });
-const id = z.union([z.string().trim().min(1).max(200), z.number().int().transform(String)]);
-const text = z.string().trim().min(1).max(200);
+/** An instant: ISO 8601 with an offset or Z, within the years the database stores. */
+const instant = storableInstant();
+const text = withoutNul(z.string().trim().min(1).max(200));
+const id = z.union([text, z.number().int().transform(String)]);
 const amount = z.number().nonnegative().finite();
 const rating = z.number().int().min(1).max(5);
 
@@ -121,7 +122,7 @@ export const EVENT_TIME = {
 /** `GET <url>?since=<cursor>&limit=<n>` answers with this. */
 export const envelopeSchema = z.object({
   items: z.array(z.unknown()),
-  next: z.string().nullable().optional(),
+  next: withoutNul(z.string()).nullable().optional(),
   hasMore: z.boolean(),
 });
 

@@ -2,18 +2,24 @@
 import { z } from 'zod';
 import type { AlertState } from '../../shared/alerts/types.js';
 import { authorise, type AccessDecision, type Principal } from '../../shared/roles.js';
+import { withoutNul } from '../../shared/storable.js';
 
 export const MAX_ACK_COMMENT = 500;
 
 /** The comment says what is being done about the alert: required, at most 500 characters. */
-export const ackComment = z
-  .string({ error: 'is required: say what is being done about the alert' })
-  .trim()
-  .min(1, 'is required: say what is being done about the alert')
-  .max(MAX_ACK_COMMENT, `must be at most ${MAX_ACK_COMMENT} characters`);
+export const ackComment = withoutNul(
+  z
+    .string({ error: 'is required: say what is being done about the alert' })
+    .trim()
+    .min(1, 'is required: say what is being done about the alert')
+    .max(MAX_ACK_COMMENT, `must be at most ${MAX_ACK_COMMENT} characters`),
+);
 
 export const ackBodySchema = z.object({ comment: ackComment });
-export const ackCommentSchema = z.object({ alertId: z.string().min(1, 'is required'), comment: ackComment });
+export const ackCommentSchema = z.object({
+  alertId: withoutNul(z.string().min(1, 'is required')),
+  comment: ackComment,
+});
 
 /**
  * Whether a token may acknowledge an alert: the acknowledge permission, and for a street token an

@@ -63,6 +63,9 @@ export class AlertService {
   private readonly repository = new AlertRepository();
   private wall: LiveAlert[] = [];
   private readonly listeners = new Set<() => void>();
+  /** Reloads started, and the latest of them whose read is on the wall (see `reload`). */
+  private reloadsStarted = 0;
+  private reloadShown = 0;
   private running: Promise<EvaluationSummary> | null = null;
   private again = false;
 
@@ -121,9 +124,18 @@ export class AlertService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads the wall's alerts from the database (at start, and after every change). */
+  /**
+   * Reads the wall's alerts from the database (at start, and after every change). Reloads overlap —
+   * one after an evaluation, one after an acknowledgement — and on a PostgreSQL pool they run on
+   * different connections and may finish in either order. Each is numbered when it starts: a read
+   * that finishes after a later-started one has been shown is dropped, so an older picture (an
+   * acknowledged alert still firing) never replaces a newer one, and listeners hear only of newer ones.
+   */
   async reload(): Promise<void> {
+    const seq = ++this.reloadsStarted;
     const rows = await this.repository.onWall(this.ctx.database.db);
+    if (seq < this.reloadShown) return;
+    this.reloadShown = seq;
     this.wall = rows.map(liveOf).sort(compareLiveAlerts);
     for (const status of ['firing', 'acknowledged'] as const)
       this.ctx.metrics.alertsFiring.set({ status }, this.wall.filter((a) => a.status === status).length);

@@ -2,7 +2,8 @@
  * Subscriptions in the database, and the checks only the server can make: each channel's
  * configuration against its kind's schema, the streets against the city, and no personal data —
  * an SMS channel's phone numbers must be `env:NAME` references, read from the environment when the
- * channel is built, never stored. What leaves this module has every secret masked.
+ * channel is built, never stored. What leaves this module has every secret masked, and every e-mail
+ * recipient too (a literal one is allowed: a duty mailbox is a role, not a person).
  */
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';

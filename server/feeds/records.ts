@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { describeIssues, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
 import type { FeedItems } from '../../shared/feeds.js';
 import { streetResolver } from '../../shared/indicator-values.js';
+import { replaceNul } from '../../shared/storable.js';
 import type { FeedAdapter } from './adapter.js';
 import { fromCsvRecord } from './csv.js';
 
@@ -52,13 +53,18 @@ export function applyMapping(record: Record<string, unknown>, mapping: Mapping):
   return mapped;
 }
 
-/** The contract's fields of a record and nothing else, for quarantine. */
+/**
+ * The contract's fields of a record and nothing else, for quarantine. A NUL character (refused by the
+ * contract) is replaced: the quarantine is jsonb, which cannot hold one.
+ */
 function contractFields(schema: z.ZodType, record: Record<string, unknown>): Record<string, unknown> {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
-  return Object.fromEntries(
-    Object.keys(shape)
-      .filter((key) => key in record)
-      .map((key) => [key, record[key]]),
+  return replaceNul(
+    Object.fromEntries(
+      Object.keys(shape)
+        .filter((key) => key in record)
+        .map((key) => [key, record[key]]),
+    ),
   );
 }
 

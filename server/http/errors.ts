@@ -35,6 +35,7 @@ export function errorHandler(logger: Logger) {
       const code = error.status === 413 ? 'too_large' : 'http_error';
       return c.json({ code, message: error.message || 'request refused' }, error.status);
     }
+    // The logger's `err` serializer keeps a failed query's parameters (a subscription's secrets) out.
     logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.json({ code: 'internal', message: 'internal error; the server log has the details' }, 500);
   };

@@ -5,19 +5,22 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { silenceSchema } from '../../shared/alerts/config.js';
+import { canSeeSilence } from '../../shared/alerts/silences.js';
 import { RULES } from '../../shared/alerts/types.js';
 import type { AlertView } from '../../shared/api.js';
 import { FEEDS } from '../../shared/city.js';
+import { hasNoNul, NUL_MESSAGE, withoutNul } from '../../shared/storable.js';
 import { ackBodySchema, mayAcknowledge } from '../alerts/ack.js';
 import type { AckOutcome } from '../alerts/service.js';
 import type { AppContext } from '../context.js';
 import { ensureAllowed, requires, type AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { ApiError, badRequest, notFound, zodMessage } from '../http/errors.js';
+import { serialId } from '../http/params.js';
 
 const listQuery = z.object({
   state: z.enum(['open', 'pending', 'firing', 'acknowledged', 'resolved', 'all']).default('open'),
-  street: z.string().min(1).optional(),
+  street: withoutNul(z.string().min(1)).optional(),
   rule: z.enum(RULES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
@@ -25,6 +28,13 @@ const listQuery = z.object({
 /** How an acknowledgement that did not happen answers: 403, 404 or 409 with the lifecycle's reason. */
 function refused(outcome: Extract<AckOutcome, { ok: false }>): never {
   throw new ApiError(outcome.status, outcome.code, outcome.message);
+}
+
+/** The alert id of the path; one with a NUL cannot exist, and the database would refuse to look. */
+function alertId(c: Context): string {
+  const id = c.req.param('id') ?? '';
+  if (!hasNoNul(id)) throw badRequest(`id: ${NUL_MESSAGE}`);
+  return id;
 }
 
 export function alertRoutes(ctx: AppContext) {
@@ -62,25 +72,26 @@ export function alertRoutes(ctx: AppContext) {
         return c.json({ alerts: await ctx.alerts.list({ ...filter, ...(streets && { streets }) }) });
       })
       .get('/api/alerts/:id', requires('read'), async (c) => {
-        const alert = await alertOf(c.req.param('id'));
+        const alert = await alertOf(alertId(c));
         if (alert.street === null) {
           if (c.get('principal').role === 'street') throw notFound(`no alert ${alert.id}`);
         } else ensureAllowed(c, 'read', alert.street);
         return c.json({ alert });
       })
       .post('/api/alerts/:id/ack', requires('acknowledge'), async (c) => {
+        const id = alertId(c);
         const { comment } = await readJson(c, ackBodySchema);
         const principal = c.get('principal');
-        const outcome = await ctx.alerts.acknowledge(c.req.param('id'), principal.name, comment, (alert) =>
+        const outcome = await ctx.alerts.acknowledge(id, principal.name, comment, (alert) =>
           mayAcknowledge(principal, alert),
         );
         if (!outcome.ok) refused(outcome);
-        return c.json({ alert: await alertOf(c.req.param('id')) });
+        return c.json({ alert: await alertOf(id) });
       })
 
       // The signed link of a notification: no token, the signature is the permission.
       .get('/api/ack/:id', async (c) => {
-        const id = c.req.param('id');
+        const id = alertId(c);
         const check = linkCheck(c, id);
         const alert = await alertOf(id);
         // The page has no token to look names up with: it gets the street's name and the city's zone here.
@@ -93,7 +104,7 @@ export function alertRoutes(ctx: AppContext) {
         });
       })
       .post('/api/ack/:id', async (c) => {
-        const id = c.req.param('id');
+        const id = alertId(c);
         const check = linkCheck(c, id);
         const { comment } = await readJson(c, ackBodySchema);
         const by = (await ctx.alerts.subscriptionName(check.subscriptionId)) ?? 'notification link';
@@ -102,9 +113,12 @@ export function alertRoutes(ctx: AppContext) {
         return c.json({ alert: await alertOf(id) });
       })
 
-      .get('/api/silences', requires('read'), async (c) =>
-        c.json({ silences: await ctx.silences.active(ctx.clock()) }),
-      )
+      // A street token sees only the silences that concern its streets, as it sees only their alerts.
+      .get('/api/silences', requires('read'), async (c) => {
+        const principal = c.get('principal');
+        const silences = await ctx.silences.active(ctx.clock());
+        return c.json({ silences: silences.filter((silence) => canSeeSilence(principal, silence)) });
+      })
       .post('/api/silences', requires('silence'), async (c) => {
         const input = await readJson(c, silence);
         if (Date.parse(input.endsAt) <= ctx.clock().getTime())
@@ -118,8 +132,8 @@ export function alertRoutes(ctx: AppContext) {
         return c.json({ silence: created }, 201);
       })
       .delete('/api/silences/:id', requires('silence'), async (c) => {
-        const id = Number(c.req.param('id'));
-        const ended = Number.isInteger(id) ? await ctx.silences.end(id, ctx.clock()) : null;
+        const id = serialId(c.req.param('id'));
+        const ended = id === null ? null : await ctx.silences.end(id, ctx.clock());
         if (!ended) throw notFound(`no active silence ${c.req.param('id')}`);
         // A notification a silence held back is owed now: evaluate at once rather than at the next tick.
         void ctx.alerts

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { canSeeStreet } from '../../shared/roles.js';
+import { INSTANT_RANGE_MESSAGE, isStorableTime } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
 import { ensureAllowed, requires, type AppEnv } from '../http/auth.js';
 import { badRequest, zodMessage } from '../http/errors.js';
@@ -34,6 +35,8 @@ export function liveIndexRoutes(ctx: AppContext) {
       if (street !== CITY) ensureAllowed(c, 'read', street);
       const to = query.data.to ? new Date(query.data.to) : ctx.clock();
       const from = query.data.from ? new Date(query.data.from) : new Date(to.getTime() - 30 * DAY_MS);
+      if (!isStorableTime(from)) throw badRequest(`from: ${INSTANT_RANGE_MESSAGE}`);
+      if (!isStorableTime(to)) throw badRequest(`to: ${INSTANT_RANGE_MESSAGE}`);
       if (from > to) throw badRequest('from: must not be after to');
       const points = await ctx.snapshots.history(street, from, to);
       return c.json({ street, from: from.toISOString(), to: to.toISOString(), points });

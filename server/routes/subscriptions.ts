@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { requires, type AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { badRequest, notFound } from '../http/errors.js';
+import { serialId } from '../http/params.js';
 
 /** Runs a write, turning a refused subscription into a 400 that lists every `path: reason`. */
 async function refusing<T>(write: () => Promise<T>): Promise<T> {
@@ -22,7 +23,8 @@ export function subscriptionRoutes(ctx: AppContext) {
   // Stateless over the database: one per app is enough, and nothing else needs to share it.
   const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, ctx.clock);
   const missing = (id: string) => notFound(`no subscription ${id}`);
-  const idOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : NaN);
+  // Not an id (or one past the column's range): no such subscription; the repository answers null.
+  const idOf = (raw: string) => serialId(raw) ?? NaN;
 
   return new Hono<AppEnv>()
     .use('/api/subscriptions/*', requires('admin'))

@@ -2,16 +2,18 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../../shared/roles.js';
+import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
 import { requires, type AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { notFound } from '../http/errors.js';
+import { serialId } from '../http/params.js';
 
 export function tokenRoutes(ctx: AppContext) {
   const streetCodes = ctx.city.streets.map((s) => s.code);
   const newToken = z
     .object({
-      name: z.string().trim().min(1, 'is required').max(100),
+      name: withoutNul(z.string().trim().min(1, 'is required').max(100)),
       role: z.enum(ROLES),
       streets: z.array(z.enum(streetCodes as [string, ...string[]])).default([]),
     })
@@ -31,8 +33,8 @@ export function tokenRoutes(ctx: AppContext) {
       return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
     })
     .delete('/api/tokens/:id', async (c) => {
-      const id = Number(c.req.param('id'));
-      if (!Number.isInteger(id) || !(await ctx.tokens.revoke(id)))
+      const id = serialId(c.req.param('id'));
+      if (id === null || !(await ctx.tokens.revoke(id)))
         throw notFound(`no active token ${c.req.param('id')}`);
       return c.json({ revoked: id });
     });

@@ -4,21 +4,23 @@ import { z } from 'zod';
 import { weightsSchema } from '../../shared/city.js';
 import { validateWeights } from '../../shared/index/index.js';
 import { parsePeriod } from '../../shared/period.js';
+import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
 import { requires, type AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import { serialId } from '../http/params.js';
 import type { WeightSetRow } from '../repositories/weight-sets.js';
 import { toWeightSet } from '../services/live-index.js';
 
 const isoDate = z.iso.date('expected a date YYYY-MM-DD');
 
 const newWeightSet = z.object({
-  name: z.string().trim().min(1, 'is required'),
+  name: withoutNul(z.string().trim().min(1, 'is required')),
   /** Absent or null: a draft, to preview and publish later. */
   effectiveFrom: isoDate.nullable().optional(),
   weights: weightsSchema,
-  note: z.string().max(2000).optional(),
+  note: withoutNul(z.string().max(2000)).optional(),
 });
 
 export function weightSetRoutes(ctx: AppContext) {
@@ -34,8 +36,8 @@ export function weightSetRoutes(ctx: AppContext) {
             : 'superseded',
   });
   const idParam = (text: string) => {
-    const id = Number(text);
-    if (!Number.isInteger(id) || id <= 0) throw badRequest(`id: "${text}" is not a weight set id`);
+    const id = serialId(text);
+    if (id === null) throw badRequest(`id: "${text}" is not a weight set id`);
     return id;
   };
   const existing = async (id: number) => {

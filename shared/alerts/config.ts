@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import { incidentSchema } from '../feeds.js';
+import { storableInstant, withoutNul } from '../storable.js';
 import { RULES } from './types.js';
 
 /** Minutes; 0 means "at once" for a pending period and "never" for a repeat or an escalation. */
 const minutes = z.number().finite().nonnegative();
-const instant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with an offset' });
+/** A silence's start or end: within the years the database stores. */
+const instant = storableInstant();
 
 // Each rule's fields carry no zod defaults on purpose: zod 4 fills defaults inside `.partial()`, and a
 // street's override `{ indexDrop: { points: 4 } }` must not reset the city's other indexDrop values.
@@ -140,7 +142,7 @@ export const silenceSchema = z
     startsAt: instant.optional(),
     endsAt: instant,
     by: z.string().optional(),
-    reason: z.string().optional(),
+    reason: withoutNul(z.string()).optional(),
   })
   .refine((s) => s.startsAt === undefined || Date.parse(s.startsAt) < Date.parse(s.endsAt), {
     message: 'a silence must end after it starts',

@@ -3,6 +3,7 @@
  * planned maintenance of a feed or while a known incident is being handled. Alerts keep changing
  * state underneath; only their notifications wait.
  */
+import { canSeeStreet, type Principal } from '../roles.js';
 import type { Silence } from './config.js';
 import type { AlertKey } from './types.js';
 
@@ -20,4 +21,16 @@ export function silenceMatches(silence: Silence, key: AlertKey, now: Date): bool
 /** Whether any of the silences covers this key at `now`. */
 export function isSilenced(silences: readonly Silence[], key: AlertKey, now: Date): boolean {
   return silences.some((silence) => silenceMatches(silence, key, now));
+}
+
+/**
+ * Whether a token may see a silence, by the rule that decides which alerts it sees. Every role but
+ * `street` sees them all. A street token sees the silences of its own streets and the city-wide ones
+ * (no street, no feed), which hold back its streets' notifications too; not another street's, and
+ * not a feed's (feed alerts are for operators).
+ */
+export function canSeeSilence(principal: Principal, silence: Pick<Silence, 'street' | 'feed'>): boolean {
+  if (principal.role !== 'street') return true;
+  if (silence.street !== undefined) return canSeeStreet(principal, silence.street);
+  return silence.feed === undefined;
 }

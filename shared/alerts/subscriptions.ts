@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { addDays, zoneOffset } from '../period.js';
+import { refuseNul } from '../storable.js';
 import { RULES, SEVERITIES, type AlertEffect, type Audience, type Severity } from './types.js';
 
 /** Every audience of types.ts, as a tuple for the schema. */
@@ -47,21 +48,27 @@ export const subscriptionChannelSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
-export const subscriptionSchema = z.strictObject({
-  /** A role label such as "金方街道负责人", not a person's name. */
-  name: z.string().trim().min(1, 'is required').max(100),
-  kind: z.enum(['person', 'group']),
-  audiences: z.array(z.enum(AUDIENCES)).min(1, 'at least one audience is required').default(['street']),
-  /** Street codes; empty: every street (and the alerts that have no street, such as stale feeds). */
-  streets: z.array(z.string().min(1)).default([]),
-  /** Empty: every rule. */
-  rules: z.array(z.enum(RULES)).default([]),
-  /** Empty: every severity. */
-  severities: z.array(z.enum(SEVERITIES)).default([]),
-  channels: z.array(subscriptionChannelSchema).min(1, 'at least one channel is required'),
-  quietHours: quietHoursSchema.optional(),
-  enabled: z.boolean().default(true),
-});
+/**
+ * A subscription. Every string in it, channel configurations included, is refused when it holds a
+ * NUL character: the whole subscription is stored as jsonb, which cannot hold one.
+ */
+export const subscriptionSchema = z
+  .strictObject({
+    /** A role label such as "金方街道负责人", not a person's name. */
+    name: z.string().trim().min(1, 'is required').max(100),
+    kind: z.enum(['person', 'group']),
+    audiences: z.array(z.enum(AUDIENCES)).min(1, 'at least one audience is required').default(['street']),
+    /** Street codes; empty: every street (and the alerts that have no street, such as stale feeds). */
+    streets: z.array(z.string().min(1)).default([]),
+    /** Empty: every rule. */
+    rules: z.array(z.enum(RULES)).default([]),
+    /** Empty: every severity. */
+    severities: z.array(z.enum(SEVERITIES)).default([]),
+    channels: z.array(subscriptionChannelSchema).min(1, 'at least one channel is required'),
+    quietHours: quietHoursSchema.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine(refuseNul);
 
 /** A subscription as accepted (defaults filled in). */
 export type Subscription = z.infer<typeof subscriptionSchema>;

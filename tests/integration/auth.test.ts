@@ -75,6 +75,34 @@ describe.each(databaseTargets)('tokens and roles on $name', (target) => {
     expect((await other.json()).message).toMatch(/limited to qinglong/);
   });
 
+  it("shows a street token its own streets' silences and the city-wide ones, not another street's or a feed's", async () => {
+    const endsAt = new Date(server.ctx.clock().getTime() + 3_600_000).toISOString();
+    const silence = async (scope: Record<string, string>) => {
+      const response = await server.api('/api/silences', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...scope, endsAt, reason: `维护 ${JSON.stringify(scope)}` }),
+      });
+      expect(response.status).toBe(201);
+      return (await response.json()).silence.id as string;
+    };
+    const own = await silence({ street: 'qinglong', rule: 'rank' });
+    const cityWide = await silence({ rule: 'indexDrop' });
+    const other = await silence({ street: 'jinfang' });
+    const feed = await silence({ feed: 'fraud' });
+    const listed = async (token: string) =>
+      ((await (await server.api('/api/silences', { token })).json()).silences as { id: string }[]).map(
+        (s) => s.id,
+      );
+
+    const seen = await listed(await tokenFor('street', ['qinglong']));
+    expect(seen).toContain(own);
+    expect(seen).toContain(cityWide);
+    expect(seen).not.toContain(other);
+    expect(seen).not.toContain(feed);
+    expect(await listed(server.wallToken)).toEqual(expect.arrayContaining([own, cityWide, other, feed]));
+  });
+
   it('refuses a street token without streets, and revokes tokens', async () => {
     const refused = await server.api('/api/tokens', {
       method: 'POST',

@@ -151,11 +151,18 @@ const hmac = (secret: string, text: string) => createHmac('sha256', secret).upda
 const timeoutMs = TIMEOUT_MS;
 
 const WEBHOOK_SECRET = 'whsec-5f1c2a9e7b3d4c6f';
+// Feishu, Slack and Teams keep a webhook's token in its path.
+const WEBHOOK_PATH_TOKEN = '9f8e7d6c-5b4a-4321-path-token';
 runChannelContract({
   name: 'webhook',
   credentials: () => ({ PINGAN_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+  secrets: [WEBHOOK_PATH_TOKEN],
   make: (r, credential) => ({
-    config: { url: `${r.http.origin}/hooks/pingan`, secret: credential('PINGAN_WEBHOOK_SECRET'), timeoutMs },
+    config: {
+      url: `${r.http.origin}/open-apis/bot/v2/hook/${WEBHOOK_PATH_TOKEN}`,
+      secret: credential('PINGAN_WEBHOOK_SECRET'),
+      timeoutMs,
+    },
     ...viaHttp(r, ({ headers, body }) => {
       const signed = hmac(WEBHOOK_SECRET, `${String(headers['x-pingan-timestamp'])}.${body}`).digest('hex');
       return headers['x-pingan-signature'] === `sha256=${signed}`;
@@ -217,22 +224,32 @@ runChannelContract({
 
 const SMTP_USER = 'pingan-relay-7f3a';
 const SMTP_PASS = 'smtp-pa55-9c1e4b7d';
+const RECIPIENTS = ['jinfang-head@example.gov.cn', 'duty@example.gov.cn'];
 runChannelContract({
   name: 'email',
-  credentials: () => ({ PINGAN_SMTP_USER: SMTP_USER, PINGAN_SMTP_PASS: SMTP_PASS }),
+  credentials: () => ({
+    PINGAN_SMTP_USER: SMTP_USER,
+    PINGAN_SMTP_PASS: SMTP_PASS,
+    PINGAN_MAIL_TO: RECIPIENTS[0] ?? '',
+  }),
+  // A recipient's address is personal data, written literally or not.
+  secrets: RECIPIENTS,
   make: ({ smtp }, credential) => ({
     config: {
       host: smtp.host,
       port: smtp.port,
       auth: { user: credential('PINGAN_SMTP_USER'), pass: credential('PINGAN_SMTP_PASS') },
       from: '平安指数 <alerts@pingan.example.gov.cn>',
-      to: ['jinfang-head@example.gov.cn', 'duty@example.gov.cn'],
+      to: [credential('PINGAN_MAIL_TO'), RECIPIENTS[1]],
       timeoutMs,
     },
     received: () =>
       smtp.messages.map((mail) => ({
         text: `${mail.headers.subject}\n${mail.text}`,
-        authentic: mail.user === SMTP_USER && mail.pass === SMTP_PASS,
+        authentic:
+          mail.user === SMTP_USER &&
+          mail.pass === SMTP_PASS &&
+          JSON.stringify(mail.to) === JSON.stringify(RECIPIENTS),
       })),
     fail: (fault) => smtp.fail(fault),
   }),

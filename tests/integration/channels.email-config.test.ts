@@ -2,8 +2,10 @@
  * The email channel's message (subject, HTML link, a Message-ID that marks a resend), and the
  * registry refusing malformed channel configurations with the path and the reason.
  */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel } from '../../server/alerts/channels/registry.js';
+import { createChannel, redactChannelConfig } from '../../server/alerts/channels/registry.js';
 import type { ChannelKind } from '../../server/alerts/channels/channel.js';
 import { ConfigError } from '../../server/config/env.js';
 import { sampleNotification, startSmtpReceiver, type SmtpReceiver } from '../support/receivers.js';
@@ -51,6 +53,53 @@ describe('the email channel', () => {
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);
     expect(lastMail().headers['x-pingan-idempotency-key']).toBe(`${first.idempotencyKey}:repeat-1`);
+  });
+
+  it('masks the addresses an SMTP refusal quotes, keeping their domains', async () => {
+    // A server that refuses each recipient by quoting it, as Postfix does.
+    const refusing = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      disableReverseLookup: true,
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        callback(Object.assign(new Error(`<${address.address}> rejected`), { responseCode: 550 }));
+      },
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const result = await createChannel('email', {
+        host: '127.0.0.1',
+        port: (refusing.server.address() as AddressInfo).port,
+        from: 'alerts@pingan.example.gov.cn',
+        to: ['zhang.wei@example.com'],
+        timeoutMs: 2000,
+      }).send(sampleNotification());
+      expect(result).toMatchObject({ ok: false, retryable: false });
+      expect(!result.ok && result.error).toMatch(
+        /^SMTP server answered 550: .*550 <z\*\*\*@example\.com> rejected$/,
+      );
+      expect(!result.ok && result.error).not.toContain('zhang.wei');
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+  });
+
+  it('masks recipients in its redacted configuration, and reads env:NAME ones from the environment', async () => {
+    const config = {
+      host: smtp.host,
+      port: smtp.port,
+      from: '平安指数 <alerts@anning.example>',
+      to: ['jinfang-duty@anning.example', 'env:JINFANG_HEAD_MAIL'],
+      timeoutMs: 2000,
+    };
+    expect(redactChannelConfig('email', config).to).toEqual(['j***@anning.example', 'env:JINFANG_HEAD_MAIL']);
+    const mailer = createChannel('email', config, { env: { JINFANG_HEAD_MAIL: 'head@anning.example' } });
+    expect(await mailer.send(sampleNotification())).toEqual({ ok: true });
+    expect(lastMail().to).toEqual(['jinfang-duty@anning.example', 'head@anning.example']);
+    expect(() => createChannel('email', config, { env: { JINFANG_HEAD_MAIL: 'not an address' } })).toThrow(
+      /to\.1: environment variable JINFANG_HEAD_MAIL: /,
+    );
   });
 
   it('says a resolved alert is resolved, linking to it rather than asking for an acknowledgement', async () => {

@@ -57,6 +57,31 @@ describe('the webhook', () => {
     expect(await webhook().send(notification)).toMatchObject({ ok: false, retryable });
   });
 
+  it('names only the scheme and host of a receiver, and masks a path token the receiver echoes back', async () => {
+    // A Feishu-style robot: the token is the last segment of the path.
+    const token = '9f8e7d6c-path-token';
+    const robot = createChannel('webhook', {
+      url: `${http.origin}/open-apis/bot/v2/hook/${token}`,
+      secret,
+      timeoutMs: 2000,
+    });
+    http.answer = ({ url }) => ({ status: 404, body: `no robot at ${url}; token ${token} is unknown` });
+    const result = await robot.send(notification);
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      error: `${http.origin} answered HTTP 404: no robot at ***; token *** is unknown`,
+    });
+    expect(
+      JSON.stringify(
+        redactChannelConfig('webhook', {
+          url: `https://open.feishu.cn/open-apis/bot/v2/hook/${token}`,
+          secret,
+        }),
+      ),
+    ).toContain('"url":"https://open.feishu.cn/open-apis/bot/v2/hook/***"');
+  });
+
   it('does not follow a redirect to somewhere it was not configured to post', async () => {
     http.answer = { status: 302, body: '' };
     expect(await webhook().send(notification)).toMatchObject({ ok: false, retryable: false });

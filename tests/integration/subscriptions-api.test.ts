@@ -124,6 +124,29 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     expect(body.channels[2].config).toMatchObject({ url: 'https://hooks.example.org/in', secret: '***' });
   });
 
+  it('masks e-mail recipients in its answers, and takes them as env:NAME references too', async () => {
+    const { status, body } = await create({
+      ...streetHead,
+      channels: [
+        {
+          kind: 'email',
+          config: {
+            host: 'smtp.anning.example',
+            from: '平安指数 <alerts@anning.example>',
+            to: ['jinfang-duty@anning.example', 'env:JINFANG_HEAD_MAIL'],
+          },
+        },
+      ],
+    });
+    expect(status).toBe(201);
+    expect(body.channels[0].config.to).toEqual(['j***@anning.example', 'env:JINFANG_HEAD_MAIL']);
+    for (const text of [
+      await (await server.api('/api/subscriptions')).text(),
+      await (await server.api(`/api/subscriptions/${body.id}`)).text(),
+    ])
+      expect(text).not.toContain('jinfang-duty@');
+  });
+
   it('refuses a malformed channel configuration, naming the path and the reason', async () => {
     const message = await refusal({
       ...streetHead,
@@ -191,7 +214,7 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
   });
 
   it('keeps subscriptions to the administrator', async () => {
-    const leader = (await server.ctx.tokens.create({ name: 'leader test', role: 'leader' })).token;
+    const leader = await server.issue('leader');
     for (const token of [server.wallToken, leader]) {
       const list = await server.api('/api/subscriptions', { token });
       expect(list.status).toBe(403);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { alertRulesSchema, isSilenced, rulesFor, type Silence } from '../../shared/alerts/index.js';
+import {
+  alertRulesSchema,
+  canSeeSilence,
+  isSilenced,
+  rulesFor,
+  type Silence,
+} from '../../shared/alerts/index.js';
+import type { Principal } from '../../shared/roles.js';
 
 const issuesOf = (input: unknown) =>
   (alertRulesSchema.safeParse(input).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -91,5 +98,21 @@ describe('alert rule configuration', () => {
     expect(
       issuesOf({ silences: [{ startsAt: '2026-11-25T12:00:00Z', endsAt: '2026-11-25T11:00:00Z' }] }),
     ).toEqual(['silences.0.endsAt: a silence must end after it starts']);
+  });
+
+  it("a street token sees its streets' silences and the city-wide ones, not another street's or a feed's", () => {
+    const token = (role: Principal['role'], streets: string[] = []): Principal => ({
+      tokenId: 1,
+      name: role,
+      role,
+      streets,
+    });
+    const street = token('street', ['jinfang', 'lianran']);
+    expect(canSeeSilence(street, { street: 'lianran' })).toBe(true);
+    expect(canSeeSilence(street, {})).toBe(true);
+    expect(canSeeSilence(street, { street: 'qinglong' })).toBe(false);
+    expect(canSeeSilence(street, { feed: 'fraud' })).toBe(false);
+    for (const role of ['admin', 'leader', 'officer', 'wall'] as const)
+      expect(canSeeSilence(token(role), { feed: 'fraud' })).toBe(true);
   });
 });

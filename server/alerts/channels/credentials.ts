@@ -49,15 +49,56 @@ export function credentialReader(kind: ChannelKind, context: ChannelContext) {
 /** A secret for a log: the reference when it is one, otherwise a mask. */
 export const maskSecret = (value: string): string => (isEnvReference(value) ? value : MASK);
 
-/** A URL for a log: no user info, every query value masked (WeCom and DingTalk keep their keys there). */
+const safeDecode = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * Whether a segment of a URL's path may be a credential: Feishu, Slack and Teams keep their webhook's
+ * token in the path (`/open-apis/bot/v2/hook/9f8e7d6c-…`). Long segments, or shorter ones mixing
+ * letters and digits, are taken for tokens; the words of a path (`hook`, `send`, `v2`, `open-apis`)
+ * are kept, so a person can still tell which endpoint it is.
+ */
+const mayBeToken = (segment: string): boolean =>
+  segment.length >= 16 || (segment.length >= 8 && /\d/.test(segment) && /[a-z]/i.test(segment));
+
+/**
+ * A URL for a log or an answer: no user info, every query value masked (WeCom and DingTalk keep
+ * their keys there), and every path segment that may be a token masked.
+ */
 export function maskUrl(value: string): string {
   if (isEnvReference(value)) return value;
   const url = new URL(value);
   url.username = '';
   url.password = '';
   for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, MASK);
+  url.pathname = url.pathname
+    .split('/')
+    .map((segment) => (mayBeToken(safeDecode(segment)) ? MASK : segment))
+    .join('/');
   return url.toString();
 }
+
+/**
+ * "zhang.wei@example.com" → "z***@example.com": the domain says which organisation, the local part
+ * (who) is personal data. Kept as written: an `env:NAME` reference, or text that is not an address.
+ */
+export function maskEmail(value: string): string {
+  if (isEnvReference(value)) return value;
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return value;
+  return `${[...value.slice(0, at)][0]}${MASK}${value.slice(at)}`;
+}
+
+/** Something that looks like an e-mail address, in an SMTP reply or any other text. */
+const EMAIL_ADDRESS = /[^\s<>()[\]@,;:"']+@[^\s<>()[\]@,;:"']+\.[^\s<>()[\]@,;:"'.]+/g;
+
+/** Text with every e-mail address in it masked, as `maskEmail` does: SMTP replies quote recipients. */
+export const maskEmailsIn = (text: string): string => text.replace(EMAIL_ADDRESS, maskEmail);
 
 /** "+8613812345678" → "+86*******5678": enough for an operator to tell two recipients apart. */
 export function maskPhone(value: string): string {
@@ -70,15 +111,10 @@ export function maskPhone(value: string): string {
     .join('');
 }
 
-const safeDecode = (value: string): string => {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-};
-
-/** The secret parts of a URL: its user info and query values, decoded and as written. */
+/**
+ * The secret parts of a URL, decoded and as written: its user info, its query values, and its path —
+ * whole, and each segment that may be a token — for a receiver that echoes the URL, or its token, back.
+ */
 export function urlSecrets(value: string): string[] {
   const url = new URL(value);
   const userInfo = [url.username, url.password];
@@ -86,13 +122,28 @@ export function urlSecrets(value: string): string[] {
     .slice(1)
     .split('&')
     .map((pair) => pair.split('=')[1] ?? '');
-  return [...userInfo, ...userInfo.map(safeDecode), ...url.searchParams.values(), ...rawValues];
+  const path = url.pathname === '/' ? [] : [url.pathname, safeDecode(url.pathname)];
+  const tokens = url.pathname
+    .split('/')
+    .flatMap((segment) => [segment, safeDecode(segment)])
+    .filter(mayBeToken);
+  return [
+    ...userInfo,
+    ...userInfo.map(safeDecode),
+    ...url.searchParams.values(),
+    ...rawValues,
+    ...path,
+    ...tokens,
+  ];
 }
 
-/** Where a request went, for an error message: scheme, host and path, never the query. */
+/**
+ * Where a request went, for an error message that /api/health shows to anyone: scheme and host only.
+ * Not the path, where some webhooks keep their token; not the query or the user info, which hold keys.
+ */
 export const describeUrl = (value: string): string => {
   const url = new URL(value);
-  return `${url.protocol}//${url.host}${url.pathname}`;
+  return `${url.protocol}//${url.host}`;
 };
 
 /**

@@ -2,6 +2,8 @@
  * Email over SMTP (nodemailer): the headline as subject, the body as text and as simple HTML with the
  * ack link. The Message-ID is derived from the idempotency key, so a resend after a lost answer
  * carries the same Message-ID and mail systems and readers can recognise (and drop) the duplicate.
+ * Recipients may be `env:NAME` references, like SMS phone numbers; a literal address (a duty
+ * mailbox is a role, not a person) is accepted, masked in `redact` and in every error message.
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -17,7 +19,14 @@ import {
   type DeliveryFailure,
   type Notification,
 } from './channel.js';
-import { credential, credentialReader, maskSecret, scrubber } from './credentials.js';
+import {
+  credential,
+  credentialReader,
+  maskEmail,
+  maskEmailsIn,
+  maskSecret,
+  scrubber,
+} from './credentials.js';
 import { ackLabel, bodyLines, headline, languages, plainText } from './message.js';
 
 const ADDRESS_AT_END = /([^\s<>@]+)@([^\s<>@]+)>?\s*$/;
@@ -31,7 +40,8 @@ export const emailConfigSchema = z.strictObject({
   auth: z.strictObject({ user: credential(), pass: credential() }).optional(),
   /** "平安指数 <alerts@example.gov.cn>" or a bare address. */
   from: z.string().regex(ADDRESS_AT_END, 'expected an address, optionally as "Name <address>"'),
-  to: z.array(z.email()).min(1),
+  /** Addresses, or `env:NAME` references to them. */
+  to: z.array(credential(z.email())).min(1),
   lang: langSchema.default('both'),
   timeoutMs: timeoutMsSchema,
 });
@@ -63,9 +73,10 @@ function html(notification: Notification, config: EmailConfig): string {
 /** Connection trouble and SMTP 4xx may pass; an SMTP 5xx or a message nodemailer refuses will not. */
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET']);
 
+/** SMTP replies quote addresses (`550 <zhang.wei@example.com> rejected`): they are masked with the secrets. */
 function smtpFailure(error: unknown, scrub: (text: string) => string): DeliveryFailure {
   const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown };
-  const message = scrub(typeof e.message === 'string' ? e.message : String(error));
+  const message = maskEmailsIn(scrub(typeof e.message === 'string' ? e.message : String(error)));
   if (typeof e.responseCode === 'number')
     return failed(`SMTP server answered ${e.responseCode}: ${message}`, e.responseCode < 500);
   const code = typeof e.code === 'string' ? e.code : undefined;
@@ -81,6 +92,7 @@ export const emailChannel: ChannelDefinition<EmailConfig> = {
       user: read(config.auth.user, 'auth.user'),
       pass: read(config.auth.pass, 'auth.pass'),
     };
+    const to = config.to.map((address, i) => read(address, `to.${i}`, z.email()));
     const scrub = scrubber(auth ? [auth.pass, auth.user] : []);
     const primary = config.lang === 'en' ? 'en' : 'zh';
     return {
@@ -103,7 +115,7 @@ export const emailChannel: ChannelDefinition<EmailConfig> = {
         const limit = deadline(timeoutMs, signal);
         const sending = transport.sendMail({
           from: config.from,
-          to: config.to,
+          to,
           subject: headline(notification, primary),
           text: plainText(notification, config.lang),
           html: html(notification, config),
@@ -137,6 +149,7 @@ export const emailChannel: ChannelDefinition<EmailConfig> = {
   },
   redact: (config) => ({
     ...config,
+    to: config.to.map(maskEmail),
     ...(config.auth
       ? { auth: { user: maskSecret(config.auth.user), pass: maskSecret(config.auth.pass) } }
       : {}),

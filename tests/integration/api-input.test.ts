@@ -1,0 +1,215 @@
+/**
+ * Bad input is a 400 that names the field (or a 404), never a 500, on PGlite and PostgreSQL: a NUL
+ * character, which PostgreSQL's text and jsonb cannot hold, in any free text that would be stored; an
+ * id past the range of a 32-bit column; a time in year 0 or past 9999.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainAlert, step } from '../../shared/alerts/index.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/live.js';
+import { AlertRepository } from '../../server/repositories/alerts.js';
+import { databaseTargets } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const NUL = '\u0000';
+
+const json = (method: string, body: unknown, token?: string | null) => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+  ...(token === undefined ? {} : { token }),
+});
+
+describe.each(databaseTargets)('bad input on $name', (target) => {
+  let server: TestServer;
+  /** A firing alert (a stale feed's, which an administrator may acknowledge). */
+  let alertId: string;
+  const inAnHour = () => new Date(server.ctx.clock().getTime() + 3_600_000).toISOString();
+
+  /** The status and the message of an answer. */
+  const answer = async (response: Promise<Response>) => {
+    const res = await response;
+    return { status: res.status, message: ((await res.json()) as { message: string }).message };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ target });
+    const now = server.ctx.clock();
+    const { state } = step(
+      null,
+      {
+        key: { rule: 'feedStale', street: null, feed: 'fraud' },
+        condition: 'breach',
+        severity: 'warning',
+        detail: { rule: 'feedStale', feed: 'fraud', lastSuccessAt: null, staleMinutes: null, minutes: 15 },
+      },
+      now,
+      { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 },
+    );
+    await new AlertRepository().save(
+      server.ctx.database.db,
+      state!,
+      explainAlert(state!, { config: server.ctx.city }),
+      now,
+    );
+    alertId = state!.id;
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses a NUL character in an acknowledgement’s comment over the API, the signed link and the socket', async () => {
+    const refusal = { status: 400, message: `comment: must not contain a NUL character` };
+    const comment = `on it${NUL}`;
+    expect(await answer(server.api(`/api/alerts/${alertId}/ack`, json('POST', { comment })))).toEqual(
+      refusal,
+    );
+
+    const link = new URL(server.ctx.ackLinks!.url(alertId, null, server.ctx.clock()));
+    expect(
+      await answer(server.api(`/api/ack/${alertId}${link.search}`, json('POST', { comment }, null))),
+    ).toEqual(refusal);
+
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${server.baseUrl}/live`, {
+      auth: { token: server.adminToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.on('connect', resolve);
+        socket.on('connect_error', reject);
+      });
+      const reply = await socket.timeout(5000).emitWithAck('ack', { alertId, comment });
+      expect(reply).toEqual({ ok: false, code: 'bad_request', message: refusal.message });
+    } finally {
+      socket.disconnect();
+    }
+    // Still firing: nothing was half-stored.
+    const alert = await (await server.api(`/api/alerts/${alertId}`)).json();
+    expect(alert.alert.status).toBe('firing');
+  });
+
+  it('refuses a NUL character in a silence’s reason, a token’s name and a weight set’s name, naming the field', async () => {
+    expect(
+      await answer(
+        server.api('/api/silences', json('POST', { endsAt: inAnHour(), reason: `maintenance${NUL}` })),
+      ),
+    ).toEqual({ status: 400, message: 'reason: must not contain a NUL character' });
+    expect(
+      await answer(server.api('/api/tokens', json('POST', { name: `wall${NUL}`, role: 'wall' }))),
+    ).toEqual({
+      status: 400,
+      message: 'name: must not contain a NUL character',
+    });
+    const weightSets = await (await server.api('/api/weight-sets')).json();
+    const { weights } = weightSets.weightSets[0];
+    expect(
+      await answer(server.api('/api/weight-sets', json('POST', { name: 'draft', note: `x${NUL}`, weights }))),
+    ).toEqual({ status: 400, message: 'note: must not contain a NUL character' });
+  });
+
+  it('refuses a NUL character anywhere in a subscription, its channels’ configuration included', async () => {
+    const subscription = (name: string, secret: string) => ({
+      name,
+      kind: 'group',
+      audiences: ['operators'],
+      channels: [{ kind: 'webhook', config: { url: 'https://hooks.example.org/in', secret } }],
+    });
+    const secret = 'whsec-0123456789abcdef';
+    expect(
+      await answer(server.api('/api/subscriptions', json('POST', subscription(`值班组${NUL}`, secret)))),
+    ).toEqual({
+      status: 400,
+      message: 'name: must not contain a NUL character',
+    });
+    const refused = await answer(
+      server.api('/api/subscriptions', json('POST', subscription('值班组', `${secret}${NUL}`))),
+    );
+    expect(refused).toEqual({
+      status: 400,
+      message: 'channels.0.config.secret: must not contain a NUL character',
+    });
+  });
+
+  it('answers 400 for an alert id or a street with a NUL character', async () => {
+    const refusal = (field: string) => ({
+      status: 400,
+      message: `${field}: must not contain a NUL character`,
+    });
+    expect(await answer(server.api('/api/alerts/%00'))).toEqual(refusal('id'));
+    expect(await answer(server.api('/api/alerts/%00/ack', json('POST', { comment: 'on it' })))).toEqual(
+      refusal('id'),
+    );
+    expect(await answer(server.api('/api/ack/%00?sub=&exp=1&sig=x', { token: null }))).toEqual(refusal('id'));
+    expect(await answer(server.api('/api/alerts?street=%00'))).toEqual(refusal('street'));
+  });
+
+  it('answers 404 or 400 naming the id, not 500, for an id past a 32-bit column', async () => {
+    const id = '99999999999';
+    expect(await answer(server.api(`/api/silences/${id}`, { method: 'DELETE' }))).toEqual({
+      status: 404,
+      message: `no active silence ${id}`,
+    });
+    expect(await answer(server.api(`/api/tokens/${id}`, { method: 'DELETE' }))).toEqual({
+      status: 404,
+      message: `no active token ${id}`,
+    });
+    expect(await answer(server.api(`/api/subscriptions/${id}`, { method: 'DELETE' }))).toEqual({
+      status: 404,
+      message: `no subscription ${id}`,
+    });
+    for (const path of [`/api/weight-sets/${id}/history`, `/api/weight-sets/${id}/preview`]) {
+      const init = path.endsWith('preview') ? json('POST', { period: '2026-11' }) : {};
+      expect(await answer(server.api(path, init))).toEqual({
+        status: 400,
+        message: `id: "${id}" is not a weight set id`,
+      });
+    }
+  });
+
+  it('refuses a silence that starts in year 0 or ends past 9999, and history asked of those years', async () => {
+    const range = 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+    expect(
+      await answer(
+        server.api('/api/silences', json('POST', { startsAt: '0000-01-01T00:00:00Z', endsAt: inAnHour() })),
+      ),
+    ).toEqual({ status: 400, message: `startsAt: ${range}` });
+    // 23:00 at UTC−14 on the last day of 9999 is already year 10000 in UTC.
+    expect(
+      await answer(server.api('/api/silences', json('POST', { endsAt: '9999-12-31T23:00:00-14:00' }))),
+    ).toEqual({ status: 400, message: `endsAt: ${range}` });
+    expect(await answer(server.api('/api/index/history?from=0000-01-01T00:00:00Z'))).toEqual({
+      status: 400,
+      message: `from: ${range}`,
+    });
+  });
+
+  it('quarantines a pushed item with a NUL character or a time in year 0, naming the field', async () => {
+    const item = {
+      id: 'nul-1',
+      updatedAt: server.ctx.clock().toISOString(),
+      street: 'jinfang',
+      reportedAt: server.ctx.clock().toISOString(),
+      category: 'theft',
+      kind: 'criminal',
+      status: 'open',
+    };
+    const response = await server.api(
+      '/api/ingest/incident',
+      json('POST', [
+        { ...item, community: `金方社区${NUL}` },
+        { ...item, id: 'nul-2', street: `nowhere${NUL}` },
+        { ...item, id: 'year-0', reportedAt: '0000-01-01T00:00:00Z' },
+      ]),
+    );
+    expect(response.status).toBe(422);
+    expect((await response.json()).quarantined).toEqual([
+      { line: 1, reason: 'community: must not contain a NUL character' },
+      { line: 2, reason: 'street: must not contain a NUL character' },
+      { line: 3, reason: 'reportedAt: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z' },
+    ]);
+    const quarantine = await (await server.api('/api/quarantine?feed=incident')).json();
+    expect(quarantine.records.map((r: { record: { street: string } }) => r.record.street)).toContain(
+      'nowhere\uFFFD',
+    );
+  });
+});
