@@ -22,6 +22,8 @@ export interface DeliveryStats {
   pending: number;
   /** Given up. */
   failed: number;
+  /** Moot by the time they could go (a repeat of an acknowledged alert), so never sent. */
+  skipped: number;
 }
 
 export interface AlertDeliveryHealth {
@@ -69,6 +71,7 @@ function stats(counts: readonly OutboxCount[], tally: Tally | undefined): Delive
     lastSuccessAt: latest(tally?.lastSuccessAt, ...counts.map((c) => c.lastSentAt)),
     pending: sum('pending'),
     failed: sum('failed'),
+    skipped: sum('skipped'),
   };
 }
 

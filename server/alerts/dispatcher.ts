@@ -1,8 +1,11 @@
 /**
  * The dispatcher (投递): sends what the outbox holds. It claims due rows under a lease, builds each
  * row's channel from its subscription's configuration as it is now, sends, and records the outcome:
- * sent; retried with exponential backoff and jitter; or failed — refused for good by the receiver,
- * the subscription gone or disabled, or `maxAttempts` attempts made.
+ * sent; retried with exponential backoff and jitter; failed — refused for good by the receiver, the
+ * subscription gone or disabled, or `maxAttempts` attempts made; or skipped, moot by then.
+ *
+ * Each subscription channel is a lane, sent to one row at a time; lanes run side by side and the
+ * poll loop never waits for them, so a receiver that hangs delays only its own notifications.
  *
  * Guarantees: a queued notification is never lost (a crash leaves it pending, or claimed until the
  * lease runs out, and another dispatcher or the next start takes it); a row marked sent is never sent
@@ -26,7 +29,7 @@ import {
 } from './channels/channel.js';
 import { createChannel } from './channels/registry.js';
 import { DeliveryTallies, type AlertDeliveryHealth } from './delivery-health.js';
-import { AlertOutbox, type ClaimedNotification } from './outbox.js';
+import { AlertOutbox, laneOf, type ClaimedNotification } from './outbox.js';
 import { storedSubscription } from './subscriptions.js';
 
 export interface DispatcherOptions {
@@ -95,13 +98,14 @@ export class AlertDispatcher {
   private readonly sendMarginMs: number;
   private readonly built = new Map<number, BuiltChannels>();
   private readonly tallies = new DeliveryTallies();
-  /** Runs one after another: a poke during a run never sends the same batch twice. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The lanes this dispatcher is sending to, each a task working through its claimed rows in order. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  /** Claims run one after another: a lane is marked busy before the next claim looks. */
+  private claiming: Promise<unknown> = Promise.resolve();
+  /** Aborts the sends in flight when the dispatcher stops. */
+  private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private started = false;
-  private stopped = false;
-  private ticking = false;
-  private poked = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.outbox = new AlertOutbox(options.db, options.city, { logger: options.logger });
@@ -113,25 +117,31 @@ export class AlertDispatcher {
     this.sendMarginMs = Math.min(MAX_SEND_MS, this.leaseMs / 2);
   }
 
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the batch in flight (each send is bounded by its channel's timeout). */
+  /**
+   * Stops polling, aborts the sends in flight and gives their rows back (due at once, for the next
+   * start or another node), then waits for the lanes to wind down.
+   */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.queue;
+    await this.claiming;
+    await this.idle();
   }
 
-  /** Something was queued: look now rather than at the next poll. */
+  /** Something was queued, or a lane is free again: look now rather than at the next poll. */
   poke(): void {
-    if (!this.started || this.stopped) return;
-    if (this.ticking) this.poked = true;
-    else this.schedule(0);
+    if (this.started) this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -144,51 +154,89 @@ export class AlertDispatcher {
     this.timer.unref();
   }
 
+  /** Claims and starts lanes without waiting for them: a slow receiver never delays the next look. */
   private async tick(): Promise<void> {
-    this.ticking = true;
-    this.poked = false;
-    let handled = 0;
+    let claimed = 0;
     try {
-      handled = await this.runOnce();
+      claimed = (await this.claimAndStart()).length;
     } catch (error) {
       // The database may be away for a moment; claimed rows come back when their lease runs out.
       this.options.logger.error({ err: error }, 'alert dispatch failed');
-    } finally {
-      this.ticking = false;
     }
-    this.schedule(this.poked || handled >= this.batchSize ? 0 : this.pollMs);
+    if (this.timer === null) this.schedule(claimed >= this.batchSize ? 0 : this.pollMs);
   }
 
-  /** Sends one batch of due notifications; resolves with how many were attempted. */
-  runOnce(): Promise<number> {
-    const run = this.queue.then(() => this.batch());
-    this.queue = run.catch(() => undefined);
+  /**
+   * Sends what is due now and waits for every send in flight, earlier ones included; resolves with
+   * how many rows this call claimed.
+   */
+  async runOnce(): Promise<number> {
+    const claimed = await this.claimAndStart();
+    await this.idle();
+    return claimed.length;
+  }
+
+  /** Resolves once no lane is sending. */
+  private async idle(): Promise<void> {
+    while (this.lanes.size > 0) await Promise.all(this.lanes.values());
+  }
+
+  private claimAndStart(): Promise<ClaimedNotification[]> {
+    const run = this.claiming.then(async () => {
+      if (this.stopped) return [];
+      const claimed = await this.outbox.claim(this.options.clock(), this.leaseMs, this.batchSize, [
+        ...this.lanes.keys(),
+      ]);
+      if (claimed.length > 0) {
+        const [subscriptions, moot] = await Promise.all([this.load(claimed), this.outbox.moot(claimed)]);
+        const byLane = new Map<string, ClaimedNotification[]>();
+        for (const row of claimed) byLane.set(laneOf(row), [...(byLane.get(laneOf(row)) ?? []), row]);
+        for (const [lane, rows] of byLane) {
+          const task = this.sendLane(rows, subscriptions, moot)
+            .catch((error: unknown) => {
+              // The outbox could not be written: the rows come back when their lease runs out.
+              this.options.logger.error({ err: error, lane }, 'alert dispatch failed');
+            })
+            .finally(() => {
+              this.lanes.delete(lane);
+              this.poke();
+            });
+          this.lanes.set(lane, task);
+        }
+      }
+      this.options.metrics.alertOutboxPending.set(await this.outbox.pending());
+      return claimed;
+    });
+    this.claiming = run.catch(() => undefined);
     return run;
   }
 
-  private async batch(): Promise<number> {
-    const claimed = await this.outbox.claim(this.options.clock(), this.leaseMs, this.batchSize);
-    if (claimed.length > 0) {
-      const subscriptions = await this.load(claimed);
-      // One subscription channel's notifications go in order; different ones in parallel.
-      const lanes = new Map<string, ClaimedNotification[]>();
-      for (const row of claimed) {
-        const lane = `${row.subscriptionId}:${row.channelIndex}`;
-        lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+  /**
+   * One lane's rows, in order. After a failure that may pass, the rest of the lane waits as long as
+   * the failed row: a receiver that is down costs one timeout per backoff, not one per notification.
+   */
+  private async sendLane(
+    rows: readonly ClaimedNotification[],
+    subscriptions: ReadonlyMap<number, LoadedSubscription>,
+    moot: ReadonlyMap<number, string>,
+  ): Promise<void> {
+    for (const [i, row] of rows.entries()) {
+      if (this.stopped) return this.outbox.release(rows.slice(i));
+      // A row whose lease is nearly over may be taken by another node at any moment: it is left to
+      // be claimed again rather than sent twice.
+      if (row.lockedUntil.getTime() - this.options.clock().getTime() < this.sendMarginMs) continue;
+      const reason = moot.get(row.id);
+      if (reason !== undefined) {
+        await this.outbox.markDone(row, 'skipped', reason);
+        this.options.logger.info(
+          { alert: row.alertId, channel: row.channel, reason },
+          'notification skipped',
+        );
+        continue;
       }
-      await Promise.all(
-        [...lanes.values()].map(async (rows) => {
-          for (const row of rows) {
-            // Rows wait their turn in a lane; one whose lease is nearly over may be taken by another
-            // node at any moment, so it is left to be claimed again rather than sent twice.
-            if (row.lockedUntil.getTime() - this.options.clock().getTime() < this.sendMarginMs) continue;
-            await this.deliver(row, subscriptions.get(row.subscriptionId ?? -1));
-          }
-        }),
-      );
+      const retryAt = await this.deliver(row, subscriptions.get(row.subscriptionId ?? -1));
+      if (retryAt) return this.outbox.release(rows.slice(i + 1), retryAt);
     }
-    this.options.metrics.alertOutboxPending.set(await this.outbox.pending());
-    return claimed.length;
   }
 
   private async load(rows: readonly ClaimedNotification[]): Promise<Map<number, LoadedSubscription>> {
@@ -259,18 +307,24 @@ export class AlertDispatcher {
     const resolved = this.channelFor(row, subscription);
     if ('failure' in resolved) return resolved.failure;
     try {
-      return await resolved.channel.send(parsed.data);
+      return await resolved.channel.send(parsed.data, this.stopping.signal);
     } catch (error) {
       // Channels promise never to throw; one that does is treated as a transient failure.
       return failed(`the channel threw: ${(error as Error).message}`, true);
     }
   }
 
+  /** One attempt and its record; resolves with when it is due again if it may yet go. */
   private async deliver(
     row: ClaimedNotification,
     subscription: LoadedSubscription | undefined,
-  ): Promise<void> {
+  ): Promise<Date | null> {
     const result = await this.attempt(row, subscription);
+    if (!result.ok && this.stopped) {
+      // Cut short by the stop, not refused: due again at once, without counting against it.
+      await this.outbox.release([row]);
+      return null;
+    }
     const now = this.options.clock();
     this.tallies.record(row.channel, row.subscriptionId, result, now);
     const { logger, metrics } = this.options;
@@ -281,25 +335,26 @@ export class AlertDispatcher {
       attempt: row.attempts,
     };
     if (result.ok) {
-      await this.outbox.markSent(row.id, now);
+      await this.outbox.markSent(row, now);
       metrics.alertNotifications.inc({ channel: row.channel, outcome: 'sent' });
       logger.info(about, 'notification sent');
-    } else if (result.retryable && row.attempts < this.maxAttempts) {
+      return null;
+    }
+    if (result.retryable && row.attempts < this.maxAttempts) {
       const next = new Date(now.getTime() + backoffMs(row.attempts, this.maxBackoffMs));
-      await this.outbox.retryAt(row.id, next, result.error);
+      await this.outbox.retryAt(row, next, result.error);
       metrics.alertNotifications.inc({ channel: row.channel, outcome: 'retry' });
       logger.warn(
         { ...about, error: result.error, next: next.toISOString() },
         'notification not delivered; will retry',
       );
-    } else {
-      const error = result.retryable
-        ? `gave up after ${row.attempts} attempts: ${result.error}`
-        : result.error;
-      await this.outbox.markFailed(row.id, error);
-      metrics.alertNotifications.inc({ channel: row.channel, outcome: 'failed' });
-      logger.error({ ...about, error }, 'notification failed for good');
+      return next;
     }
+    const error = result.retryable ? `gave up after ${row.attempts} attempts: ${result.error}` : result.error;
+    await this.outbox.markDone(row, 'failed', error);
+    metrics.alertNotifications.inc({ channel: row.channel, outcome: 'failed' });
+    logger.error({ ...about, error }, 'notification failed for good');
+    return null;
   }
 
   /** Per channel kind and per subscription: outbox counts (all nodes) with this server's attempts. */

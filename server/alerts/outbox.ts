@@ -7,7 +7,23 @@
  * under a lease and records each outcome here.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, count, eq, inArray, isNull, lt, lte, max, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  max,
+  ne,
+  notExists,
+  notInArray,
+  or,
+  sql,
+} from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import type { AlertText } from '../../shared/alerts/explain.js';
 import { matches, quietUntil } from '../../shared/alerts/subscriptions.js';
@@ -15,7 +31,7 @@ import type { AlertEffect, EffectKind } from '../../shared/alerts/types.js';
 import type { CityConfig } from '../../shared/city.js';
 import { describeIssues } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
-import { alertOutbox, alertSubscriptions } from '../db/schema/index.js';
+import { alertOutbox, alerts, alertSubscriptions } from '../db/schema/index.js';
 import { notificationSchema, type Notification } from './channels/channel.js';
 import { storedSubscription } from './subscriptions.js';
 
@@ -50,6 +66,17 @@ export interface OutboxOptions {
   logger?: Logger;
 }
 
+/** pending → sent, failed (refused or given up) or skipped (moot by the time it could go). */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * A lane: one channel of one subscription. A lane's notifications go one at a time, so a receiver
+ * that hangs holds up only its own.
+ */
+export const laneOf = (row: { subscriptionId: number | null; channelIndex: number }): string =>
+  `${row.subscriptionId ?? '-'}:${row.channelIndex}`;
+const laneExpression = sql<string>`coalesce(${alertOutbox.subscriptionId}::text, '-') || ':' || ${alertOutbox.channelIndex}`;
+
 /** A row claimed for sending. */
 export interface ClaimedNotification {
   id: number;
@@ -72,7 +99,7 @@ export interface OutboxCount {
   subscriptionId: number | null;
   /** The subscription's name; null when it has been removed. */
   subscriptionName: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  status: OutboxStatus;
   count: number;
   lastSentAt: Date | null;
 }
@@ -109,7 +136,12 @@ export class AlertOutbox {
           const key = idempotencyKey(effect.id, id, channelIndex);
           const kind = NOTIFICATION_KIND[effect.kind];
           // A deferred link would expire while it waits: its lifetime starts when it is sent.
-          const ackUrl = kind === 'resolve' ? undefined : this.options.ackLink?.(effect.alertId, id, due);
+          // The socket channel reaches every wall that may see the street, read-only ones included, and
+          // a signed link acknowledges without a token: its pages acknowledge with their own token.
+          const ackUrl =
+            kind === 'resolve' || channel.kind === 'socket'
+              ? undefined
+              : this.options.ackLink?.(effect.alertId, id, due);
           const notification = {
             idempotencyKey: key,
             alertId: effect.alertId,
@@ -153,19 +185,47 @@ export class AlertOutbox {
    * Takes up to `limit` due rows for `leaseMs` and counts the attempt. One statement, with SKIP
    * LOCKED: two dispatchers (two nodes) never take the same row, and a dispatcher that dies holding
    * rows loses them to another when the lease runs out.
+   *
+   * A row waits while an earlier row of the same alert to the same subscription channel is still
+   * pending (a fire being retried is not overtaken by its resolve), and rows of the lanes in `busy`
+   * (`laneOf`: this node is still sending to them) are left alone, so that a receiver that hangs
+   * holds up its own notifications only. Rows that have waited longest go first.
    */
-  async claim(now: Date, leaseMs: number, limit: number): Promise<ClaimedNotification[]> {
+  async claim(
+    now: Date,
+    leaseMs: number,
+    limit: number,
+    busy: readonly string[] = [],
+  ): Promise<ClaimedNotification[]> {
+    const free = and(
+      eq(alertOutbox.status, 'pending'),
+      lte(alertOutbox.nextAttemptAt, now),
+      or(isNull(alertOutbox.lockedUntil), lt(alertOutbox.lockedUntil, now)),
+    );
+    const earlier = alias(alertOutbox, 'earlier');
+    const overtakes = this.db
+      .select({ id: earlier.id })
+      .from(earlier)
+      .where(
+        and(
+          eq(earlier.status, 'pending'),
+          eq(earlier.alertId, alertOutbox.alertId),
+          sql`${earlier.subscriptionId} is not distinct from ${alertOutbox.subscriptionId}`,
+          eq(earlier.channelIndex, alertOutbox.channelIndex),
+          lt(earlier.id, alertOutbox.id),
+        ),
+      );
     const due = this.db
       .select({ id: alertOutbox.id })
       .from(alertOutbox)
       .where(
         and(
-          eq(alertOutbox.status, 'pending'),
-          lte(alertOutbox.nextAttemptAt, now),
-          or(isNull(alertOutbox.lockedUntil), lt(alertOutbox.lockedUntil, now)),
+          free,
+          notExists(overtakes),
+          busy.length === 0 ? undefined : notInArray(laneExpression, [...busy]),
         ),
       )
-      .orderBy(asc(alertOutbox.id))
+      .orderBy(asc(alertOutbox.nextAttemptAt), asc(alertOutbox.id))
       .limit(limit)
       .for('update', { skipLocked: true });
     const lockedUntil = new Date(now.getTime() + leaseMs);
@@ -193,38 +253,110 @@ export class AlertOutbox {
       .sort((a, b) => a.id - b.id);
   }
 
-  /** Delivered: never sent again. Only a pending row changes, so a late duplicate outcome is ignored. */
-  async markSent(id: number, now: Date): Promise<void> {
-    await this.db
-      .update(alertOutbox)
-      .set({ status: 'sent', sentAt: now, lockedUntil: null, lastError: null })
-      .where(and(eq(alertOutbox.id, id), eq(alertOutbox.status, 'pending')));
-  }
-
-  /** Not delivered yet: due again at `next`. */
-  async retryAt(id: number, next: Date, error: string): Promise<void> {
-    await this.db
-      .update(alertOutbox)
-      .set({ nextAttemptAt: next, lockedUntil: null, lastError: error })
-      .where(and(eq(alertOutbox.id, id), eq(alertOutbox.status, 'pending')));
-  }
-
-  /** Given up: kept with the reason, for health and for people. */
-  async markFailed(id: number, error: string): Promise<void> {
-    await this.db
-      .update(alertOutbox)
-      .set({ status: 'failed', lockedUntil: null, lastError: error })
-      .where(and(eq(alertOutbox.id, id), eq(alertOutbox.status, 'pending')));
+  /**
+   * Gives claimed rows back without an attempt (a dispatcher stopping, or a lane that stopped after
+   * its receiver failed): due again at `next`, or at once.
+   */
+  async release(rows: readonly ClaimedNotification[], next?: Date): Promise<void> {
+    if (rows.length === 0) return;
+    for (const row of rows)
+      await this.db
+        .update(alertOutbox)
+        .set({
+          lockedUntil: null,
+          attempts: sql`${alertOutbox.attempts} - 1`,
+          ...(next ? { nextAttemptAt: next } : {}),
+        })
+        .where(this.heldBy(row));
   }
 
   /**
-   * Deletes delivered and given-up rows queued before `before`: the outbox is a transport, the alerts
-   * themselves are the record. Pending rows stay, however old.
+   * For each claimed row, whether it still has a reason to go: a repeat or an escalation asks for an
+   * acknowledgement, so it is moot once the alert is acknowledged or resolved; a fire is moot once
+   * the alert has resolved; a resolve is moot when its lane was never told of the alert. Alerts not
+   * stored (yet) are not judged. Returns the reason by row id.
+   */
+  async moot(rows: readonly ClaimedNotification[]): Promise<Map<number, string>> {
+    const reasons = new Map<number, string>();
+    if (rows.length === 0) return reasons;
+    const alertIds = [...new Set(rows.map((row) => row.alertId))];
+    const statuses = new Map(
+      (
+        await this.db
+          .select({ id: alerts.id, status: alerts.status })
+          .from(alerts)
+          .where(inArray(alerts.id, alertIds))
+      ).map((row) => [row.id, row.status]),
+    );
+    const told = new Set(
+      (
+        await this.db
+          .selectDistinct({
+            alertId: alertOutbox.alertId,
+            subscriptionId: alertOutbox.subscriptionId,
+            channelIndex: alertOutbox.channelIndex,
+          })
+          .from(alertOutbox)
+          .where(and(inArray(alertOutbox.alertId, alertIds), eq(alertOutbox.status, 'sent')))
+      ).map((row) => `${row.alertId}|${laneOf(row)}`),
+    );
+    for (const row of rows) {
+      const kind = row.notification.kind as Notification['kind'];
+      const status = statuses.get(row.alertId);
+      if ((kind === 'repeat' || kind === 'escalate') && (status === 'acknowledged' || status === 'resolved'))
+        reasons.set(row.id, `the alert was ${status} before this ${kind} went out`);
+      else if (kind === 'fire' && status === 'resolved')
+        reasons.set(row.id, 'the alert resolved before its notification went out');
+      else if (kind === 'resolve' && !told.has(`${row.alertId}|${laneOf(row)}`))
+        reasons.set(row.id, 'this channel was never told of the alert');
+    }
+    return reasons;
+  }
+
+  /** The row as this claim holds it: a later claim of the same row (the lease ran out) counts another attempt. */
+  private heldBy(row: ClaimedNotification) {
+    return and(
+      eq(alertOutbox.id, row.id),
+      eq(alertOutbox.status, 'pending'),
+      eq(alertOutbox.attempts, row.attempts),
+    );
+  }
+
+  /**
+   * Delivered: never sent again. Like every outcome below, it changes the row only as this claim
+   * holds it, so an outcome arriving after the lease ran out and another node took the row is ignored.
+   */
+  async markSent(row: ClaimedNotification, now: Date): Promise<void> {
+    await this.db
+      .update(alertOutbox)
+      .set({ status: 'sent', sentAt: now, lockedUntil: null, lastError: null })
+      .where(this.heldBy(row));
+  }
+
+  /** Not delivered yet: due again at `next`. */
+  async retryAt(row: ClaimedNotification, next: Date, error: string): Promise<void> {
+    await this.db
+      .update(alertOutbox)
+      .set({ nextAttemptAt: next, lockedUntil: null, lastError: error })
+      .where(this.heldBy(row));
+  }
+
+  /** Given up (`failed`) or no longer worth sending (`skipped`): kept with the reason, for health and people. */
+  async markDone(row: ClaimedNotification, status: 'failed' | 'skipped', reason: string): Promise<void> {
+    await this.db
+      .update(alertOutbox)
+      .set({ status, lockedUntil: null, lastError: reason })
+      .where(this.heldBy(row));
+  }
+
+  /**
+   * Deletes delivered, given-up and skipped rows queued before `before`: the outbox is a transport,
+   * the alerts themselves are the record. Pending rows stay, however old.
    */
   async prune(before: Date): Promise<number> {
     const rows = await this.db
       .delete(alertOutbox)
-      .where(and(inArray(alertOutbox.status, ['sent', 'failed']), lt(alertOutbox.createdAt, before)))
+      .where(and(ne(alertOutbox.status, 'pending'), lt(alertOutbox.createdAt, before)))
       .returning({ id: alertOutbox.id });
     return rows.length;
   }

@@ -97,7 +97,7 @@ export const alertOutbox = pgTable(
     channel: text('channel').notNull(),
     /** The notification as the channel receives it (server/alerts/channels/channel.ts). */
     notification: jsonb('notification').$type<Record<string, unknown>>().notNull(),
-    /** pending → sent | failed. */
+    /** pending → sent | failed | skipped (server/alerts/outbox.ts OutboxStatus). */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
