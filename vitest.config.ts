@@ -5,10 +5,30 @@ export default defineConfig({
   // The display's helpers import the project's shared code under this alias, as SvelteKit does.
   resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } },
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    // Integration files each start their own databases; two cores are plenty busy with four workers.
-    maxWorkers: 4,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit and integration',
+          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          // Integration files each start their own databases; two cores are plenty busy with four workers.
+          maxWorkers: 4,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          // After the rest, two at a time: "within a second" on the wall should time the wall, not
+          // four other test files competing for the same two cores.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

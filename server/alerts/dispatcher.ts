@@ -200,15 +200,25 @@ export class AlertDispatcher {
             .finally(() => {
               this.lanes.delete(lane);
               this.poke();
-            });
+            })
+            .then(() => this.countPending());
           this.lanes.set(lane, task);
         }
       }
-      this.options.metrics.alertOutboxPending.set(await this.outbox.pending());
+      await this.countPending();
       return claimed;
     });
     this.claiming = run.catch(() => undefined);
     return run;
+  }
+
+  /** The outbox's pending rows as a metric, after every claim and every lane. */
+  private async countPending(): Promise<void> {
+    try {
+      this.options.metrics.alertOutboxPending.set(await this.outbox.pending());
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox not counted');
+    }
   }
 
   /**

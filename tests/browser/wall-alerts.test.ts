@@ -304,7 +304,7 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
   });
 
   it('lets a street head acknowledge on the street page over the live channel, with notifications as they come', async () => {
-    const token = await server.issue('street', ['jinfang']);
+    const token = await server.issue('street', ['jinfang'], '金方街道值班');
     const page = await openPhone(browser, `${server.baseUrl}/street/jinfang?token=${token}`);
     const section = page.getByTestId('street-alerts');
     await section.waitFor();

@@ -15,8 +15,8 @@ export interface TestServer extends RunningServer {
   baseUrl: string;
   adminToken: string;
   wallToken: string;
-  /** A new token of a role, named after it (a street token limited to `streets`). */
-  issue(role: Role, streets?: string[]): Promise<string>;
+  /** A new token of a role (a street token limited to `streets`), named after them unless `name` is given. */
+  issue(role: Role, streets?: string[], name?: string): Promise<string>;
   /** fetch against the server with a token (the admin's by default). */
   api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
 }
@@ -91,9 +91,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     if (ownsDatabase) await database.drop();
     throw error;
   }
-  const issue = async (role: Role, streets: string[] = []) =>
-    (await running.ctx.tokens.create({ name: `test ${role} ${streets.join(' ')}`.trim(), role, streets }))
-      .token;
+  const issue = async (
+    role: Role,
+    streets: string[] = [],
+    name = `test ${role} ${streets.join(' ')}`.trim(),
+  ) => (await running.ctx.tokens.create({ name, role, streets })).token;
   // A reused database issues no tokens on start: make some.
   const token = async (role: 'admin' | 'wall') =>
     running.issued.find((t) => t.role === role)?.token ?? (await issue(role));
