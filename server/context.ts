@@ -11,6 +11,8 @@ import type { AlertDispatcher } from './alerts/dispatcher.js';
 import type { AckLinks } from './alerts/links.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
+import { rulesFor } from '../shared/alerts/config.js';
+import { isZeroTolerance } from '../shared/alerts/observe.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
@@ -98,8 +100,12 @@ export function createContext(options: ContextOptions): AppContext {
       await ctx.liveIndex.refreshFeed(feed, ctx.clock(), batch.streets);
       stop();
       ctx.live?.noteStored(feed, batch);
-      // Zero-tolerance events alert at once, whether or not the index moved.
-      if (feed === 'incident' && batch.created.length > 0) void ctx.alerts.evaluate().catch(logFailure(ctx));
+      // Zero-tolerance events alert at once, whether or not the index moved; any other change of the
+      // index is evaluated within a second by the alert service itself.
+      const alertsAtOnce = (row: Record<string, unknown>) =>
+        isZeroTolerance(rulesFor(ctx.city.alerts, String(row.street)).zeroTolerance, row.category);
+      if (feed === 'incident' && batch.created.some(alertsAtOnce))
+        void ctx.alerts.evaluate().catch(logFailure(ctx));
     },
   };
   return ctx;

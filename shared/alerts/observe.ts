@@ -147,6 +147,11 @@ export function observeRank(
   });
 }
 
+/** Whether an incident of `category` is one the rule alerts on at once. */
+export function isZeroTolerance(rule: ZeroToleranceRule, category: unknown): boolean {
+  return rule.enabled && rule.categories.some((listed) => listed === category);
+}
+
 /**
  * Zero tolerance: every event of a listed category breaches at once, one key per event; it clears
  * once the event is older than `withinHours`.
@@ -159,7 +164,7 @@ export function observeZeroTolerance(
   return events.flatMap((event): Observation[] => {
     const rule = ruleOf(event.street);
     const reported = Date.parse(event.at);
-    if (!rule.enabled || !rule.categories.some((c) => c === event.category) || !finite(reported)) return [];
+    if (!isZeroTolerance(rule, event.category) || !finite(reported)) return [];
     const recent = now.getTime() - reported <= rule.withinHours * 60 * MINUTE;
     return [
       {
