@@ -1,11 +1,11 @@
 /**
  * What the alert rules and their explanations read from the database: each street's baseline (the
- * trailing mean of its recorded index), recent zero-tolerance incidents, the street as it stood
+ * mean of its recorded index over the days before the last one), recent zero-tolerance incidents, the street as it stood
  * before an alert opened, and its recent incidents by category and community. Counts and codes
  * only: nothing here identifies a person.
  */
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import { rulesFor, type AlertRules } from '../../shared/alerts/config.js';
+import { BASELINE_LAG_DAYS, rulesFor, type AlertRules } from '../../shared/alerts/config.js';
 import type { ZeroToleranceEvent } from '../../shared/alerts/observe.js';
 import type { RecentEvents } from '../../shared/alerts/why.js';
 import type { StreetResult } from '../../shared/index/types.js';
@@ -16,14 +16,16 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /**
- * A baseline needs this many recorded snapshots in its window: one stray point is not a norm. The
- * first start records one a day for the past month, so a new server has a baseline at once.
+ * A baseline needs this many days with a recorded index in its window: one stray day is not a norm.
+ * The first start records one a day for the past month, so a new server has a baseline at once.
  */
-export const MIN_BASELINE_SNAPSHOTS = 3;
+export const MIN_BASELINE_DAYS = 3;
 
 /**
- * Street code → the mean of its recorded index over the street's `indexDrop.baselineDays` before
- * `now` (provisional snapshots left out: their index may lack a block); null without enough history.
+ * Street code → its baseline (BASELINE_LAG_DAYS): the mean of the daily means of its recorded index
+ * over the street's `indexDrop.baselineDays` days before the last one, days counted back from `now`
+ * in 24-hour steps; provisional snapshots are left out (their index may lack a block). Null without
+ * enough history.
  */
 export async function readBaselines(
   db: Db,
@@ -36,27 +38,35 @@ export async function readBaselines(
     const days = rulesFor(config, street).indexDrop.baselineDays;
     byDays.set(days, [...(byDays.get(days) ?? []), street]);
   }
+  // The day a snapshot falls on, counted back from now: 0 is the last 24 hours. A literal, not a
+  // parameter, so that GROUP BY sees the very expression the SELECT has.
+  const dayBack = sql<number>`floor((${sql.raw(String(now.getTime() / 1000))} - extract(epoch from ${indexSnapshots.at})) / 86400)`;
   const baselines: Record<string, number | null> = Object.fromEntries(streets.map((s) => [s, null]));
   for (const [days, codes] of byDays) {
-    const rows = await db
+    const daily = db
       .select({
         street: indexSnapshots.streetCode,
-        mean: sql<number | string>`avg(${indexSnapshots.index})`,
-        n: count(),
+        day: dayBack.as('day'),
+        mean: sql<number>`avg(${indexSnapshots.index})`.as('day_mean'),
       })
       .from(indexSnapshots)
       .where(
         and(
           inArray(indexSnapshots.streetCode, codes),
-          gte(indexSnapshots.at, new Date(now.getTime() - days * DAY)),
-          lt(indexSnapshots.at, now),
+          gte(indexSnapshots.at, new Date(now.getTime() - (days + BASELINE_LAG_DAYS) * DAY)),
+          lt(indexSnapshots.at, new Date(now.getTime() - BASELINE_LAG_DAYS * DAY)),
           isNotNull(indexSnapshots.index),
           eq(indexSnapshots.provisional, false),
         ),
       )
-      .groupBy(indexSnapshots.streetCode);
+      .groupBy(indexSnapshots.streetCode, dayBack)
+      .as('daily');
+    const rows = await db
+      .select({ street: daily.street, mean: sql<number | string>`avg(${daily.mean})`, days: count() })
+      .from(daily)
+      .groupBy(daily.street);
     for (const row of rows)
-      if (row.n >= MIN_BASELINE_SNAPSHOTS && row.mean !== null) baselines[row.street] = Number(row.mean);
+      if (row.days >= MIN_BASELINE_DAYS && row.mean !== null) baselines[row.street] = Number(row.mean);
   }
   return baselines;
 }

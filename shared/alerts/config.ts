@@ -22,13 +22,22 @@ const indexDropFields = z.strictObject({
   points: z.number().finite().positive(),
   /** …and at `critical` severity from this many points. */
   criticalPoints: z.number().finite().positive(),
-  /** The baseline is the trailing mean of the index over this many days (the caller computes it). */
+  /** The baseline is the mean of the index over this many days (see BASELINE_LAG_DAYS; the caller computes it). */
   baselineDays: z.number().int().positive(),
   /** Held for this long before firing: a dip that recovers sooner alerts nobody. */
   pendingMinutes: minutes,
   /** Resolve only when the drop is back to `points − hysteresis` or less. */
   hysteresis: z.number().finite().nonnegative(),
 });
+
+/**
+ * A street's baseline is the mean of its index over the `baselineDays` whole days before the most
+ * recent one, each day's mean counting once. The most recent day is left out so that a drop does not
+ * dilute the norm it is measured against (a street whose index fell and stayed down would otherwise
+ * "recover" as the mean followed it down); days count equally so that a live server's snapshots every
+ * few minutes do not outweigh the one a day of the history recorded on a first start.
+ */
+export const BASELINE_LAG_DAYS = 1;
 
 const gradeDownFields = z.strictObject({
   enabled: z.boolean(),

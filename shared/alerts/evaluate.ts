@@ -25,7 +25,8 @@ export interface AlertInputs {
   /** The live index of each street (index, rank, provisional). */
   streets: readonly Pick<LiveStreet, 'code' | 'index' | 'rank' | 'provisional'>[];
   /**
-   * Street code → trailing mean of its index over `rulesFor(config, street).indexDrop.baselineDays`
+   * Street code → its baseline: the mean of its index over `rulesFor(config, street).indexDrop.baselineDays`
+   * days before the most recent one (BASELINE_LAG_DAYS)
    * (null while there is too little history).
    */
   baselines: Readonly<Record<string, number | null | undefined>>;

@@ -8,7 +8,7 @@
  * (a rolling-window index moves slowly: one event shifts it a little, and so does one leaving the window).
  */
 import { hashSeed, Rng } from '../random.js';
-import { rulesFor, type AlertRules } from './config.js';
+import { BASELINE_LAG_DAYS, rulesFor, type AlertRules } from './config.js';
 import { lifecycleParams } from './evaluate.js';
 import { step } from './lifecycle.js';
 import { observeIndexDrop } from './observe.js';
@@ -57,10 +57,14 @@ export function simulateNoise(options: NoiseOptions): NoiseResult {
     const rules = rulesFor(config, street);
     const params = lifecycleParams('indexDrop', rules);
     const window = Math.max(1, Math.round((rules.indexDrop.baselineDays * DAY_MINUTES) / stepMinutes));
-    const steps = window + Math.round((days * DAY_MINUTES) / stepMinutes);
+    // The baseline leaves out the most recent day, as the server's does (BASELINE_LAG_DAYS).
+    const lag = Math.round((BASELINE_LAG_DAYS * DAY_MINUTES) / stepMinutes);
+    const span = window + lag;
+    const steps = span + Math.round((days * DAY_MINUTES) / stepMinutes);
     const rng = new Rng(hashSeed(seed, streetNumber));
-    // The trailing window as a ring buffer with a running sum: the baseline is its mean.
-    const history = new Float64Array(window);
+    // The last `span` values in a ring buffer; the baseline is the mean of the oldest `window` of them,
+    // kept as a running sum.
+    const history = new Float64Array(span);
     let sum = 0;
     let noise = noiseSd * rng.normal();
     let state: AlertState | null = null;
@@ -69,7 +73,7 @@ export function simulateNoise(options: NoiseOptions): NoiseResult {
     for (let t = 0; t < steps; t++) {
       noise = phi * noise + innovation * rng.normal();
       const index = level + noise;
-      if (t >= window) {
+      if (t >= span) {
         const observation = observeIndexDrop(street, index, sum / window, rules.indexDrop);
         // step(null, not a breach) is a no-op: skipping it keeps a long run fast.
         if (observation && (state !== null || observation.condition === 'breach')) {
@@ -78,9 +82,10 @@ export function simulateNoise(options: NoiseOptions): NoiseResult {
           state = result.state?.status === 'resolved' ? null : result.state;
         }
       }
-      const slot = t % window;
-      sum += index - (t >= window ? (history[slot] ?? 0) : 0);
-      history[slot] = index;
+      // Value t − lag enters the baseline's window, value t − span leaves it.
+      if (t >= lag) sum += history[(t - lag) % span] ?? 0;
+      if (t >= span) sum -= history[t % span] ?? 0;
+      history[t % span] = index;
     }
     alerts[street] = fired;
   });

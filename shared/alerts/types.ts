@@ -41,7 +41,7 @@ export type AlertDetail =
   | {
       rule: 'indexDrop';
       index: number;
-      /** Trailing mean of the index over `baselineDays`. */
+      /** The mean of the index over `baselineDays` days before the most recent one (BASELINE_LAG_DAYS). */
       baseline: number;
       /** baseline − index. */
       drop: number;
