@@ -197,25 +197,26 @@ export class AlertService {
         effectsOf.set(effect.alertId, [...(effectsOf.get(effect.alertId) ?? []), effect]);
 
       let changed = 0;
+      let transitions = 0;
       const items: { effect: AlertEffect; text: AlertText }[] = [];
       for (const state of evaluation.states) {
         const old = before.get(state.id);
         if (old && JSON.stringify(old) === JSON.stringify(state)) continue;
         changed += 1;
+        // A new figure in an open alert's detail is stored too, but only a new status is a transition.
+        if (old?.status !== state.status) transitions += 1;
         const text = await this.explain(tx, state, live, now);
         await this.repository.save(tx, state, text, now);
         for (const effect of effectsOf.get(state.id) ?? []) items.push({ effect, text });
       }
       const sink = this.sink();
       const queued = items.length > 0 && sink ? await sink.enqueue(tx, items, now) : 0;
-      return { changed, effects: evaluation.effects, queued };
+      return { changed, transitions, effects: evaluation.effects, queued };
     });
 
     if (outcome.queued > 0) this.queuedListener();
-    if (outcome.changed > 0) {
-      ctx.metrics.alertTransitions.inc(outcome.changed);
-      await this.reload();
-    }
+    ctx.metrics.alertTransitions.inc(outcome.transitions);
+    if (outcome.changed > 0) await this.reload();
     for (const effect of outcome.effects)
       ctx.logger.info(
         { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
