@@ -8,7 +8,10 @@ import type { OutboxCount } from './outbox.js';
 
 /** Deliveries through one channel kind or to one subscription. */
 export interface DeliveryStats {
-  /** `failing`: the last attempt failed (the notification is retrying, or was given up). */
+  /**
+   * `failing`: the last attempt failed (the notification is retrying, or was given up). For a channel
+   * kind: the last attempt on one of its lanes failed, counting only subscriptions that still exist.
+   */
   status: 'ok' | 'failing';
   /** Notifications delivered (all time, from the outbox). */
   sent: number;
@@ -59,11 +62,15 @@ const latest = (...times: (Date | null | undefined)[]): string | null => {
   return known.length === 0 ? null : new Date(Math.max(...known)).toISOString();
 };
 
-function stats(counts: readonly OutboxCount[], tally: Tally | undefined): DeliveryStats {
+function stats(
+  counts: readonly OutboxCount[],
+  tally: Tally | undefined,
+  failing = tally?.lastFailed,
+): DeliveryStats {
   const sum = (status: OutboxCount['status']) =>
     counts.filter((c) => c.status === status).reduce((total, c) => total + c.count, 0);
   return {
-    status: tally?.lastFailed ? 'failing' : 'ok',
+    status: failing ? 'failing' : 'ok',
     sent: sum('sent'),
     failures: tally?.failures ?? 0,
     lastError: tally?.lastError ?? null,
@@ -79,6 +86,8 @@ function stats(counts: readonly OutboxCount[], tally: Tally | undefined): Delive
 export class DeliveryTallies {
   private readonly byChannel = new Map<string, Tally>();
   private readonly bySubscription = new Map<number | null, Tally>();
+  /** Whether the last attempt failed, by channel kind and then by subscription. */
+  private readonly lastFailed = new Map<string, Map<number | null, boolean>>();
 
   record(channel: string, subscriptionId: number | null, result: DeliveryResult, at: Date): void {
     const byChannel = this.byChannel.get(channel) ?? new Tally();
@@ -87,10 +96,23 @@ export class DeliveryTallies {
     const bySubscription = this.bySubscription.get(subscriptionId) ?? new Tally();
     this.bySubscription.set(subscriptionId, bySubscription);
     bySubscription.record(result, at);
+    const lanes = this.lastFailed.get(channel) ?? new Map<number | null, boolean>();
+    this.lastFailed.set(channel, lanes);
+    lanes.set(subscriptionId, !result.ok);
   }
 
-  /** The outbox's counts with these attempts; every channel kind and subscription either one knows. */
-  report(counts: readonly OutboxCount[]): AlertDeliveryHealth {
+  /** Whether a channel kind is failing for one of the subscriptions that still exist. */
+  private failing(channel: string, existing: ReadonlySet<number>): boolean {
+    return [...(this.lastFailed.get(channel) ?? [])].some(
+      ([subscriptionId, failed]) => failed && subscriptionId !== null && existing.has(subscriptionId),
+    );
+  }
+
+  /**
+   * The outbox's counts with these attempts; every channel kind and subscription either one knows.
+   * `existing`: the subscriptions there are now — one removed while failing no longer degrades health.
+   */
+  report(counts: readonly OutboxCount[], existing: ReadonlySet<number>): AlertDeliveryHealth {
     const channelKeys = new Set([...counts.map((c) => c.channel), ...this.byChannel.keys()]);
     const subscriptionKeys = new Set([...counts.map((c) => c.subscriptionId), ...this.bySubscription.keys()]);
     const channels = [...channelKeys].sort().map((channel) => ({
@@ -98,6 +120,7 @@ export class DeliveryTallies {
       ...stats(
         counts.filter((c) => c.channel === channel),
         this.byChannel.get(channel),
+        this.failing(channel, existing),
       ),
     }));
     const subscriptions = [...subscriptionKeys]

@@ -369,6 +369,10 @@ export class AlertDispatcher {
 
   /** Per channel kind and per subscription: outbox counts (all nodes) with this server's attempts. */
   async health(): Promise<AlertDeliveryHealth> {
-    return this.tallies.report(await this.outbox.counts());
+    const [counts, existing] = await Promise.all([
+      this.outbox.counts(),
+      this.options.db.select({ id: alertSubscriptions.id }).from(alertSubscriptions),
+    ]);
+    return this.tallies.report(counts, new Set(existing.map((row) => row.id)));
   }
 }

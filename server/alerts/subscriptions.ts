@@ -16,7 +16,7 @@ import { describeIssues, type CityConfig } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
 import type { ChannelKind } from './channels/channel.js';
-import { isEnvReference } from './channels/credentials.js';
+import { isEnvReference, unsetReferences } from './channels/credentials.js';
 import { channelDefinitions, redactChannelConfig } from './channels/registry.js';
 
 // shared/ repeats the channel kinds (it may not import server code): this stops compiling when they differ.
@@ -31,8 +31,14 @@ export class InvalidSubscriptionError extends Error {
   }
 }
 
-/** The shared schema, plus what needs the server: channel schemas, the city's streets, no phone numbers. */
-export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>) {
+/** Where `env:NAME` references are read: the server's environment unless told (tests). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The shared schema, plus what needs the server: channel schemas, the city's streets, no phone
+ * numbers, and every `env:NAME` reference set in the environment the channels will be built from.
+ */
+export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>, env: Environment = process.env) {
   const streetCodes = city.streets.map((street) => street.code);
   return subscriptionSchema.superRefine((spec, ctx) => {
     spec.streets.forEach((street, i) => {
@@ -51,6 +57,12 @@ export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>) {
           ctx.addIssue({ code: 'custom', path: [...path, ...issue.path], message: issue.message });
         return;
       }
+      for (const unset of unsetReferences(parsed.data, env))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, ...unset.path],
+          message: `environment variable ${unset.name} is not set on this server: set it (and restart), then save this`,
+        });
       if (channel.kind === 'sms')
         (parsed.data as { phoneNumbers: string[] }).phoneNumbers.forEach((number, j) => {
           if (!isEnvReference(number))
@@ -66,8 +78,12 @@ export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>) {
 }
 
 /** Parses and checks a subscription, or throws InvalidSubscriptionError naming each path and reason. */
-export function validateSubscription(input: unknown, city: Pick<CityConfig, 'streets'>): Subscription {
-  const parsed = subscriptionSchemaFor(city).safeParse(input);
+export function validateSubscription(
+  input: unknown,
+  city: Pick<CityConfig, 'streets'>,
+  env: Environment = process.env,
+): Subscription {
+  const parsed = subscriptionSchemaFor(city, env).safeParse(input);
   if (!parsed.success) throw new InvalidSubscriptionError(describeIssues(parsed.error));
   return parsed.data;
 }
@@ -135,12 +151,24 @@ function view(row: Row): SubscriptionView {
 
 const id = z.number().int().positive();
 
+export interface SubscriptionRepositoryOptions {
+  clock?: () => Date;
+  /** Where the channels' `env:NAME` references must be set; process.env by default. */
+  env?: Environment;
+}
+
 export class SubscriptionRepository {
+  private readonly clock: () => Date;
+  private readonly env: Environment;
+
   constructor(
     private readonly db: Db,
     private readonly city: Pick<CityConfig, 'streets'>,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: SubscriptionRepositoryOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.env = options.env ?? process.env;
+  }
 
   async list(): Promise<SubscriptionView[]> {
     const rows = await this.db.select().from(alertSubscriptions).orderBy(asc(alertSubscriptions.id));
@@ -158,7 +186,7 @@ export class SubscriptionRepository {
 
   /** Validates and stores; throws InvalidSubscriptionError naming each problem. */
   async create(input: unknown): Promise<SubscriptionView> {
-    const spec = validateSubscription(input, this.city);
+    const spec = validateSubscription(input, this.city, this.env);
     const now = this.clock();
     const [row] = await this.db
       .insert(alertSubscriptions)
@@ -169,7 +197,7 @@ export class SubscriptionRepository {
 
   /** Replaces the whole subscription; null when there is none with this id. */
   async update(subscriptionId: number, input: unknown): Promise<SubscriptionView | null> {
-    const spec = validateSubscription(input, this.city);
+    const spec = validateSubscription(input, this.city, this.env);
     if (!id.safeParse(subscriptionId).success) return null;
     const [row] = await this.db
       .update(alertSubscriptions)

@@ -225,6 +225,30 @@ describe.each(databaseTargets)('the alert dispatcher on $name', (target) => {
     expect(t.receiver.requests).toHaveLength(1);
   });
 
+  it('is healthy again once a subscription whose receiver kept failing is removed', async () => {
+    const working = await t.subscriptions.create(streetHead(t.hookUrl()));
+    const broken = await t.subscriptions.create(
+      streetHead(`http://127.0.0.1:${await freePort()}/hook`, { name: '已撤销的值班群' }),
+    );
+    await t.enqueue(indexDrop('jinfang', t.now));
+    await t.dispatcher.runOnce();
+    const degraded = await t.dispatcher.health();
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      channels: [{ channel: 'webhook', status: 'failing' }],
+    });
+
+    await t.subscriptions.remove(broken.id);
+    const healthy = await t.dispatcher.health();
+    expect(healthy).toMatchObject({
+      status: 'ok',
+      channels: [{ channel: 'webhook', status: 'ok', failures: 1 }],
+    });
+    // The history stays: the removed subscription's failure is still there to read.
+    expect(healthy.subscriptions.find((s) => s.id === broken.id)).toMatchObject({ failures: 1 });
+    expect(healthy.subscriptions.find((s) => s.id === working.id)).toMatchObject({ status: 'ok', sent: 1 });
+  });
+
   it('puts no acknowledgement link in what goes to the walls over the socket', async () => {
     const emitted: Notification[] = [];
     await t.subscriptions.create(

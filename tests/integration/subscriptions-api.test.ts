@@ -3,7 +3,7 @@
  * told of which alerts; a mistake is refused with the path and the reason; nobody else may look;
  * secrets never come back out, and a failing channel shows in /api/health without them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlertOutbox } from '../../server/alerts/outbox.js';
 import type { Db } from '../../server/db/client.js';
 import { explainAlert, step } from '../../shared/alerts/index.js';
@@ -50,10 +50,16 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
   };
 
   beforeAll(async () => {
+    // What the examples' env:NAME references name, set as an administrator would before saving them.
+    vi.stubEnv('SMS_GATEWAY_URL', 'https://sms.example.gov.cn/send');
+    vi.stubEnv('JINFANG_HEAD_PHONE', '+8613800000000');
+    vi.stubEnv('JINFANG_HEAD_MAIL', 'jinfang-head@anning.example');
+    vi.stubEnv('DUTY_PHONE', '+8613900000000');
     server = await startTestServer({ target });
     receiver = await startHttpReceiver();
   });
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await server?.stop();
     await receiver?.stop();
   });
@@ -186,6 +192,20 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     const { channels: _, ...withoutChannels } = streetHead;
     expect(await refusal(withoutChannels)).toMatch(/^channels: /);
     expect(await refusal({ ...streetHead, channels: [] })).toBe('channels: at least one channel is required');
+  });
+
+  it('refuses a channel whose env:NAME reference names a variable the server does not have', async () => {
+    const message = await refusal({
+      ...streetHead,
+      channels: [
+        { kind: 'webhook', config: { url: 'env:NOT_SET_ANYWHERE', secret: 'env:SMS_GATEWAY_URL' } },
+        { kind: 'sms', config: { url: 'env:SMS_GATEWAY_URL', phoneNumbers: ['env:NOR_THIS_ONE'] } },
+      ],
+    });
+    expect(message).toBe(
+      'channels.0.config.url: environment variable NOT_SET_ANYWHERE is not set on this server: set it (and restart), then save this; ' +
+        'channels.1.config.phoneNumbers.0: environment variable NOR_THIS_ONE is not set on this server: set it (and restart), then save this',
+    );
   });
 
   it('lists every problem at once, and refuses a body that is not JSON', async () => {

@@ -29,6 +29,8 @@ import { startHttpReceiver, type HttpReceiver } from './receivers.js';
 
 export const SECRET = 'whsec-0123456789abcdef';
 export const QUERY_TOKEN = 'q-token-5f1e2d3c4b5a';
+/** The environment the channels' `env:NAME` references are read from. */
+export const ENV = { HOOK_SECRET: SECRET };
 export const MAX_BACKOFF_MS = 60_000;
 export const LEASE_MS = 120_000;
 export const T0 = new Date('2026-11-25T02:00:00Z'); // 10:00 in Anning
@@ -132,7 +134,7 @@ export class OutboxTest {
       pgliteImage: this.testDatabase.pgliteImage,
     });
     await this.database.migrate();
-    this.subscriptions = new SubscriptionRepository(this.database.db, city, this.clock);
+    this.subscriptions = new SubscriptionRepository(this.database.db, city, { clock: this.clock, env: ENV });
     const links = new AckLinks(Buffer.from('k'.repeat(32)), 'https://pingan.example.gov.cn', 72 * 3_600_000);
     this.outbox = new AlertOutbox(this.database.db, city, {
       ackLink: (alert, sub, at) => links.url(alert, sub, at),
@@ -147,7 +149,7 @@ export class OutboxTest {
       logger: createLogger('silent'),
       metrics: this.metrics,
       clock: this.clock,
-      env: { HOOK_SECRET: SECRET },
+      env: ENV,
       maxBackoffMs: MAX_BACKOFF_MS,
       leaseMs: LEASE_MS,
       ...options,

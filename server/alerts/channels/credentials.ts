@@ -46,6 +46,25 @@ export function credentialReader(kind: ChannelKind, context: ChannelContext) {
   };
 }
 
+/**
+ * Every `env:NAME` reference in a channel configuration whose variable is not set (or empty) in
+ * `env`, with its path: a subscription naming one would fail each time it is sent, so it is refused
+ * when it is written.
+ */
+export function unsetReferences(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; name: string }[] {
+  if (typeof value === 'string') {
+    const name = ENV_REFERENCE.exec(value)?.[1];
+    return name !== undefined && !env[name] ? [{ path, name }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => unsetReferences(item, env, [...path, i]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => unsetReferences(item, env, [...path, key]));
+}
+
 /** A secret for a log: the reference when it is one, otherwise a mask. */
 export const maskSecret = (value: string): string => (isEnvReference(value) ? value : MASK);
 
