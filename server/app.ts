@@ -28,6 +28,10 @@ const PUBLIC_API = new Set(['/api/health']);
 const isPublic = (path: string) => PUBLIC_API.has(path) || path.startsWith('/api/ack/');
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Every other body: an acknowledgement, a silence, a subscription, a weight set. */
+const MAX_SMALL_BODY_BYTES = 256 * 1024;
+/** The paths whose bodies are records or uploaded files, up to MAX_BODY_BYTES. */
+const CARRIES_FILES = /^\/api\/(ingest|import|indicator-values)(\/|$)/;
 
 export interface AppOptions {
   /** Folder of the built display; served at / when it exists. */
@@ -63,14 +67,15 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
 
   const auth = authenticate(ctx.tokens);
   app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
-  app.use(
-    '/api/*',
+  const limit = (maxSize: number, size: string) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json({ code: 'too_large', message: `the body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MB` }, 413),
-    }),
-  );
+      maxSize,
+      onError: (c) => c.json({ code: 'too_large', message: `the body exceeds ${size}` }, 413),
+    });
+  // Imports and ingests carry files; everything else is a small JSON object.
+  const large = limit(MAX_BODY_BYTES, `${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  const small = limit(MAX_SMALL_BODY_BYTES, `${MAX_SMALL_BODY_BYTES / 1024} KB`);
+  app.use('/api/*', (c, next) => (CARRIES_FILES.test(c.req.path) ? large : small)(c, next));
 
   app.route('/', healthRoutes(ctx));
   app.route('/', regionRoutes(ctx));

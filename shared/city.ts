@@ -199,6 +199,18 @@ export type StreetConfig = z.infer<typeof streetConfigSchema>;
 export type IndicatorConfig = z.infer<typeof indicatorConfigSchema>;
 
 /** One line per problem, each naming the key path: `streets.2.population: expected a number`. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+export function describeIssues(error: z.ZodError, root = '(root)'): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || root}: ${issueText(issue)}`);
+}
+
+/**
+ * An issue's reason as a person reads it: a missing field "is required" and a number that is not
+ * one "expected a number", rather than zod's "Invalid input: expected array, received undefined"
+ * and "received NaN" (a query parameter such as `limit=abc`, coerced).
+ */
+export function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (/received undefined$/.test(issue.message)) return 'is required';
+  if (/received NaN$/.test(issue.message)) return 'expected a number';
+  return issue.message;
 }

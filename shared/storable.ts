@@ -64,6 +64,11 @@ export const isStorableTime = (at: Date): boolean => at.getTime() >= EARLIEST &&
 /** An ISO 8601 time with an offset (or Z), within the years 1970–9999. */
 export function storableInstant() {
   return z.iso
-    .datetime({ offset: true, message: 'expected an ISO 8601 time with an offset', abort: true })
+    .datetime({
+      offset: true,
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'expected an ISO 8601 time with an offset',
+      abort: true,
+    })
     .refine((text) => isStorableTime(new Date(text)), INSTANT_RANGE_MESSAGE);
 }

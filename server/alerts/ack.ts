@@ -9,7 +9,10 @@ export const MAX_ACK_COMMENT = 500;
 /** The comment says what is being done about the alert: required, at most 500 characters. */
 export const ackComment = withoutNul(
   z
-    .string({ error: 'is required: say what is being done about the alert' })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'is required: say what is being done about the alert' : 'expected text',
+    })
     .trim()
     .min(1, 'is required: say what is being done about the alert')
     .max(MAX_ACK_COMMENT, `must be at most ${MAX_ACK_COMMENT} characters`),

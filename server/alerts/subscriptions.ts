@@ -19,6 +19,16 @@ import type { ChannelKind } from './channels/channel.js';
 import { isEnvReference, unsetReferences } from './channels/credentials.js';
 import { channelDefinitions, redactChannelConfig } from './channels/registry.js';
 
+const PHONE_IS_PERSONAL =
+  'a phone number is personal data and is not stored: write env:NAME and set NAME in the server environment';
+
+/** The positions of an SMS configuration's phone numbers that are written out rather than env:NAME. */
+function literalPhoneNumbers(config: Record<string, unknown>): number[] {
+  const numbers = config.phoneNumbers;
+  if (!Array.isArray(numbers)) return [];
+  return numbers.flatMap((number, j) => (typeof number === 'string' && !isEnvReference(number) ? [j] : []));
+}
+
 // shared/ repeats the channel kinds (it may not import server code): this stops compiling when they differ.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _kindsAgree: Same<ChannelKind, SubscriptionChannelKind> = true;
@@ -51,28 +61,25 @@ export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>, env: En
     });
     spec.channels.forEach((channel, i) => {
       const path = ['channels', i, 'config'];
+      const addIssue = (at: (string | number)[], message: string) =>
+        ctx.addIssue({ code: 'custom', path: [...path, ...at], message });
+      // A literal phone number is refused for what it is, whatever its format.
+      const literalPhones = channel.kind === 'sms' ? literalPhoneNumbers(channel.config) : [];
+      for (const j of literalPhones) addIssue(['phoneNumbers', j], PHONE_IS_PERSONAL);
       const parsed = channelDefinitions[channel.kind].configSchema.safeParse(channel.config);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({ code: 'custom', path: [...path, ...issue.path], message: issue.message });
+        for (const issue of parsed.error.issues) {
+          const [field, j] = issue.path;
+          if (field === 'phoneNumbers' && typeof j === 'number' && literalPhones.includes(j)) continue;
+          addIssue(issue.path as (string | number)[], issue.message);
+        }
         return;
       }
       for (const unset of unsetReferences(parsed.data, env))
-        ctx.addIssue({
-          code: 'custom',
-          path: [...path, ...unset.path],
-          message: `environment variable ${unset.name} is not set on this server: set it (and restart), then save this`,
-        });
-      if (channel.kind === 'sms')
-        (parsed.data as { phoneNumbers: string[] }).phoneNumbers.forEach((number, j) => {
-          if (!isEnvReference(number))
-            ctx.addIssue({
-              code: 'custom',
-              path: [...path, 'phoneNumbers', j],
-              message:
-                'a phone number is personal data and is not stored: write env:NAME and set NAME in the server environment',
-            });
-        });
+        addIssue(
+          unset.path,
+          `environment variable ${unset.name} is not set on this server: set it (and restart), then save this`,
+        );
     });
   });
 }

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { describeIssues } from '../../shared/city.js';
 
 export class ApiError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export const conflict = (message: string) => new ApiError(409, 'conflict', messa
 
 /** `weights.blocks.public: expected a number; name: is missing` from a zod error. */
 export function zodMessage(error: ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+  return describeIssues(error, 'body').join('; ');
 }
 
 export function errorHandler(logger: Logger) {

@@ -26,6 +26,10 @@ const listQuery = z.object({
 });
 
 /** How an acknowledgement that did not happen answers: 403, 404 or 409 with the lifecycle's reason. */
+/** The longest silence the API sets; the configuration's standing silences have no limit. */
+const MAX_SILENCE_DAYS = 90;
+const MAX_SILENCE_MS = MAX_SILENCE_DAYS * 86_400_000;
+
 function refused(outcome: Extract<AckOutcome, { ok: false }>): never {
   throw new ApiError(outcome.status, outcome.code, outcome.message);
 }
@@ -64,6 +68,8 @@ export function alertRoutes(ctx: AppContext) {
         const parsed = listQuery.safeParse(c.req.query());
         if (!parsed.success) throw badRequest(zodMessage(parsed.error));
         const { street, ...filter } = parsed.data;
+        if (street !== undefined && !streetCodes.has(street))
+          throw badRequest(`street: no street ${street} is configured`);
         const principal = c.get('principal');
         if (street !== undefined) ensureAllowed(c, 'read', street);
         // A street token sees its own streets' alerts only; feed alerts are for operators.
@@ -121,8 +127,16 @@ export function alertRoutes(ctx: AppContext) {
       })
       .post('/api/silences', requires('silence'), async (c) => {
         const input = await readJson(c, silence);
-        if (Date.parse(input.endsAt) <= ctx.clock().getTime())
-          throw badRequest('endsAt: must be in the future');
+        const now = ctx.clock().getTime();
+        if (Date.parse(input.endsAt) <= now) throw badRequest('endsAt: must be in the future');
+        // A silence is for a known while (maintenance, an incident being handled), not for ever.
+        if (
+          Date.parse(input.endsAt) - Math.max(now, Date.parse(input.startsAt ?? '') || now) >
+          MAX_SILENCE_MS
+        )
+          throw badRequest(
+            `endsAt: a silence lasts at most ${MAX_SILENCE_DAYS} days; disable the rule instead`,
+          );
         const principal = c.get('principal');
         const created = await ctx.silences.create(input, principal.name);
         ctx.logger.info(

@@ -3,6 +3,7 @@
  * character, which PostgreSQL's text and jsonb cannot hold, in any free text that would be stored; an
  * id past the range of a 32-bit column; a time in year 0 or past 9999.
  */
+import { request as httpRequest } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAlert, step } from '../../shared/alerts/index.js';
@@ -181,6 +182,67 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
       status: 400,
       message: `from: ${range}`,
     });
+  });
+
+  it('says a missing field is required, a number that is not one is expected, and a comment must be text', async () => {
+    expect(await answer(server.api('/api/silences', json('POST', {})))).toEqual({
+      status: 400,
+      message: 'endsAt: is required',
+    });
+    expect(await answer(server.api('/api/alerts?limit=abc'))).toEqual({
+      status: 400,
+      message: 'limit: expected a number',
+    });
+    expect(
+      await answer(
+        server.api(`/api/alerts/${encodeURIComponent(alertId)}/ack`, json('POST', { comment: 42 })),
+      ),
+    ).toEqual({ status: 400, message: 'comment: expected text' });
+  });
+
+  it('refuses alerts of a street that is not configured, and a silence for longer than 90 days', async () => {
+    expect(await answer(server.api('/api/alerts?street=atlantis'))).toEqual({
+      status: 400,
+      message: 'street: no street atlantis is configured',
+    });
+    const in91Days = new Date(server.ctx.clock().getTime() + 91 * 86_400_000).toISOString();
+    expect(await answer(server.api('/api/silences', json('POST', { endsAt: in91Days })))).toEqual({
+      status: 400,
+      message: 'endsAt: a silence lasts at most 90 days; disable the rule instead',
+    });
+  });
+
+  it('answers 413 to an acknowledgement the size of a file, before reading it all', async () => {
+    // On a connection of its own: the server closes it rather than read the rest of the body.
+    const body = JSON.stringify({ comment: 'x'.repeat(1024 * 1024) });
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let answered = false;
+      const request = httpRequest(
+        `${server.baseUrl}/api/alerts/${encodeURIComponent(alertId)}/ack`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            authorization: `Bearer ${server.adminToken}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          answered = true;
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      // The server may hang up before the whole body is written: its answer is what counts.
+      request.on('error', (error) => {
+        if (!answered) reject(error);
+      });
+      request.end(body);
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(text)).toEqual({ code: 'too_large', message: 'the body exceeds 256 KB' });
   });
 
   it('quarantines a pushed item with a NUL character or a time in year 0, naming the field', async () => {
