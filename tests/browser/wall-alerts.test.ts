@@ -47,6 +47,13 @@ const COUNT_TONES = () => {
 const chimes = async (page: Page) =>
   (await page.evaluate(() => (window as unknown as { tones: number }).tones)) / 2;
 
+/**
+ * Whether an element shows all its text: not clamped to fewer lines (a clamped line would stick out
+ * a whole line, 18 px or more; glyphs overhang their line box by a pixel or two), not cut at its side.
+ */
+const whole = (element: Locator) =>
+  element.evaluate((e) => e.scrollHeight <= e.clientHeight + 6 && e.scrollWidth <= e.clientWidth + 1);
+
 /** The CSS animation a row runs ("none" when it does not flash). */
 const animation = (row: Locator) => row.evaluate((element) => getComputedStyle(element).animationName);
 
@@ -206,10 +213,8 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
 
   it('shows ✓, who and the comment on the wall when an alert is acknowledged through the API', async () => {
     const page = await openWall();
-    const acked = await server.api(
-      `/api/alerts/${encodeURIComponent(first.id)}/ack`,
-      json({ comment: '已派民警到场处置，嫌疑人已控制' }),
-    );
+    const comment = '已派民警到场处置，嫌疑人已控制，现场秩序恢复正常，后续由金方派出所跟进调查';
+    const acked = await server.api(`/api/alerts/${encodeURIComponent(first.id)}/ack`, json({ comment }));
     expect(acked.status).toBe(200);
     const { alert } = (await acked.json()) as { alert: AlertView };
     const shown = row(page, first);
@@ -218,7 +223,11 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
     expect(ack).toMatch(/^✓\s+/);
     expect(ack).toContain(alert.acknowledgement!.by);
     expect(ack).toMatch(/\d\d:\d\d/);
-    expect(ack).toContain('已派民警到场处置，嫌疑人已控制');
+    expect(ack).toContain(comment);
+    // Who and the comment wrap onto a second line rather than being cut off.
+    const line = shown.getByTestId('alert-ack');
+    expect(await whole(line)).toBe(true);
+    expect(await line.evaluate((e) => e.getClientRects()[0]!.height)).toBeGreaterThan(30);
     expect(await shown.getAttribute('data-flashing')).toBe('false');
     // Once is enough: a second acknowledgement is refused.
     const again = await server.api(
@@ -284,6 +293,12 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
     await refused.waitFor();
     expect(await refused.getAttribute('data-code')).toBe('link_expired');
     expect(await refused.innerText()).toContain('链接已过期');
+    expect(await refused.innerText()).toMatch(/此链接已于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d 失效/);
+    // Chinese sentences only: the server's English reason is folded away, there for whoever asks.
+    expect(await refused.innerText()).not.toMatch(/[A-Za-z]/);
+    const said = refused.getByTestId('server-said');
+    expect(await said.textContent()).toContain('the link expired at');
+    await said.locator('summary').click();
     expect(await refused.innerText()).toContain('the link expired at');
     expect(await page.getByTestId('alert-card').count()).toBe(0);
     expect(await brokenText(page)).toEqual([]);
@@ -295,6 +310,7 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
     await refused.waitFor();
     expect(await refused.getAttribute('data-code')).toBe('link_invalid');
     expect(await refused.innerText()).toContain('链接无效');
+    expect(await refused.innerText()).not.toMatch(/[A-Za-z]/);
     // The alert is still firing: a refused link acknowledged nothing.
     const stored = (await (await server.api(`/api/alerts/${encodeURIComponent(second.id)}`)).json()) as {
       alert: AlertView;
@@ -336,6 +352,85 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
     await page.close();
   });
 
+  it('shows a street head the index history and every indicator, most points lost first, on a phone without sideways scrolling', async () => {
+    const token = await server.issue('street', ['jinfang'], '金方街道负责人');
+    for (const lang of ['zh', 'en']) {
+      const page = await openPhone(
+        browser,
+        `${server.baseUrl}/street/jinfang?token=${token}${lang === 'en' ? '&lang=en' : ''}`,
+      );
+      const list = page.getByTestId('indicator-list');
+      await list.waitFor();
+      // The last 30 days, drawn.
+      const history = page.getByTestId('street-history');
+      await expect.poll(() => history.getAttribute('data-status')).toBe('ready');
+      expect(Number(await history.getAttribute('data-points'))).toBeGreaterThan(1);
+      expect(await history.locator('svg path.line').count()).toBe(1);
+      expect(await page.getByTestId('history-range').innerText()).toMatch(/^\d+\.\d – \d+\.\d$/);
+      // One row per indicator, the largest 扣分项 first.
+      const rows = list.locator('li[data-indicator]');
+      expect(await rows.count()).toBe(27);
+      const lost = (await rows.getByTestId('points-lost').allInnerTexts())
+        .map(Number)
+        .filter(Number.isFinite);
+      expect(lost.length).toBeGreaterThan(20);
+      expect(lost).toEqual([...lost].sort((a, b) => b - a));
+      // Nothing wider than the phone, nothing cut off at its side: names wrap.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        PHONE.width,
+      );
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll('main *')]
+          .filter(
+            (element) =>
+              element.clientWidth > 1 &&
+              element.scrollWidth > element.clientWidth + 1 &&
+              getComputedStyle(element).overflowX !== 'visible',
+          )
+          .map((element) => element.textContent),
+      );
+      expect(cut, lang).toEqual([]);
+      if (lang === 'en')
+        expect(await rows.getByTestId('indicator-name').allInnerTexts()).toContain(
+          'Satisfaction with law enforcement',
+        );
+      expect(await brokenText(page)).toEqual([]);
+      await page.screenshot({
+        path: `${RESULTS}/street-page-indicators-390${lang === 'en' ? '-en' : ''}.png`,
+        fullPage: true,
+        animations: 'disabled',
+      });
+      await page.close();
+    }
+  });
+
+  it('covers the whole acknowledgement page with its background, however far a phone scrolls', async () => {
+    const page = await browser.newPage({ viewport: { width: PHONE.width, height: 480 } });
+    await page.goto(`${server.baseUrl}${ackPath(second, subscriptionId)}&lang=en`);
+    await page.getByTestId('alert-card').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(480);
+    const screenshot = (await page.screenshot({ fullPage: true })).toString('base64');
+    // The left margin, top to bottom: the background changes smoothly, with no seam where a screen ends.
+    const jump = await page.evaluate(async (png) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${png}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const column = context.getImageData(2, 0, 1, image.height).data;
+      let largest = 0;
+      for (let i = 4; i < column.length; i += 4)
+        for (let channel = 0; channel < 3; channel++)
+          largest = Math.max(largest, Math.abs(column[i + channel]! - column[i - 4 + channel]!));
+      return largest;
+    }, screenshot);
+    expect(jump).toBeLessThanOrEqual(4);
+    await page.close();
+  });
+
   it('shows the server’s refusal on the street page when the token may not acknowledge', async () => {
     // A wall token reads every street but acknowledges nothing.
     const page = await openPhone(browser, `${server.baseUrl}/street/jinfang?token=${server.wallToken}`);
@@ -348,8 +443,11 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
     await refusal.waitFor({ timeout: 5000 });
     expect(await refusal.getAttribute('data-code')).toBe('forbidden');
     expect(await refusal.innerText()).toContain('无权确认此告警');
+    expect(await refusal.innerText()).not.toMatch(/[A-Za-z]/);
+    // What the server said, folded under the page's own words.
+    await refusal.getByTestId('server-said').locator('summary').click();
+    expect(await refusal.innerText()).toMatch(/服务器答复\s+\S+/);
     expect(await refusal.innerText()).toContain('the wall role may not acknowledge');
-    expect(await refusal.innerText()).toMatch(/服务器答复: \S+/);
     expect(await card.getByTestId('alert-status').innerText()).toBe('告警中 · 待确认');
     await page.screenshot({ path: `${RESULTS}/street-page-refused-390.png`, fullPage: true });
     await page.close();
@@ -374,16 +472,27 @@ describe.skipIf(!available)('alerts on the wall, the acknowledgement page and th
       expect(await more.innerText()).toContain(String(total - listed));
       expect(await brokenText(page)).toEqual([]);
       expect(await panelOverflow(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 0])));
-      // Long titles end in an ellipsis inside their row, never past it.
-      for (const title of await page
-        .locator('[data-testid="alerts-panel"] [data-testid="alert-title"]')
+      // Titles show whole (a long one wraps onto a second line); every line stays inside its row.
+      for (const text of await page
+        .locator(
+          '[data-testid="alerts-panel"] :is([data-testid="alert-title"], [data-testid="alert-why"], [data-testid="alert-ack"])',
+        )
         .all()) {
-        const box = await title.evaluate((element) => ({
+        if ((await text.getAttribute('data-testid')) === 'alert-title')
+          expect(await whole(text), await text.innerText()).toBe(true);
+        const box = await text.evaluate((element) => ({
           right: element.getBoundingClientRect().right,
-          row: element.closest('li')!.getBoundingClientRect().right,
+          bottom: element.getBoundingClientRect().bottom,
+          row: element.closest('li')!.getBoundingClientRect(),
         }));
-        expect(box.right).toBeLessThanOrEqual(box.row);
+        expect(box.right).toBeLessThanOrEqual(box.row.right);
+        expect(box.bottom).toBeLessThanOrEqual(box.row.bottom);
       }
+      // In English the row names the street; the title does not say it again.
+      if (lang)
+        expect(
+          await page.locator('[data-testid="alerts-panel"] [data-testid="alert-title"]').allInnerTexts(),
+        ).toContain('Robbery reported');
       await page.screenshot({
         path: `${RESULTS}/wall-alerts-more-1920${lang ? '-en' : ''}.png`,
         animations: 'disabled',

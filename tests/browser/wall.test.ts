@@ -89,7 +89,7 @@ describe.skipIf(!available)('the wall', () => {
     // 3. The map: Anning has no outlines, so a schematic, said so.
     const map = page.getByTestId('map-panel');
     expect(await map.locator('svg').getAttribute('data-kind')).toBe('schematic');
-    expect(await map.getByTestId('schematic').innerText()).toContain('示意图');
+    expect(await map.getByTestId('schematic').innerText()).toBe('示意图');
     expect(await map.locator('g[data-street]').count()).toBe(9);
     // 4. The heat map: 9 streets × 27 indicators, painted.
     const heatmap = page.locator('[data-testid="heatmap-panel"] [data-cells]');
@@ -222,7 +222,42 @@ describe.skipIf(!available)('the wall', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').innerText()).toContain('Safety Index');
     expect(await page.getByTestId('feeds-panel').innerText()).toContain('Feed freshness');
+    expect(await page.getByTestId('schematic').innerText()).toBe('schematic');
     await page.close();
+  });
+
+  it('heads every heat-map column with a label of its own and shows street names whole, in both languages', async () => {
+    for (const lang of ['zh', 'en']) {
+      const page = await openWall(lang === 'en' ? '&lang=en' : '');
+      const heads = await page
+        .locator('[data-testid="heatmap-panel"] .column[data-indicator]')
+        .evaluateAll((columns) =>
+          columns.map((column) => ({
+            id: column.getAttribute('data-indicator'),
+            label: (column as HTMLElement).innerText,
+            whole: column.scrollHeight <= column.clientHeight,
+          })),
+        );
+      expect(heads).toHaveLength(27);
+      expect(new Set(heads.map((head) => head.label)).size, lang).toBe(27);
+      // The public evaluation's columns ("Satisfaction: …" in English) read whole.
+      const publicHeads = heads.filter((head) => /satisfaction|safety_sense/.test(head.id!));
+      expect(publicHeads).toHaveLength(6);
+      for (const head of publicHeads) expect(head.whole, `${lang} ${head.label}`).toBe(true);
+      if (lang === 'zh') for (const head of heads) expect(head.whole, head.label).toBe(true);
+      // Street names: the heat map's rows, the ranking and the service halls.
+      const cut = await page.evaluate(() =>
+        [
+          ...document.querySelectorAll(
+            '[data-testid="heatmap-panel"] li[data-street] span, [data-testid="street-name"], [data-testid="windows-panel"] th',
+          ),
+        ]
+          .filter((name) => name.scrollWidth > name.clientWidth || name.scrollHeight > name.clientHeight + 2)
+          .map((name) => (name as HTMLElement).innerText),
+      );
+      expect(cut, lang).toEqual([]);
+      await page.close();
+    }
   });
 
   it('shows an incident pushed to the server in the ticker within a second', async () => {

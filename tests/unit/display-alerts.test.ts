@@ -12,13 +12,14 @@ import {
   linkExpiry,
   readAckLink,
 } from '../../display/src/lib/ack.js';
-import { ackMessages, refusalWords } from '../../display/src/lib/ack-i18n.js';
+import { ackMessages, REFUSAL_CODES, refusalWords } from '../../display/src/lib/ack-i18n.js';
 import {
   addNotification,
   ALERTS_PANEL,
   alertAgeSeconds,
   alertLines,
   alertPlace,
+  alertRowLines,
   alertsOfStreet,
   alertTitle,
   arrivals,
@@ -82,15 +83,17 @@ describe('what an alert row says', () => {
     expect(alertPlace(alert('c', { street: 'xinqu' }), streetNames, feedNames, 'zh')).toBe('xinqu');
   });
 
-  it('drops the place from the title when the row already names it', () => {
+  it('drops the place from the title when the row already names it, at either end', () => {
     expect(withoutPlace('金方街道发生抢劫警情', '金方')).toBe('发生抢劫警情');
     expect(withoutPlace('金方街道平安指数下降 3.5 分', '金方街道')).toBe('平安指数下降 3.5 分');
     expect(withoutPlace('Jinfang: 3 months in a row graded Poor', 'Jinfang')).toBe(
       '3 months in a row graded Poor',
     );
-    expect(withoutPlace('Robbery reported in Jinfang', 'Jinfang')).toBe('Robbery reported in Jinfang');
+    expect(withoutPlace('Robbery reported in Jinfang', 'Jinfang')).toBe('Robbery reported');
+    expect(withoutPlace('Robbery reported in Jinfangxi', 'Jinfang')).toBe('Robbery reported in Jinfangxi');
     // Nothing would be left: the title stays whole.
     expect(withoutPlace('金方', '金方')).toBe('金方');
+    expect(withoutPlace(' in Jinfang', 'Jinfang')).toBe(' in Jinfang');
   });
 
   it('takes the title and the why from the body, falling back to the other language, never blank', () => {
@@ -147,6 +150,18 @@ describe('what an alert row says', () => {
 
 describe('the alerts panel on the 1920×1080 canvas', () => {
   const alerts = (n: number) => Array.from({ length: n }, (_, i) => alert(`a${i}`));
+  /** A stand-in for the canvas: 10 px a character at 20 px, in proportion at other sizes. */
+  const measure = (text: string, font: string) => [...text].length * (Number(/(\d+)px/.exec(font)![1]) / 2);
+  const row = (change: Partial<Parameters<typeof alertRowLines>[0]> = {}) => ({
+    tag: '严重',
+    place: '金方',
+    title: '发生抢劫警情',
+    age: '5 分钟前',
+    sub: '类别: 抢劫 · 社区: 金方社区',
+    acknowledged: false,
+    ...change,
+  });
+  const { titleLine, subLine, rowPadding, alertRow } = ALERTS_PANEL;
 
   it('shows everything that fits, and says how many more there are when not', () => {
     expect(fitAlerts([], alerts(3))).toMatchObject({ hidden: 0 });
@@ -157,25 +172,80 @@ describe('the alerts panel on the 1920×1080 canvas', () => {
     expect(crowded.hidden).toBe(59);
   });
 
-  it('never lists more rows than the panel’s body holds, whatever the mix', () => {
-    const { alertRow, feedRow: feedHeight, moreRow, gap, body } = ALERTS_PANEL;
+  it('keeps a short title and a why on one line each', () => {
+    expect(alertRowLines(row(), measure)).toEqual([{ title: 1, sub: 1, height: alertRow }]);
+  });
+
+  it('wraps a title that does not fit beside the severity, place and age onto two lines, not cut', () => {
+    const title = 'Safety Index down 5.5 points';
+    const [lines] = alertRowLines(
+      row({ tag: 'Critical', place: 'Jinfang', title, age: '12 min ago' }),
+      measure,
+    );
+    expect(lines).toEqual({ title: 2, sub: 1, height: rowPadding + 2 * titleLine + subLine });
+    // The why stays one line, however long.
+    expect(alertRowLines(row({ sub: '因'.repeat(200) }), measure)).toHaveLength(1);
+  });
+
+  it('wraps who acknowledged and their comment onto two lines, or one when that is all there is room for', () => {
+    const sub = `✓ 金方街道负责人 19:19 ${'已派民警到场处置，嫌疑人已被控制，'.repeat(3)}`;
+    const choices = alertRowLines(row({ sub, acknowledged: true }), measure);
+    expect(choices).toEqual([
+      { title: 1, sub: 2, height: rowPadding + titleLine + 2 * subLine },
+      { title: 1, sub: 1, height: alertRow },
+    ]);
+  });
+
+  it('lists rows at their full height, one that would not fit at its smaller height, then “+N more”', () => {
+    const full = { title: 1, sub: 2, height: rowPadding + titleLine + 2 * subLine };
+    const compact = { title: 1, sub: 1, height: alertRow };
+    const both = () => [full, compact];
+    // A feed row (28) and a full row (66) leave 66 px: not enough for another full row, enough for a compact one.
+    const two = fitAlerts([feedRow('fraud')], alerts(2), ALERTS_PANEL.body, both);
+    expect(two).toMatchObject({ lines: [full, compact], hidden: 0 });
+    // With one more alert, “+N more” takes the room of the compact row.
+    const three = fitAlerts([feedRow('fraud')], alerts(3), ALERTS_PANEL.body, both);
+    expect(three).toMatchObject({ lines: [full], hidden: 2 });
+    const asked: number[] = [];
+    fitAlerts([], alerts(10), ALERTS_PANEL.body, (_, i) => (asked.push(i), [full]));
+    // In order, and not past the first that does not fit (the panel works each row out lazily).
+    expect(Math.max(...asked)).toBe(2);
+  });
+
+  it('never lists more rows than the panel’s body holds, whatever the mix of heights', () => {
+    const { feedRow: feedHeight, moreRow, gap, body } = ALERTS_PANEL;
+    const heights = [
+      [{ title: 1, sub: 1, height: alertRow }],
+      [
+        { title: 2, sub: 2, height: rowPadding + 2 * titleLine + 2 * subLine },
+        { title: 2, sub: 1, height: rowPadding + 2 * titleLine + subLine },
+      ],
+      [
+        { title: 1, sub: 2, height: rowPadding + titleLine + 2 * subLine },
+        { title: 1, sub: 1, height: alertRow },
+      ],
+    ];
     for (let feeds = 0; feeds <= 5; feeds++)
-      for (let rules = 0; rules <= 8; rules++) {
-        const layout = fitAlerts(
-          (['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const)
-            .slice(0, feeds)
-            .map(feedRow),
-          alerts(rules),
-        );
-        const heights = [
-          ...layout.feeds.map(() => feedHeight),
-          ...layout.alerts.map(() => alertRow),
-          ...(layout.hidden > 0 ? [moreRow] : []),
-        ];
-        const used = heights.reduce((sum, h) => sum + h, 0) + gap * Math.max(0, heights.length - 1);
-        expect(used).toBeLessThanOrEqual(body);
-        expect(layout.feeds.length + layout.alerts.length + layout.hidden).toBe(feeds + rules);
-      }
+      for (let rules = 0; rules <= 8; rules++)
+        for (let mix = 0; mix < 3; mix++) {
+          const layout = fitAlerts(
+            (['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const)
+              .slice(0, feeds)
+              .map(feedRow),
+            alerts(rules),
+            body,
+            (_, i) => heights[(i + mix) % heights.length]!,
+          );
+          const rows = [
+            ...layout.feeds.map(() => feedHeight),
+            ...layout.lines.map((lines) => lines.height),
+            ...(layout.hidden > 0 ? [moreRow] : []),
+          ];
+          expect(layout.lines).toHaveLength(layout.alerts.length);
+          const used = rows.reduce((sum, h) => sum + h, 0) + gap * Math.max(0, rows.length - 1);
+          expect(used).toBeLessThanOrEqual(body);
+          expect(layout.feeds.length + layout.alerts.length + layout.hidden).toBe(feeds + rules);
+        }
   });
 });
 
@@ -368,5 +438,31 @@ describe('a signed acknowledgement link', () => {
     expect(refusalWords(zh, 'link_expired').title).toBe('链接已过期');
     expect(refusalWords(ackMessages('en'), 'link_invalid').title).toBe('This link is not valid');
     expect(refusalWords(zh, 'something_new')).toEqual(zh.refusals.server);
+  });
+
+  it('says every refusal the server or the network can give in Chinese on a Chinese page, each its own words', () => {
+    const zh = ackMessages('zh');
+    const en = ackMessages('en');
+    for (const code of [
+      'link_invalid',
+      'link_expired',
+      'not_found',
+      'acknowledged',
+      'resolved',
+      'pending',
+      'bad_request',
+      'network',
+      'starting',
+      'internal',
+    ])
+      expect(REFUSAL_CODES).toContain(code);
+    for (const code of REFUSAL_CODES) {
+      const words = refusalWords(zh, code);
+      // Chinese sentences: no Latin words (the server's English reason is only a folded-away detail).
+      expect(`${words.title}${words.hint}`, code).not.toMatch(/[A-Za-z]/);
+      expect(words.title, code).toMatch(/\p{Script=Han}/u);
+      expect(refusalWords(en, code).title, code).toMatch(/^[A-Z]/);
+      if (code !== 'server') expect(words, code).not.toEqual(zh.refusals.server);
+    }
   });
 });

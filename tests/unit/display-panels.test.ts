@@ -3,7 +3,16 @@ import type { IndicatorConfig } from '../../shared/city.js';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedFreshness, WindowHall } from '../../shared/live.js';
 import { feedViews, operatorAlerts, panelStaleness } from '../../display/src/lib/feed-health.js';
-import { configuredOrder, heatLayout, heatmapModel } from '../../display/src/lib/heatmap.js';
+import {
+  columnHeads,
+  columnLabel,
+  configuredOrder,
+  HEAT_LABELS,
+  heatLayout,
+  heatmapModel,
+  rowLabels,
+} from '../../display/src/lib/heatmap.js';
+import { estimateEms, fitLabel } from '../../display/src/lib/text-fit.js';
 import { fraudTotals, hallRows, mediationTotals, windowTotals } from '../../display/src/lib/panels.js';
 import {
   gaugeAngle,
@@ -211,12 +220,82 @@ describe('the heat map', () => {
     expect(configuredOrder(streets, null).map((s) => s.code)).toEqual(['c', 'x', 'a']);
   });
 
+  it('heads its columns with short labels that tell the indicators apart, in both languages', () => {
+    const named = (id: string, zh: string, en: string) =>
+      ({ id, block: 'public', name: { zh, en } }) as IndicatorConfig;
+    const publicBlock = [
+      named('safety', '安全感', 'Sense of security'),
+      named('enforcement', '执法满意度', 'Satisfaction with law enforcement'),
+      named('police', '公安满意度', 'Satisfaction: police'),
+      named('urban', '城管满意度', 'Satisfaction: urban management'),
+      named('environment', '环保满意度', 'Satisfaction: environment'),
+      named('market', '市场监管满意度', 'Satisfaction: market regulation'),
+    ];
+    const model = heatmapModel([liveStreet('a', {})], publicBlock);
+    const en = columnHeads(model.columns, 'en');
+    expect(en.map((head) => head.label)).toEqual([
+      'Sense of security',
+      'Law enforcement',
+      'Police',
+      'Urban mgmt',
+      'Environment',
+      'Market reg.',
+    ]);
+    // One size for the block; the four satisfaction columns fit their heads whole at it.
+    for (const head of en.slice(2))
+      expect(estimateEms(head.label) * head.fontSize, head.label).toBeLessThanOrEqual(HEAT_LABELS.columnRoom);
+    for (const head of columnHeads(model.columns, 'zh'))
+      expect(estimateEms(head.label) * head.fontSize, head.label).toBeLessThanOrEqual(HEAT_LABELS.columnRoom);
+    expect(new Set(en.map((head) => head.fontSize)).size).toBe(1);
+    expect(en[2]!.name).toBe('Satisfaction: police');
+    expect(columnHeads(model.columns, 'zh').map((head) => head.label)).toEqual(
+      publicBlock.map((i) => i.name.zh),
+    );
+    // A short name is left alone; a long one without a colon is only abbreviated.
+    expect(columnLabel('Theft')).toBe('Theft');
+    expect(columnLabel('Waste management backlog')).toBe('Waste mgmt backlog');
+  });
+
+  it('makes room for long street names beside the cells, within bounds', () => {
+    const rows = [
+      { code: 'a', name: { zh: '连然', en: 'Lianran' } },
+      { code: 'b', name: { zh: '太平新城', en: 'Taiping New Town' } },
+    ];
+    const zh = rowLabels(rows, 'zh');
+    expect(zh.width).toBe(HEAT_LABELS.labelMin);
+    expect(zh.fontSizes).toEqual([19, 19]);
+    const en = rowLabels(rows, 'en');
+    expect(en.width).toBeGreaterThan(HEAT_LABELS.labelMin);
+    expect(en.width).toBeLessThanOrEqual(HEAT_LABELS.labelMax);
+    expect(estimateEms('Taiping New Town') * en.fontSizes[1]! * 1.06).toBeLessThanOrEqual(
+      en.width - HEAT_LABELS.labelPadding,
+    );
+    expect(en.fontSizes[0]).toBe(15);
+    const long = rowLabels([{ code: 'x', name: { zh: 'x', en: 'A very long street name indeed' } }], 'en');
+    expect(long.width).toBe(HEAT_LABELS.labelMax);
+  });
+
   it('colours low scores red and high scores green', () => {
     const red = scoreColour(30);
     const green = scoreColour(100);
     expect(red).not.toBe(green);
     expect(scoreColour(-5)).toBe(red);
     expect(scoreColour(120)).toBe(green);
+  });
+});
+
+describe('fitting a label', () => {
+  it('sets a label on one line at the largest size that fits, else on more lines at the smallest', () => {
+    expect(fitLabel('金方', 100, { max: 20, min: 14 })).toEqual({ fontSize: 20, lines: 1 });
+    const smaller = fitLabel('Taiping New Town', 128, { max: 20, min: 13, bold: true });
+    expect(smaller.lines).toBe(1);
+    expect(smaller.fontSize).toBeLessThan(20);
+    expect(estimateEms('Taiping New Town') * 1.06 * smaller.fontSize).toBeLessThanOrEqual(128);
+    expect(fitLabel('Taiping New Town', 100, { max: 18, min: 14, lines: 2, bold: true })).toEqual({
+      fontSize: 14,
+      lines: 2,
+    });
+    expect(fitLabel('', 10, { max: 18, min: 14 })).toEqual({ fontSize: 18, lines: 1 });
   });
 });
 

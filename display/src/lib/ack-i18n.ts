@@ -36,7 +36,9 @@ const zh = {
   acknowledgedBy: (by: string, at: string) => `${by} 于 ${at} 确认`,
   comment: '处置情况',
   linkExpires: (at: string) => `链接有效期至 ${at}`,
+  linkExpiredAt: (at: string) => `此链接已于 ${at} 失效。`,
   serverSaid: '服务器答复',
+  serverSaidHint: '技术详情（英文），可提供给管理员',
   retry: '重试',
   openAlerts: '本街道告警',
   noOpenAlerts: '本街道当前无告警',
@@ -67,6 +69,9 @@ const zh = {
     network: { title: '无法连接服务器', hint: '请检查网络后重试。' },
     timeout: { title: '服务器没有应答', hint: '请稍后重试。' },
     offline: { title: '与服务器的连接已断开', hint: '正在重新连接，请稍后重试。' },
+    starting: { title: '服务器正在启动', hint: '请稍等片刻后重试。' },
+    too_large: { title: '内容过长', hint: '请缩短处置情况后重试。' },
+    internal: { title: '服务器出错', hint: '请稍后重试；如仍失败，请联系管理员。' },
     server: { title: '确认失败', hint: '请稍后重试。' },
   } satisfies Record<string, Refusal>,
 };
@@ -97,7 +102,9 @@ const en: AckDictionary = {
   acknowledgedBy: (by, at) => `by ${by} at ${at}`,
   comment: 'Comment',
   linkExpires: (at) => `This link is valid until ${at}`,
+  linkExpiredAt: (at) => `It stopped working at ${at}.`,
   serverSaid: 'The server said',
+  serverSaidHint: 'technical details, for an administrator',
   retry: 'Try again',
   openAlerts: 'Alerts of this street',
   noOpenAlerts: 'No alerts for this street',
@@ -126,6 +133,12 @@ const en: AckDictionary = {
     network: { title: 'The server cannot be reached', hint: 'Check the network and try again.' },
     timeout: { title: 'The server did not answer', hint: 'Try again in a moment.' },
     offline: { title: 'Disconnected from the server', hint: 'Reconnecting; try again in a moment.' },
+    starting: { title: 'The server is starting', hint: 'Try again in a moment.' },
+    too_large: { title: 'Too long', hint: 'Shorten the comment and try again.' },
+    internal: {
+      title: 'The server failed',
+      hint: 'Try again in a moment; if it keeps failing, tell an administrator.',
+    },
     server: { title: 'Acknowledgement failed', hint: 'Try again in a moment.' },
   },
 };
@@ -138,7 +151,32 @@ export function ackMessages(lang: Lang): AckMessages {
   return dictionaries[lang];
 }
 
-/** The words for a refusal's code; a code the page does not know reads as a failure. */
+/**
+ * Every code a refusal can carry on the acknowledgement page and the street page: the server's
+ * (ack.ts) and the client's own. Each has words in both languages.
+ */
+export const REFUSAL_CODES = [
+  'link_invalid',
+  'link_expired',
+  'acknowledged',
+  'resolved',
+  'pending',
+  'not_found',
+  'forbidden',
+  'bad_request',
+  'starting',
+  'too_large',
+  'internal',
+  'network',
+  'timeout',
+  'offline',
+  'server',
+] as const satisfies readonly (keyof AckDictionary['refusals'])[];
+
+/**
+ * The words for a refusal's code, in the page's language: a code the page does not know reads as a
+ * failure. What the server said (in English) is only a detail under them.
+ */
 export function refusalWords(t: AckMessages, code: string): Refusal {
   return (t.refusals as Record<string, Refusal>)[code] ?? t.refusals.server;
 }

@@ -52,8 +52,10 @@ export function linkExpiry(link: AckLink): number | null {
 
 /**
  * What a refusal is about. The server's codes — `link_invalid`, `link_expired` (403), `pending`,
- * `acknowledged`, `resolved` (409), `forbidden`, `not_found`, `bad_request` — and the client's own:
- * `network` (no answer), `timeout` and `offline` (the live channel), `server` (anything else).
+ * `acknowledged`, `resolved` (409), `forbidden`, `not_found`, `bad_request`, `too_large` (413),
+ * `internal` (500), `starting` (503) — and the client's own: `network` (no answer), `timeout` and
+ * `offline` (the live channel), `server` (anything else). The page words each one in its language
+ * (ack-i18n.ts); `message` is the server's own text, in English.
  */
 export interface AckRefusal {
   ok: false;

@@ -9,6 +9,7 @@ import { compareLiveAlerts, type LiveAlert, type LiveNotification } from '$share
 import type { Names } from './api.js';
 import type { OperatorAlert } from './feed-health.js';
 import { secondsBetween } from './format.js';
+import { estimateText, fitLabel, linesFor, type MeasureText } from './text-fit.js';
 
 type Lang = 'zh' | 'en';
 
@@ -61,9 +62,10 @@ export function alertPlace(
 }
 
 /**
- * A title without the place it starts with, since the row names the place beside it: "金方街道发生抢劫
- * 警情" after "金方" reads "发生抢劫警情". Street names are written "金方" or "金方街道"; a title that does
- * not start with the place, or would be left empty, is kept whole.
+ * A title without the place it names, since the row names the place beside it: "金方街道发生抢劫警情"
+ * after "金方" reads "发生抢劫警情", "Robbery reported in Jinfang" after "Jinfang" reads "Robbery
+ * reported". Street names are written "金方" or "金方街道"; a title that neither starts with the place
+ * nor ends "in <place>", or would be left empty, is kept whole.
  */
 export function withoutPlace(title: string, place: string): string {
   const name = place.trim();
@@ -74,6 +76,11 @@ export function withoutPlace(title: string, place: string): string {
       .slice(prefix.length)
       .replace(/^[\s:：,，·—-]+/, '')
       .trim();
+    return rest === '' ? title : rest;
+  }
+  const suffix = ` in ${name}`;
+  if (title.endsWith(suffix)) {
+    const rest = title.slice(0, -suffix.length).trim();
     return rest === '' ? title : rest;
   }
   return title;
@@ -196,13 +203,27 @@ export function arrivals(
 // ─── The wall's panel ────────────────────────────────────────────────────────────────────────────
 
 /**
- * Heights on the wall's canvas (px) of the alerts panel's rows and of its body, which Wall.svelte
- * sizes (238 px panel − 72 px of header and padding). The panel sets its rows to these heights, so
- * what fits here fits on screen.
+ * Sizes on the wall's canvas (px) of the alerts panel: its body, which Wall.svelte sizes (238 px
+ * panel − 72 px of header and padding), and its rows. The panel sets each row to the height worked
+ * out here and clamps its lines to the count worked out here, so what fits here fits on screen.
  */
 export const ALERTS_PANEL = {
   body: 166,
-  /** A rule alert: the title line and the why (or acknowledgement) line. */
+  /** Inside a rule alert's row: the 430 px body less the row's borders (6 + 2) and padding (8 + 10). */
+  rowWidth: 404,
+  /** Between the parts of the first line: severity, place, title, age. */
+  lineGap: 8,
+  /** Horizontal padding of the severity tag. */
+  tagPadding: 10,
+  /** The place is cut (ellipsis) beyond this width. */
+  placeMax: 130,
+  titleLine: 24,
+  subLine: 18,
+  /** Above and below the lines of a rule alert. */
+  rowPadding: 6,
+  /** A title, and an acknowledgement, wrap to at most this many lines, then end in an ellipsis. */
+  maxLines: 2,
+  /** A rule alert on one title line and one why (or acknowledgement) line. */
   alertRow: 48,
   /** A stale or failing feed: one line. */
   feedRow: 28,
@@ -211,9 +232,71 @@ export const ALERTS_PANEL = {
   gap: 6,
 } as const;
 
+/** The fonts of a rule alert's row (CSS shorthand without the family), as AlertsPanel.svelte sets them. */
+export const ALERT_ROW_FONTS = {
+  tag: '800 14px',
+  title: '700 20px',
+  age: '400 15px',
+  sub: '400 15px',
+} as const;
+
+/** The place's font size (px): a long name ("Taiping New Town") is set smaller to fit its 130 px. */
+export function placeFontSize(place: string): number {
+  return fitLabel(place, ALERTS_PANEL.placeMax, { max: 20, min: 14, bold: true }).fontSize;
+}
+
+/** What a rule alert's row says, in the words of the wall's language. */
+export interface AlertRowText {
+  /** Severity: "严重" / "Critical". */
+  tag: string;
+  place: string;
+  title: string;
+  age: string;
+  /** The second line: the why, or who acknowledged it, when and the comment. */
+  sub: string;
+  /** An acknowledgement may take two lines (who and what was done matter); the why is one line. */
+  acknowledged: boolean;
+}
+
+export interface AlertRowLines {
+  title: number;
+  sub: number;
+  /** The row's height (px). */
+  height: number;
+}
+
+/**
+ * How many lines a rule alert's title and second line take, and so its height: the title wraps
+ * (at most {@link ALERTS_PANEL.maxLines}) when it does not fit beside the severity, the place and
+ * the age; an acknowledgement wraps likewise across the row; the why stays one line. The first
+ * choice is every line the text needs; the second, when that is more, the acknowledgement on one
+ * line (cut with an ellipsis), for a row that would not fit otherwise.
+ */
+export function alertRowLines(row: AlertRowText, measure: MeasureText = estimateText): AlertRowLines[] {
+  const { rowWidth, lineGap, tagPadding, placeMax, maxLines, titleLine, subLine, rowPadding } = ALERTS_PANEL;
+  const fonts = ALERT_ROW_FONTS;
+  // A pixel of slack per part: the browser rounds each box, a canvas measures in fractions.
+  const beside =
+    measure(row.tag, fonts.tag) +
+    tagPadding +
+    Math.min(placeMax, measure(row.place, `800 ${placeFontSize(row.place)}px`)) +
+    measure(row.age, fonts.age) +
+    3 * lineGap +
+    3;
+  const title = linesFor(measure(row.title, fonts.title), rowWidth - beside, maxLines);
+  const sub = row.acknowledged ? linesFor(measure(row.sub, fonts.sub) + 2, rowWidth, maxLines) : 1;
+  const lines = (sub: number) => ({ title, sub, height: rowPadding + title * titleLine + sub * subLine });
+  return sub > 1 ? [lines(sub), lines(1)] : [lines(sub)];
+}
+
+/** A rule alert whose title and second line take one line each. */
+const ONE_LINE_EACH: AlertRowLines = { title: 1, sub: 1, height: ALERTS_PANEL.alertRow };
+
 export interface AlertsLayout {
   feeds: OperatorAlert[];
   alerts: LiveAlert[];
+  /** For each listed alert, the choice of lines it is shown with. */
+  lines: AlertRowLines[];
   /** Rows that do not fit: "+N more". */
   hidden: number;
 }
@@ -221,25 +304,45 @@ export interface AlertsLayout {
 /**
  * What the alerts panel lists: the feed rows first (they say which figures on the wall are out of
  * date, and are few), then the rule alerts in the wall's order; as many as fit in `height`, keeping
- * room for a "+N more" line when some do not.
+ * room for a "+N more" line when some do not. `choices` gives each alert's row heights, the one it
+ * would rather have first: a row takes the first that fits.
  */
 export function fitAlerts(
   feeds: readonly OperatorAlert[],
   alerts: readonly LiveAlert[],
   height: number = ALERTS_PANEL.body,
+  choices: (alert: LiveAlert, index: number) => readonly AlertRowLines[] = () => [ONE_LINE_EACH],
 ): AlertsLayout {
-  const { alertRow, feedRow, moreRow, gap } = ALERTS_PANEL;
-  const rows = [...feeds.map(() => feedRow), ...alerts.map(() => alertRow)];
-  const used = (count: number) => rows.slice(0, count).reduce((sum, row) => sum + row + gap, 0);
-  let shown = rows.length;
-  if (used(shown) - gap > height) {
-    shown = 0;
-    while (shown < rows.length && used(shown + 1) + moreRow <= height) shown += 1;
-  }
+  const { feedRow, moreRow, gap } = ALERTS_PANEL;
+  const total = feeds.length + alerts.length;
+  /** The rows that fit in `budget`, in order, each at its first choice that fits. */
+  const fill = (budget: number) => {
+    const chosen: AlertRowLines[] = [];
+    let used = 0;
+    let shown = 0;
+    for (; shown < total; shown++) {
+      const before = used + (shown > 0 ? gap : 0);
+      if (shown < feeds.length) {
+        if (before + feedRow > budget) break;
+        used = before + feedRow;
+        continue;
+      }
+      const alert = shown - feeds.length;
+      const choice = choices(alerts[alert]!, alert).find((lines) => before + lines.height <= budget);
+      if (!choice) break;
+      chosen.push(choice);
+      used = before + choice.height;
+    }
+    return { shown, chosen };
+  };
+  let fit = fill(height);
+  // Some do not fit: again, keeping room for the line that says how many.
+  if (fit.shown < total) fit = fill(height - gap - moreRow);
   return {
-    feeds: feeds.slice(0, shown),
-    alerts: alerts.slice(0, Math.max(0, shown - feeds.length)),
-    hidden: rows.length - shown,
+    feeds: feeds.slice(0, fit.shown),
+    alerts: alerts.slice(0, Math.max(0, fit.shown - feeds.length)),
+    lines: fit.chosen,
+    hidden: total - fit.shown,
   };
 }
 

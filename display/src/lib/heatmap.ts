@@ -7,6 +7,7 @@ import type { IndicatorConfig } from '$shared/city.js';
 import { BLOCKS, type Block } from '$shared/index/types.js';
 import type { LiveStreet, Names } from './api.js';
 import { scoreColour } from './scale.js';
+import { estimateEms, fittingFontSize } from './text-fit.js';
 
 export interface HeatColumn {
   id: string;
@@ -90,6 +91,105 @@ export function configuredOrder<T extends { code: string }>(
     (a, b) =>
       (position.get(a.code) ?? Infinity) - (position.get(b.code) ?? Infinity) || a.code.localeCompare(b.code),
   );
+}
+
+// ─── Labels ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The heat map's labels on the wall's canvas (px): column heads are set vertically, one line each. */
+export const HEAT_LABELS = {
+  /** Room along a column head (its box is 108 px tall, less a little for the ellipsis). */
+  columnRoom: 104,
+  columnFont: 15,
+  columnFontMin: 12,
+  /** The street names' column: at least this wide, wider for long names, at most `labelMax`. */
+  labelMin: 92,
+  labelMax: 140,
+  /** Right padding of a street name. */
+  labelPadding: 10,
+  /** Street names: Chinese ones are short and set larger. */
+  rowFont: { zh: 19, en: 15 },
+  rowFontMin: 13,
+} as const;
+
+/** Long words shortened when a column head would not fit otherwise. */
+const ABBREVIATIONS: readonly [RegExp, string][] = [
+  [/\bmanagement\b/gi, 'mgmt'],
+  [/\bregulation\b/gi, 'reg.'],
+  [/\binformation\b/gi, 'info.'],
+  [/\bpercentage\b/gi, '%'],
+];
+
+/**
+ * A column head short enough to tell the columns apart: a name written "Satisfaction: police"
+ * (a family of indicators, then which one) or "Satisfaction with law enforcement" keeps the part
+ * that differs ("Police", "Law enforcement"); a head still too long for its room has its long words
+ * abbreviated ("Urban mgmt"). The full name stays in the head's tooltip.
+ */
+export function columnLabel(name: string, room: number = HEAT_LABELS.columnRoom): string {
+  let label = name.trim();
+  const colon = /^[^:：]+[:：]\s*(.+)$/.exec(label);
+  if (colon) label = colon[1]!.trim();
+  label = label.replace(/^satisfaction with\s+/i, '');
+  label = label.charAt(0).toUpperCase() + label.slice(1);
+  const fits = (text: string) => estimateEms(text) * HEAT_LABELS.columnFont <= room;
+  if (!fits(label)) {
+    const short = ABBREVIATIONS.reduce(
+      (text, [word, abbreviation]) => text.replace(word, abbreviation),
+      label,
+    );
+    if (short !== label) label = short;
+  }
+  return label || name;
+}
+
+export interface ColumnHead {
+  id: string;
+  label: string;
+  /** The full name, for the tooltip. */
+  name: string;
+  fontSize: number;
+}
+
+/**
+ * Each column's head in a language: its short label, and one font size for a block's heads (the
+ * size at which the longest of them fits, if one does), so that a block reads as one row of labels.
+ */
+export function columnHeads(columns: readonly HeatColumn[], lang: 'zh' | 'en'): ColumnHead[] {
+  const { columnRoom, columnFont, columnFontMin } = HEAT_LABELS;
+  const labelled = columns.map((column) => {
+    const name = column.name[lang]?.trim() || column.id;
+    const label = columnLabel(name);
+    return { column, name, label, fits: fittingFontSize(label, columnRoom, columnFont, columnFontMin) };
+  });
+  const sizeOf = new Map<Block | null, number>();
+  for (const { column, fits } of labelled)
+    sizeOf.set(column.block, Math.min(sizeOf.get(column.block) ?? columnFont, fits));
+  return labelled.map(({ column, name, label }) => ({
+    id: column.id,
+    label,
+    name,
+    fontSize: sizeOf.get(column.block) ?? columnFont,
+  }));
+}
+
+/**
+ * The width of the street names' column: the longest name at the smallest font, as long as that
+ * stays within bounds (bold text is about 6% wider than the estimate); each name then gets the
+ * largest font that fits.
+ */
+export function rowLabels(
+  rows: readonly HeatRow[],
+  lang: 'zh' | 'en',
+): { width: number; fontSizes: number[] } {
+  const { labelMin, labelMax, labelPadding, rowFont, rowFontMin } = HEAT_LABELS;
+  const names = rows.map((row) => row.name[lang]?.trim() || row.code);
+  const widest = Math.max(0, ...names.map((name) => estimateEms(name) * rowFontMin * 1.06));
+  const width = Math.min(labelMax, Math.max(labelMin, Math.ceil(widest + labelPadding + 2)));
+  const room = (width - labelPadding) / 1.06;
+  return {
+    width,
+    fontSizes: names.map((name) => fittingFontSize(name, room, rowFont[lang], rowFontMin)),
+  };
 }
 
 const MAX_CELL_HEIGHT = 44;

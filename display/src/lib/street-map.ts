@@ -2,7 +2,7 @@
  * The map panel's geometry. With GeoJSON outlines for every street: a choropleth projected to fit
  * the panel (d3-geo, Mercator). Without: a schematic tile map, a fixed grid of equal tiles in the
  * configured order of the streets — it says nothing about where a street lies, and the panel says
- * so ("示意图 schematic"). Pure.
+ * so ("示意图", "schematic"). Pure.
  */
 import { geoArea, geoMercator, geoPath } from 'd3';
 import type { FeatureCollection, Geometry, Polygon, Position } from 'geojson';
@@ -111,18 +111,4 @@ export function streetShapes(
       };
     })
     .filter((shape) => shape.path !== '');
-}
-
-/**
- * A font size at which `text` fits `width`, at most `max` and at least `min` pixels: Chinese
- * characters take about one em, Latin letters about 0.56 em (a little more for capitals).
- */
-export function fittingFontSize(text: string, width: number, max: number, min = 12): number {
-  let ems = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    ems += code > 0x2e7f ? 1 : /[A-Z]/.test(char) ? 0.66 : char === ' ' ? 0.28 : 0.56;
-  }
-  if (ems === 0) return max;
-  return Math.max(min, Math.min(max, Math.floor(width / ems)));
 }

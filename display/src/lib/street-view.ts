@@ -100,3 +100,23 @@ const sumOf = (indicators: readonly LiveIndicator[]) =>
 export function totalPointsLost(street: LiveStreet): number | null {
   return street.index === null ? null : sumOf(street.indicators);
 }
+
+export interface IndicatorItem extends IndicatorRow {
+  /** null: an indicator the catalogue does not know. */
+  block: Block | null;
+}
+
+/**
+ * A street's indicators as one list, for a phone: the largest 扣分项 (points lost) first; those that
+ * lose nothing after them, block by block in the catalogue's order; those that do not count (no
+ * score, or a block short of data) last.
+ */
+export function indicatorsByLoss(street: LiveStreet, catalogue: readonly IndicatorConfig[]): IndicatorItem[] {
+  const items = indicatorGroups(street, catalogue).flatMap((group) =>
+    group.rows.map((row) => ({ ...row, block: group.block })),
+  );
+  // Array.prototype.sort is stable: ties keep the grouped order.
+  return items.sort(
+    (a, b) => Number(b.counted) - Number(a.counted) || (b.counted ? b.pointsLost - a.pointsLost : 0),
+  );
+}
