@@ -22,6 +22,7 @@ import {
   indexDrop,
   indexDropObservation,
   LEASE_MS,
+  LIFECYCLE,
   listenOn,
   MAX_BACKOFF_MS,
   streetHead,
@@ -31,7 +32,6 @@ import {
 import { startHttpReceiver } from '../support/receivers.js';
 
 const MINUTE = 60_000;
-const LIFECYCLE = { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 };
 
 describe.each(databaseTargets)('the alert dispatcher on $name', (target) => {
   const t = useOutbox(target);

@@ -6,15 +6,14 @@
  * receiver and a local SMTP server, subscribed through the API, each get exactly one notification
  * of the firing, naming theft first, and one of the resolution.
  */
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertView } from '../../shared/api.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/live.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { incidents } from '../../server/db/schema/index.js';
 import { loadScenario } from '../../server/simulator/scenario.js';
 import { and, eq, gte } from 'drizzle-orm';
 import { databaseTargets } from '../support/databases.js';
+import { connectedSocket } from '../support/live.js';
 import {
   startHttpReceiver,
   startSmtpReceiver,
@@ -225,16 +224,8 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
   }, 120_000);
 
   it('acknowledges over the socket with the same checks as the API', async () => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${server.baseUrl}/live`, {
-      auth: { token: jinfangToken },
-      transports: ['websocket'],
-      reconnection: false,
-    });
+    const socket = await connectedSocket(server.baseUrl, jinfangToken);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.on('connect', resolve);
-        socket.on('connect_error', reject);
-      });
       const ack = (alertId: string, comment: string) =>
         socket.timeout(5000).emitWithAck('ack', { alertId, comment });
       const others = await alerts('state=firing');

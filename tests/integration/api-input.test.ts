@@ -4,12 +4,12 @@
  * id past the range of a 32-bit column; a time in year 0 or past 9999.
  */
 import { request as httpRequest } from 'node:http';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAlert, step } from '../../shared/alerts/index.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/live.js';
 import { AlertRepository } from '../../server/repositories/alerts.js';
 import { databaseTargets } from '../support/databases.js';
+import { connectedSocket } from '../support/live.js';
+import { LIFECYCLE, staleFraudFeed } from '../support/outbox.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const NUL = '\u0000';
@@ -36,17 +36,7 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
   beforeAll(async () => {
     server = await startTestServer({ target });
     const now = server.ctx.clock();
-    const { state } = step(
-      null,
-      {
-        key: { rule: 'feedStale', street: null, feed: 'fraud' },
-        condition: 'breach',
-        severity: 'warning',
-        detail: { rule: 'feedStale', feed: 'fraud', lastSuccessAt: null, staleMinutes: null, minutes: 15 },
-      },
-      now,
-      { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 },
-    );
+    const { state } = step(null, staleFraudFeed, now, LIFECYCLE);
     await new AlertRepository().save(
       server.ctx.database.db,
       state!,
@@ -69,16 +59,8 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
       await answer(server.api(`/api/ack/${alertId}${link.search}`, json('POST', { comment }, null))),
     ).toEqual(refusal);
 
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${server.baseUrl}/live`, {
-      auth: { token: server.adminToken },
-      transports: ['websocket'],
-      reconnection: false,
-    });
+    const socket = await connectedSocket(server.baseUrl, server.adminToken);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.on('connect', resolve);
-        socket.on('connect_error', reject);
-      });
       const reply = await socket.timeout(5000).emitWithAck('ack', { alertId, comment });
       expect(reply).toEqual({ ok: false, code: 'bad_request', message: refusal.message });
     } finally {

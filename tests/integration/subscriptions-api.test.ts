@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlertOutbox } from '../../server/alerts/outbox.js';
 import type { Db } from '../../server/db/client.js';
-import { explainAlert, step } from '../../shared/alerts/index.js';
 import { databaseTargets } from '../support/databases.js';
+import { fired, staleFraudFeed } from '../support/outbox.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -263,24 +263,9 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
       channels: [{ kind: 'webhook', config: { url, secret: HOOK_SECRET } }],
     });
     const now = server.ctx.clock();
-    const { state, effects } = step(
-      null,
-      {
-        key: { rule: 'feedStale', street: null, feed: 'fraud' },
-        condition: 'breach',
-        severity: 'warning',
-        detail: { rule: 'feedStale', feed: 'fraud', lastSuccessAt: null, staleMinutes: null, minutes: 15 },
-      },
-      now,
-      { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 },
-    );
     const outbox = new AlertOutbox(server.ctx.database.db, server.ctx.city, {});
-    const items = effects.map((effect) => ({
-      effect,
-      text: explainAlert(state!, { config: server.ctx.city }),
-    }));
     const queued = await server.ctx.database.db.transaction((tx) =>
-      outbox.enqueue(tx as unknown as Db, items, now),
+      outbox.enqueue(tx as unknown as Db, [fired(staleFraudFeed, now, server.ctx.city)], now),
     );
     expect(queued).toBe(1);
     await server.ctx.dispatcher!.runOnce();

@@ -42,16 +42,18 @@ export async function anning(): Promise<CityConfig> {
   return (city ??= await loadCityConfig('config/anning.json'));
 }
 
-/** A firing alert's first notification and its text, as the evaluator hands them to the outbox. */
-export function fired(observation: Observation, at: Date): OutboxItem {
-  const { state, effects } = step(null, observation, at, {
-    pendingMinutes: 0,
-    repeatMinutes: 30,
-    escalateMinutes: 60,
-  });
+/** The lifecycle's timing in these tests: fire at once, repeat after 30 minutes, escalate after 60. */
+export const LIFECYCLE = { pendingMinutes: 0, repeatMinutes: 30, escalateMinutes: 60 };
+
+/**
+ * A firing alert's first notification and its text, as the evaluator hands them to the outbox;
+ * explained with Anning's configuration as `anning()` read it, unless another is given.
+ */
+export function fired(observation: Observation, at: Date, config: CityConfig = city): OutboxItem {
+  const { state, effects } = step(null, observation, at, LIFECYCLE);
   const effect = effects[0];
   if (!state || !effect) throw new Error('expected the alert to fire');
-  return { effect, text: explainAlert(state, { config: city }) };
+  return { effect, text: explainAlert(state, { config }) };
 }
 
 export const indexDropObservation = (street: string, severity: Severity = 'warning'): Observation => ({
@@ -60,6 +62,14 @@ export const indexDropObservation = (street: string, severity: Severity = 'warni
   severity,
   detail: { rule: 'indexDrop', index: 80.2, baseline: 86.4, drop: 6.2, points: 3, baselineDays: 7 },
 });
+
+/** The fraud feed gone stale: an alert for operators, without a street, which an administrator may acknowledge. */
+export const staleFraudFeed: Observation = {
+  key: { rule: 'feedStale', street: null, feed: 'fraud' },
+  condition: 'breach',
+  severity: 'warning',
+  detail: { rule: 'feedStale', feed: 'fraud', lastSuccessAt: null, staleMinutes: null, minutes: 15 },
+};
 
 export const indexDrop = (street: string, at: Date, severity: Severity = 'warning') =>
   fired(indexDropObservation(street, severity), at);
