@@ -41,9 +41,7 @@ export const estimateText: MeasureText = (text, font) => {
  * characters take about one em, Latin letters about 0.56 em (a little more for capitals).
  */
 export function fittingFontSize(text: string, width: number, max: number, min = 12): number {
-  const ems = estimateEms(text);
-  if (ems === 0) return max;
-  return Math.max(min, Math.min(max, Math.floor(width / ems)));
+  return fitLabel(text, width, { max, min }).fontSize;
 }
 
 /**
