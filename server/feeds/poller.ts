@@ -19,6 +19,23 @@ import { storeBatch, type StoredBatch } from './store.js';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * While backfilling, what was stored is recomputed once per this many pages rather than after each:
+ * a recompute reads the whole window, so one per page made a first start's cost grow with the
+ * square of its history. Live pages are recomputed one by one, as they come.
+ */
+const BACKFILL_PAGES_PER_RECOMPUTE = 25;
+
+/** Two stored batches as one: what a recompute needs to know of both. */
+function mergeBatches(a: StoredBatch, b: StoredBatch): StoredBatch {
+  return {
+    stored: a.stored + b.stored,
+    quarantined: a.quarantined + b.quarantined,
+    streets: new Set([...a.streets, ...b.streets]),
+    created: [...a.created, ...b.created],
+  };
+}
+
 export interface PollerDeps {
   db: Db;
   city: CityConfig;
@@ -122,12 +139,41 @@ export class FeedPoller {
   }
 
   private async drain(): Promise<void> {
-    const { db, clock, metrics } = this.deps;
-    const [row] = await db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
-    let cursor = row?.cursor ?? null;
-    let backfilling = !(row?.backfilled ?? false);
+    const [row] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    const cursor = row?.cursor ?? null;
+    const backfilling = !(row?.backfilled ?? false);
     // A backfill may drain far more pages in one run than the steady state allows.
     const bound = backfilling ? this.config.maxPagesPerRun * 100 : this.config.maxPagesPerRun;
+    // Backfill pages stored but not yet recomputed; whatever ends the run, they are recomputed.
+    let owed: { batch: StoredBatch; pages: number } | null = null;
+    const settle = async () => {
+      if (!owed) return;
+      const { batch } = owed;
+      owed = null;
+      await this.deps.onStored(this.feed, batch);
+    };
+    try {
+      await this.drainPages(bound, cursor, backfilling, async (stored, stillBackfilling) => {
+        owed = owed
+          ? { batch: mergeBatches(owed.batch, stored), pages: owed.pages + 1 }
+          : { batch: stored, pages: 1 };
+        if (!stillBackfilling || owed.pages >= BACKFILL_PAGES_PER_RECOMPUTE) await settle();
+      });
+    } finally {
+      await settle();
+    }
+  }
+
+  /** Reads, validates and stores up to `bound` pages from `cursor`, handing each stored page on. */
+  private async drainPages(
+    bound: number,
+    from: string | null,
+    backfillingAtStart: boolean,
+    stored: (batch: StoredBatch, stillBackfilling: boolean) => Promise<void>,
+  ): Promise<void> {
+    const { db, clock, metrics } = this.deps;
+    let cursor = from;
+    let backfilling = backfillingAtStart;
     for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
       const envelope = await fetchPage({
         url: this.url,
@@ -144,7 +190,7 @@ export class FeedPoller {
       const next = envelope.next ?? cursor;
       if (envelope.items.length === 0 && next === cursor && !backfilling) break;
 
-      const stored = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {
+      const batch = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {
         cursor: next,
         backfilled: !envelope.hasMore,
       });
@@ -153,14 +199,14 @@ export class FeedPoller {
       if (backfilling) this.health.backfillPages++;
       backfilling &&= envelope.hasMore;
       this.health.backfillDone = !backfilling;
-      this.health.quarantined += stored.quarantined;
+      this.health.quarantined += batch.quarantined;
       const newest = valid.reduce<number | null>((t, r) => Math.max(t ?? 0, r.updatedAt.getTime()), null);
       // The rate is of live traffic: a backfill's pages would swamp it.
-      this.health.recordItems(clock().getTime(), wasBackfilling ? 0 : stored.stored, newest);
-      metrics.feedItems.inc({ feed: this.feed, outcome: 'stored' }, stored.stored);
-      metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, stored.quarantined);
+      this.health.recordItems(clock().getTime(), wasBackfilling ? 0 : batch.stored, newest);
+      metrics.feedItems.inc({ feed: this.feed, outcome: 'stored' }, batch.stored);
+      metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, batch.quarantined);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'skipped' }, parsed.valid.length - valid.length);
-      await this.deps.onStored(this.feed, stored);
+      await stored(batch, backfilling);
       if (!envelope.hasMore) break;
     }
   }

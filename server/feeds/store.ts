@@ -4,6 +4,7 @@
  * — the cursor, all in one transaction: a cursor is never ahead of what is committed.
  */
 import { sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { FeedName } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { feedCursors, quarantine } from '../db/schema/index.js';
@@ -28,6 +29,43 @@ export interface StoredBatch {
 
 const CHUNK = 500;
 
+type ItemTable = FeedAdapter['table'];
+
+/**
+ * Upserts rows in one statement whose only parameter is the rows as JSON, unpacked by
+ * `jsonb_to_recordset`: a query builder's cost grows with rows × columns parameters, and on a
+ * backfill of 100,000 items that cost, not the database, was most of the time. A newer version
+ * replaces an older one; an older one arriving late changes nothing. Returns the ids inserted.
+ */
+async function upsertChunk(db: Db, table: ItemTable, rows: Record<string, unknown>[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const keys = Object.keys(rows[0]!);
+  const columns = keys.map((key) => (table as unknown as Record<string, PgColumn>)[key]!);
+  const names = columns.map((column) => `"${column.name}"`);
+  const recordType = columns.map((column) => `"${column.name}" ${column.getSQLType()}`).join(', ');
+  const records = rows.map((row) => Object.fromEntries(keys.map((key, i) => [columns[i]!.name, row[key]])));
+  const updates = names
+    .filter((name) => name !== '"id"')
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ');
+  const result = await db.execute(sql`
+    insert into ${table} (${sql.raw(names.join(', '))})
+    select ${sql.raw(names.join(', '))}
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as item(${sql.raw(recordType)})
+    on conflict ("id") do update set ${sql.raw(updates)}
+      where excluded."updated_at" >= ${table}."updated_at"
+    returning "id", (xmax = 0) as inserted`);
+  // xmax is 0 for a row this statement inserted, and set for one it updated.
+  return rowsOf<{ id: string; inserted: boolean }>(result)
+    .filter((row) => row.inserted)
+    .map((row) => row.id);
+}
+
+/** The rows of an `execute`: postgres.js answers an array, PGlite an object holding one. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
 export async function storeBatch(
   db: Db,
   adapter: FeedAdapter,
@@ -44,29 +82,11 @@ export async function storeBatch(
   }
   const rows = [...newest.values()].map((r) => r.row);
   const table = adapter.table;
-  const columnNames = Object.keys(rows[0] ?? {}).filter((key) => key !== 'id');
-  const set = Object.fromEntries(
-    columnNames.map((key) => {
-      const column = (table as unknown as Record<string, { name: string }>)[key]!;
-      return [key, sql.raw(`excluded."${column.name}"`)];
-    }),
-  );
-
   const createdIds = new Set<string>();
   await db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const written = await tx
-        .insert(table)
-        .values(rows.slice(i, i + CHUNK))
-        .onConflictDoUpdate({
-          target: table.id,
-          set,
-          setWhere: sql`excluded."updated_at" >= ${table.updatedAt}`,
-        })
-        // xmax is 0 for a row this statement inserted, and set for one it updated.
-        .returning({ id: table.id, inserted: sql<boolean>`(xmax = 0)` });
-      for (const row of written) if (row.inserted) createdIds.add(row.id as string);
-    }
+    for (let i = 0; i < rows.length; i += CHUNK)
+      for (const id of await upsertChunk(tx as unknown as Db, table, rows.slice(i, i + CHUNK)))
+        createdIds.add(id);
     if (batch.invalid.length > 0)
       await tx
         .insert(quarantine)
