@@ -50,15 +50,20 @@ export interface FraudToday {
   interceptedYuan: number;
 }
 
-/** 便民服务窗口: one hall today. */
+/**
+ * 便民服务窗口: one hall on one local day — today, or, before the halls open, the last day they
+ * took tickets (a 24/7 wall shows the last working day's figures at night, labelled with their day).
+ */
 export interface WindowHall {
   hall: string;
   street: string;
-  /** Tickets taken today and not yet called. */
+  /** The local date (YYYY-MM-DD) whose tickets these figures count. */
+  day: string;
+  /** Tickets taken that day and not yet called. */
   waiting: number;
-  /** Mean minutes from ticket to call, over today's called tickets; null before the first. */
+  /** Mean minutes from ticket to call, over the day's called tickets; null before the first. */
   meanWaitMinutes: number | null;
-  /** Share (%) of today's finished tickets finished within their time limit; null before the first. */
+  /** Share (%) of the day's finished tickets finished within their time limit; null before the first. */
   onTimeRate: number | null;
   finished: number;
 }

@@ -1,14 +1,18 @@
 /**
  * The wall's operational panels, aggregated in SQL per street (or hall): the fraud centre today,
- * the service halls today, mediation today and over 30 days. "Today" is the city's local date.
+ * the service halls today (before they open, the last day they worked), mediation today and over
+ * 30 days. "Today" is the city's local date.
  */
-import { and, gte, sql } from 'drizzle-orm';
+import { and, gte, lt, max, sql, type SQL } from 'drizzle-orm';
 import type { CityConfig } from '../../shared/city.js';
 import type { FraudToday, MediationLive, Panels, WindowHall } from '../../shared/live.js';
+import { addDays, localDate, startOfLocalDate } from '../../shared/period.js';
 import type { Db } from '../db/client.js';
 import { fraudEvents, mediationCases, windowTickets } from '../db/schema/index.js';
 
 const DAY_MS = 86_400_000;
+/** How far back the windows panel looks for the last day the halls took tickets (a long holiday). */
+const WINDOWS_LOOKBACK_DAYS = 14;
 const num = (value: unknown) => Number(value ?? 0);
 const rate = (part: unknown, whole: unknown) => (num(whole) > 0 ? (100 * num(part)) / num(whole) : null);
 
@@ -36,19 +40,7 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       .from(fraudEvents)
       .where(gte(fraudEvents.occurredAt, midnight))
       .groupBy(fraudEvents.street),
-    db
-      .select({
-        hall: windowTickets.hall,
-        street: windowTickets.street,
-        waiting: sql`count(*) filter (where ${windowTickets.status} = 'waiting')`,
-        meanWait: sql`avg(extract(epoch from (${windowTickets.calledAt} - ${windowTickets.takenAt})) / 60)`,
-        finished: sql`count(${windowTickets.finishedAt})`,
-        onTime: sql`count(*) filter (where ${windowTickets.finishedAt} <= ${windowTickets.takenAt} + coalesce(${windowTickets.limitMinutes}, ${limit}) * interval '1 minute')`,
-      })
-      .from(windowTickets)
-      .where(gte(windowTickets.takenAt, midnight))
-      .groupBy(windowTickets.hall, windowTickets.street)
-      .orderBy(windowTickets.street, windowTickets.hall),
+    readWindows(db, city, limit, midnight),
     db
       .select({
         street: mediationCases.street,
@@ -72,14 +64,7 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       interceptions: num(row.interceptions),
       interceptedYuan: num(row.interceptedYuan),
     })),
-    windows: windows.map((row): WindowHall => ({
-      hall: row.hall,
-      street: row.street,
-      waiting: num(row.waiting),
-      meanWaitMinutes: row.meanWait === null ? null : num(row.meanWait),
-      onTimeRate: rate(row.onTime, row.finished),
-      finished: num(row.finished),
-    })),
+    windows,
     mediation: mediation.map((row): MediationLive => ({
       street: row.street,
       acceptedToday: num(row.today),
@@ -88,4 +73,54 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       pending: num(row.pending),
     })),
   };
+}
+
+/** The halls' figures over the tickets taken in a span, labelled with its local date. */
+async function hallsOn(db: Db, limit: number, day: string, span: SQL): Promise<WindowHall[]> {
+  const rows = await db
+    .select({
+      hall: windowTickets.hall,
+      street: windowTickets.street,
+      waiting: sql`count(*) filter (where ${windowTickets.status} = 'waiting')`,
+      meanWait: sql`avg(extract(epoch from (${windowTickets.calledAt} - ${windowTickets.takenAt})) / 60)`,
+      finished: sql`count(${windowTickets.finishedAt})`,
+      onTime: sql`count(*) filter (where ${windowTickets.finishedAt} <= ${windowTickets.takenAt} + coalesce(${windowTickets.limitMinutes}, ${limit}) * interval '1 minute')`,
+    })
+    .from(windowTickets)
+    .where(span)
+    .groupBy(windowTickets.hall, windowTickets.street)
+    .orderBy(windowTickets.street, windowTickets.hall);
+  return rows.map((row) => ({
+    hall: row.hall,
+    street: row.street,
+    day,
+    waiting: num(row.waiting),
+    meanWaitMinutes: row.meanWait === null ? null : num(row.meanWait),
+    onTimeRate: rate(row.onTime, row.finished),
+    finished: num(row.finished),
+  }));
+}
+
+/**
+ * Today's halls; before any ticket today (the night, a weekend morning), the last day within
+ * WINDOWS_LOOKBACK_DAYS that had tickets, so that a 24/7 wall is not blank for half of every day.
+ */
+async function readWindows(db: Db, city: CityConfig, limit: number, midnight: Date): Promise<WindowHall[]> {
+  const timezone = city.city.timezone;
+  const today = await hallsOn(db, limit, localDate(midnight, timezone), gte(windowTickets.takenAt, midnight));
+  if (today.length > 0) return today;
+  const [last] = await db
+    .select({ at: max(windowTickets.takenAt) })
+    .from(windowTickets)
+    .where(
+      and(
+        lt(windowTickets.takenAt, midnight),
+        gte(windowTickets.takenAt, new Date(midnight.getTime() - WINDOWS_LOOKBACK_DAYS * DAY_MS)),
+      ),
+    );
+  // max() of a timestamp comes back as a string from some drivers.
+  if (!last?.at) return [];
+  const day = localDate(new Date(last.at), timezone);
+  const [from, to] = [startOfLocalDate(day, timezone), startOfLocalDate(addDays(day, 1), timezone)];
+  return hallsOn(db, limit, day, and(gte(windowTickets.takenAt, from), lt(windowTickets.takenAt, to))!);
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { brokenText } from './browser.js';
 
 export const DISPLAY_DIR = 'display/build';
 export const RESULTS = 'test-results';
@@ -111,4 +112,76 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** Every panel of the wall shows real figures and rows. */
+export async function expectEveryPanelFilled(page: Page): Promise<void> {
+  const number = /\d/;
+  // 1. The city index, its grade and both trends.
+  expect(await page.getByTestId('city-index').innerText()).toMatch(/^\d{1,3}\.\d$/);
+  expect(Number(await page.getByTestId('trend-24h').getAttribute('data-points'))).toBeGreaterThan(0);
+  expect(Number(await page.getByTestId('trend-30d').getAttribute('data-points'))).toBeGreaterThan(1);
+  await page.locator('[data-testid="trend-30d"] path.line').waitFor();
+  // 2. The ranking: nine streets, ranked 1 to 9, each with its index.
+  const ranking = page.locator('[data-testid="ranking-panel"] li[data-street]');
+  expect(await ranking.count()).toBe(9);
+  expect(await ranking.getByTestId('rank').allInnerTexts()).toEqual([
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '9',
+  ]);
+  for (const index of await ranking.getByTestId('index').allInnerTexts()) expect(index).toMatch(/^\d+\.\d$/);
+  // 3. The map: Anning has no outlines, so a schematic, said so.
+  const map = page.getByTestId('map-panel');
+  expect(await map.locator('svg').getAttribute('data-kind')).toBe('schematic');
+  expect(await map.getByTestId('schematic').innerText()).toBe('示意图');
+  expect(await map.locator('g[data-street]').count()).toBe(9);
+  // 4. The heat map: 9 streets × 27 indicators, painted.
+  const heatmap = page.locator('[data-testid="heatmap-panel"] [data-cells]');
+  expect(await heatmap.getAttribute('data-cells')).toBe('243');
+  const painted = await page.getByTestId('heatmap-canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let opaque = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) opaque++;
+    return opaque / (canvas.width * canvas.height);
+  });
+  expect(painted).toBeGreaterThan(0.6);
+  expect((await page.locator('[data-testid="heatmap-panel"] .column').allInnerTexts()).length).toBe(27);
+  // 5. The ticker: events with a time, what and where.
+  const events = page.locator('[data-testid="ticker-panel"] li[data-key]');
+  expect(await events.count()).toBeGreaterThan(0);
+  expect(await events.first().innerText()).toMatch(/^\d\d:\d\d\s+\S+\s+\S+/);
+  // 6–8. Fraud centre, service windows, mediation: figures.
+  for (const id of [
+    'fraud-cases',
+    'fraud-loss',
+    'fraud-warnings',
+    'fraud-dissuaded',
+    'fraud-interceptions',
+    'fraud-intercepted',
+  ])
+    expect(await page.getByTestId(id).innerText()).toMatch(number);
+  for (const id of ['mediation-today', 'mediation-30d', 'mediation-success', 'mediation-pending'])
+    expect(await page.getByTestId(id).innerText()).toMatch(number);
+  expect(await page.locator('[data-testid="windows-panel"] tr[data-hall]').count()).toBe(9);
+  expect(await page.getByTestId('windows-total').innerText()).toMatch(number);
+  // 9. Alerts: a list, or the all-clear.
+  const alerts = page.getByTestId('alerts-panel');
+  const listed = await alerts.locator('[data-alert]').count();
+  expect(listed > 0 || (await alerts.getByTestId('no-alerts').count()) === 1).toBe(true);
+  // 10. Feed freshness: the five feeds, each with the age of its data.
+  const feeds = page.locator('[data-testid="feeds-panel"] li[data-feed]');
+  expect(await feeds.count()).toBe(5);
+  for (const age of await feeds.getByTestId('feed-age').allInnerTexts())
+    expect(age).toMatch(/^\d+ (秒|分钟|小时|天)前$/);
+  // 11. Connection and clock.
+  expect(await page.getByTestId('connection').innerText()).toContain('实时');
+  expect(await page.getByTestId('clock').innerText()).toMatch(/\d\d:\d\d:\d\d/);
+  expect(await brokenText(page)).toEqual([]);
 }

@@ -3,6 +3,7 @@ import type { IndicatorConfig } from '../../shared/city.js';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedFreshness, WindowHall } from '../../shared/live.js';
 import { feedViews, operatorAlerts, panelStaleness } from '../../display/src/lib/feed-health.js';
+import { messages } from '../../display/src/lib/i18n.js';
 import {
   columnHeads,
   columnLabel,
@@ -13,7 +14,13 @@ import {
   rowLabels,
 } from '../../display/src/lib/heatmap.js';
 import { estimateEms, fitLabel } from '../../display/src/lib/text-fit.js';
-import { fraudTotals, hallRows, mediationTotals, windowTotals } from '../../display/src/lib/panels.js';
+import {
+  fraudTotals,
+  hallRows,
+  mediationTotals,
+  windowsHeading,
+  windowTotals,
+} from '../../display/src/lib/panels.js';
 import {
   gaugeAngle,
   gaugeBands,
@@ -116,6 +123,7 @@ describe('operations panels', () => {
     ): WindowHall => ({
       hall: name,
       street,
+      day: '2026-11-25',
       waiting,
       meanWaitMinutes,
       onTimeRate: 90,
@@ -133,6 +141,42 @@ describe('operations panels', () => {
     expect(rows.map((r) => r.label)).toEqual(['连然二厅', '连然一厅', '金方']);
     expect(windowTotals(rows)).toMatchObject({ waiting: 9, finished: 30 });
     expect(windowTotals([hall('x', 'a', 0, null)]).meanWaitMinutes).toBeNull();
+  });
+});
+
+describe('the service windows panel at night', () => {
+  const hallOn = (day: string): WindowHall => ({
+    hall: '金方便民服务中心',
+    street: 'jinfang',
+    day,
+    waiting: 0,
+    meanWaitMinutes: 11.5,
+    onTimeRate: 96,
+    finished: 140,
+  });
+
+  it("heads today's figures as today, in both languages", () => {
+    expect(windowsHeading([hallOn('2026-11-25')], '2026-11-25', messages('zh'))).toMatchObject({
+      title: '服务窗口 · 今日',
+      aside: '单位：分',
+    });
+    expect(windowsHeading([], '2026-11-25', messages('en')).aside).toBe('today · min');
+  });
+
+  it("names the last working day when the figures are of an earlier day, so nobody takes them for today's", () => {
+    expect(windowsHeading([hallOn('2026-11-24')], '2026-11-25', messages('zh'))).toEqual({
+      title: '服务窗口 · 昨日',
+      aside: '单位：分',
+      day: '2026-11-24',
+    });
+    // After a weekend: Friday's figures on Monday morning.
+    expect(windowsHeading([hallOn('2026-11-20')], '2026-11-23', messages('zh')).title).toBe(
+      '服务窗口 · 11/20',
+    );
+    expect(windowsHeading([hallOn('2026-11-24')], '2026-11-25', messages('en')).aside).toBe(
+      'yesterday · min',
+    );
+    expect(windowsHeading([hallOn('2026-11-20')], '2026-11-23', messages('en')).aside).toBe('20 Nov · min');
   });
 });
 

@@ -12,6 +12,15 @@ export type Lang = (typeof LANGS)[number];
 
 type FeedStatus = FeedFreshness['status'];
 
+/** The last day the service halls worked, as the windows panel names it. */
+export interface WorkingDay {
+  yesterday: boolean;
+  month: number;
+  date: number;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 const zh = {
   title: '平安指数',
   cityIndex: '全市平安指数',
@@ -51,6 +60,11 @@ const zh = {
   fraudIntercepted: '止付金额',
   casesUnit: '起',
   windows: '服务窗口 · 今日',
+  /** Before the halls open, the last day they worked (yesterday, or a date M/D): heading and aside. */
+  windowsOn: (day: WorkingDay) => ({
+    title: `服务窗口 · ${day.yesterday ? '昨日' : `${day.month}/${day.date}`}`,
+    aside: '单位：分',
+  }),
   minutesNote: '单位：分',
   allHalls: '全部',
   hall: '服务大厅',
@@ -190,6 +204,10 @@ const en: Dictionary = {
   fraudIntercepted: 'Intercepted',
   casesUnit: '',
   windows: 'Service halls',
+  windowsOn: (day: WorkingDay) => ({
+    title: 'Service halls',
+    aside: `${day.yesterday ? 'yesterday' : `${day.date} ${MONTHS[day.month - 1]}`} · min`,
+  }),
   minutesNote: 'today · min',
   allHalls: 'All',
   hall: 'Hall',

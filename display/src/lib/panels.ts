@@ -3,7 +3,9 @@
  * fraud centre (反诈中心), the service windows (便民服务窗口) and mediation (人民调解). Pure.
  */
 import type { FraudToday, MediationLive, WindowHall } from '$shared/live.js';
+import { addDays } from '$shared/period.js';
 import type { Names } from './api.js';
+import type { Messages } from './i18n.js';
 
 export interface FraudTotals {
   cases: number;
@@ -122,4 +124,19 @@ export function windowTotals(halls: readonly WindowHall[]): WindowTotals {
     onTimeRate: weightedMean(halls.map((hall) => ({ value: hall.onTimeRate, weight: weight(hall) }))),
     finished: halls.reduce((sum, hall) => sum + finite(hall.finished), 0),
   };
+}
+
+/**
+ * The windows panel's heading: today's, or — before the halls open, when the figures are of the
+ * last day they worked — that day's, so that nobody reads last night's figures as today's.
+ */
+export function windowsHeading(
+  halls: readonly WindowHall[],
+  today: string,
+  t: Pick<Messages, 'windows' | 'minutesNote' | 'windowsOn'>,
+): { title: string; aside: string; day: string } {
+  const day = halls[0]?.day ?? today;
+  if (day >= today) return { title: t.windows, aside: t.minutesNote, day };
+  const [, month, date] = day.split('-').map(Number) as [number, number, number];
+  return { ...t.windowsOn({ yesterday: addDays(today, -1) === day, month, date }), day };
 }
