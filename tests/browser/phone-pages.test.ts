@@ -22,7 +22,7 @@ describe.skipIf(!available)('the acknowledgement page and the street page on a p
   it('refuses an expired or tampered link and says why, without showing the alert', async () => {
     const firingAlert = await firing();
     const page = await t.browser.newPage({ viewport: PHONE, timezoneId: 'Asia/Shanghai' });
-    const expired = t.ackPath(firingAlert, new Date(Date.now() - 400 * 86_400_000));
+    const expired = t.ackPath(firingAlert, new Date(t.server.clock().getTime() - 400 * 86_400_000));
     await page.goto(`${t.server.baseUrl}${expired}`);
     const refused = page.getByTestId('ack-refused');
     await refused.waitFor();
@@ -64,7 +64,7 @@ describe.skipIf(!available)('the acknowledgement page and the street page on a p
     const alert = await t.robbery();
     // The notification, briefly, as the socket channel delivers it.
     const toast = page.locator(`[data-testid="toast"][data-alert="${alert.id}"]`);
-    await toast.waitFor({ timeout: 10_000 });
+    await toast.waitFor({ timeout: 20_000 });
     expect(await toast.innerText()).toContain('新告警');
     expect(await toast.innerText()).toContain('抢劫');
     const card = section.locator(`li[data-alert="${alert.id}"]`);
@@ -78,7 +78,7 @@ describe.skipIf(!available)('the acknowledgement page and the street page on a p
     expect(await card.getByTestId('ack-problem').innerText()).toBe('请填写处置情况后再确认');
     await card.getByRole('textbox').fill('社区网格员已到场');
     await card.getByTestId('ack-confirm').click();
-    await expect.poll(() => card.getByTestId('alert-status').innerText(), { timeout: 5000 }).toBe('已确认');
+    await expect.poll(() => card.getByTestId('alert-status').innerText(), { timeout: 15_000 }).toBe('已确认');
     const ack = await card.getByTestId('alert-ack').innerText();
     expect(ack).toContain('金方街道值班');
     expect(ack).toContain('社区网格员已到场');
@@ -179,7 +179,7 @@ describe.skipIf(!available)('the acknowledgement page and the street page on a p
     await card.getByRole('textbox').fill('大屏不能确认');
     await card.getByTestId('ack-confirm').click();
     const refusal = card.getByTestId('ack-refusal');
-    await refusal.waitFor({ timeout: 5000 });
+    await refusal.waitFor({ timeout: 15_000 });
     expect(await refusal.getAttribute('data-code')).toBe('forbidden');
     expect(await refusal.innerText()).toContain('无权确认此告警');
     expect(await refusal.innerText()).not.toMatch(/[A-Za-z]/);

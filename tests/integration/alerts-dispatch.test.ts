@@ -74,11 +74,11 @@ describe.each(databaseTargets)('the alert dispatcher on $name', (target) => {
       await t.subscriptions.create(streetHead(t.hookUrl(), { name: '连然街道负责人', streets: ['lianran'] }));
       await t.enqueue(indexDrop('jinfang', t.now), indexDrop('jinfang', new Date(t.now.getTime() + 1)));
       t.dispatcher.start();
-      await expect.poll(() => hanging.requests.length, { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => hanging.requests.length, { timeout: 20_000 }).toBe(1);
 
       await t.enqueue(indexDrop('lianran', t.now));
       t.dispatcher.poke();
-      await expect.poll(() => t.receiver.requests.length, { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => t.receiver.requests.length, { timeout: 20_000 }).toBe(1);
       // The hanging lane is still on its first notification: nothing waited for it.
       expect(hanging.requests).toHaveLength(1);
     } finally {
@@ -118,7 +118,7 @@ describe.each(databaseTargets)('the alert dispatcher on $name', (target) => {
     await t.subscriptions.create(streetHead(t.hookUrl(), { channels: [webhook(t.hookUrl(), 60_000)] }));
     await t.enqueue(indexDrop('jinfang', t.now));
     t.dispatcher.start();
-    await expect.poll(() => t.receiver.requests.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => t.receiver.requests.length, { timeout: 20_000 }).toBe(1);
 
     const stopping = Date.now();
     await t.dispatcher.stop();

@@ -72,7 +72,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
       }),
     );
     expect(subscribed.status).toBe(201);
-  }, 120_000);
+  });
   afterAll(async () => {
     await server?.stop();
     await Promise.all([webhook?.stop(), smtp?.stop()]);

@@ -380,7 +380,7 @@ describe.each(databaseTargets)('the alert outbox on $name', (target) => {
     try {
       await t.enqueue(indexDrop('jinfang', t.now));
       polling.poke();
-      await expect.poll(() => t.receiver.requests.length, { timeout: 5_000 }).toBe(1);
+      await expect.poll(() => t.receiver.requests.length, { timeout: 15_000 }).toBe(1);
       // Counted once the lane has recorded the delivery, a moment after the receiver has it.
       await expect.poll(() => t.metrics.registry.metrics()).toMatch(/pingan_alert_outbox_pending 0/);
     } finally {

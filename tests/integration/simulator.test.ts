@@ -216,7 +216,8 @@ describe('simulator over HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await simulator.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Far from the minute the request would hang for.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await hanging).toBe('cut off');
   });
 });

@@ -40,8 +40,8 @@ export class AlertsPages {
 
   /** Pushes a robbery in a street and answers its alert once it fires. */
   async robbery(street = 'jinfang', community = '金方社区'): Promise<AlertView> {
-    const now = new Date();
-    const event = `alert-test-${Date.now()}-${++this.serial}`;
+    const now = this.server.clock();
+    const event = `alert-test-${now.getTime()}-${++this.serial}`;
     const pushed = await this.server.api(
       '/api/ingest/incident',
       json({
@@ -67,14 +67,14 @@ export class AlertsPages {
           found = open.alerts.find((alert) => alert.event === event);
           return found?.status;
         },
-        { timeout: 5000, interval: 100 },
+        { timeout: 15_000, interval: 100 },
       )
       .toBe('firing');
     return found!;
   }
 
   /** The path and query of a signed link (the server names itself localhost; the test talks to 127.0.0.1). */
-  ackPath(alert: AlertView, at = new Date()): string {
+  ackPath(alert: AlertView, at = this.server.clock()): string {
     const url = new URL(this.server.ctx.ackLinks!.url(alert.id, this.subscriptionId, at));
     return `${url.pathname}${url.search}`;
   }

@@ -7,12 +7,15 @@ import { FEEDS, type CityConfig, type FeedConfig, type FeedName } from '../../sh
 import type { Scenario } from '../../server/simulator/scenario.js';
 import { startSimulator, type RunningSimulator } from '../../server/simulator/server.js';
 import type { Role } from '../../shared/roles.js';
+import { isRunning, runningClock } from './clock.js';
 import type { DatabaseTarget, TestDatabase } from './databases.js';
 
 export interface TestServer extends RunningServer {
   /** The built-in simulator the server polls, when asked for. */
   simulator: RunningSimulator | null;
   baseUrl: string;
+  /** The clock the server and its simulator read (a running clock from a fixed morning by default). */
+  clock: () => Date;
   adminToken: string;
   wallToken: string;
   /** A new token of a role (a street token limited to `streets`), named after them unless `name` is given. */
@@ -30,8 +33,19 @@ export interface TestServerOptions {
   jobs?: boolean;
   /** Poll the built-in simulator for every feed (30 days of backfill, as the product), optionally with a scenario. */
   simulator?: boolean | { scenario: Scenario };
+  /**
+   * Whether the simulator moves the city on by a timer of its own (every second). Default: when the
+   * clock runs by itself. Off, the city moves only when the test calls `simulator.tick()`, and the
+   * only news is what the test pushes.
+   */
+  simulatorTicks?: boolean;
   /** Seed the month of demo values (slower); off by default. */
   seed?: boolean;
+  /**
+   * The server's clock. Default: a running clock from a fixed working morning (tests/support/clock.ts),
+   * so that nothing depends on the hour the suite runs at. A clock the test moves by hand makes the
+   * simulator move on only when told (`simulator.tick()`).
+   */
   clock?: () => Date;
   city?: CityConfig;
   displayDir?: string;
@@ -60,13 +74,14 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const city = options.city ?? (await loadCityConfig('config/anning.json'));
+  const clock = options.clock ?? runningClock();
   const simulator = options.simulator
     ? await startSimulator({
         city,
-        now: options.clock,
+        now: clock,
         scenario: typeof options.simulator === 'object' ? options.simulator.scenario : undefined,
-        // The test moves the clock; the simulator moves on when told (tick), not by a timer of its own.
-        tickMs: options.clock ? 3_600_000 : 1000,
+        // On a clock the test moves, the simulator moves on when told (tick), not by a timer of its own.
+        tickMs: (options.simulatorTicks ?? isRunning(clock)) ? 1000 : 3_600_000,
       })
     : null;
   const feedUrls =
@@ -81,7 +96,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       pgliteDir: database.pgliteDir,
       inMemory: !database.pgliteDir,
       pgliteImage: database.pgliteImage,
-      clock: options.clock,
+      clock,
       displayDir: options.displayDir,
       feedUrls,
       jobs: options.jobs ?? false,
@@ -105,6 +120,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     ...running,
     simulator,
     baseUrl,
+    clock,
     adminToken,
     wallToken: await token('wall'),
     issue,
