@@ -24,6 +24,7 @@ import { AckLinks, ackLinkSecret } from './alerts/links.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { FolderLockedError } from './db/folder-lock.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
 import { LiveHub } from './live/hub.js';
@@ -70,6 +71,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: env.DATABASE_URL,
     pgliteDir: options.inMemory ? undefined : (options.pgliteDir ?? join(env.DATA_DIR, 'pglite')),
     pgliteImage: options.pgliteImage,
+    logger,
+  }).catch((error: unknown) => {
+    throw error instanceof FolderLockedError ? new StartError(error.message) : error;
   });
   try {
     await database.migrate();
