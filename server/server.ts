@@ -72,6 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pgliteDir: options.inMemory ? undefined : (options.pgliteDir ?? join(env.DATA_DIR, 'pglite')),
     pgliteImage: options.pgliteImage,
     logger,
+    timeoutMs: env.DATABASE_TIMEOUT_MS,
   }).catch((error: unknown) => {
     throw error instanceof FolderLockedError ? new StartError(error.message) : error;
   });

@@ -15,6 +15,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
     .optional(),
+  /**
+   * The longest a PostgreSQL connection, query, or transaction's start or commit may take before the
+   * database counts as unavailable (503); also the connect timeout.
+   */
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CITY_CONFIG: z.string().min(1).default('./config/anning.json'),

@@ -13,6 +13,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
+import { timedClient } from './deadline.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import * as schema from './schema/index.js';
 
@@ -43,13 +44,25 @@ export interface DatabaseOptions {
   migrationsFolder?: string;
   /** Told when a stale lock of PGlite's folder is taken over. */
   logger?: Logger;
+  /**
+   * PostgreSQL: the longest wait for a connection, a query, a transaction's start or its commit
+   * (server/db/deadline.ts); default 10 s. Migrations are not bound by it.
+   */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_DATABASE_TIMEOUT_MS = 10_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsFolder = resolve(options.migrationsFolder ?? 'migrations');
   if (options.url) {
-    const client = postgres(options.url, { max: 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
+    const client = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      connect_timeout: timeoutMs / 1000,
+    });
+    const db = drizzlePostgres(timedClient(client, timeoutMs), { schema }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
