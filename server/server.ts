@@ -29,6 +29,7 @@ import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
+import { defaultNodeId } from './node-identity.js';
 
 /** A reason the server cannot start that a person can act on; said without a stack trace. */
 export class StartError extends Error {}
@@ -158,6 +159,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics: ctx.metrics,
     clock: ctx.clock,
     emit: (notification) => ctx.live?.notify(notification),
+    nodeId: env.NODE_ID ?? defaultNodeId(),
+    // PGlite's folder is locked by this process: any claim found in it is a dead server's.
+    exclusive: database.kind === 'pglite',
   });
   ctx.alerts.onQueued(() => dispatcher.poke());
   ctx.dispatcher = dispatcher;

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { isProcessAlive } from '../node-identity.js';
 
 /** What the lock file holds. */
 interface LockRecord {
@@ -46,16 +47,6 @@ export const lockFileOf = (folder: string): string => join(dirname(folder), `${b
  * these: in a container the server often gets the same pid on every start.
  */
 const held = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readLock(file: string): Promise<LockRecord | null> {
   try {
@@ -125,7 +116,7 @@ export async function lockFolder(folder: string, logger?: Logger): Promise<Folde
       continue; // released between our attempt and the read: try again
     }
     const own = holder?.pid === process.pid;
-    if (holder && (own ? held.has(file) : isAlive(holder.pid)))
+    if (holder && (own ? held.has(file) : isProcessAlive(holder.pid)))
       throw new FolderLockedError(folder, holder.pid);
     // Stale: move it aside, and check that what was moved is the lock judged stale, not a fresh one
     // another starting server has just written.
