@@ -70,7 +70,12 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const limit = (maxSize: number, size: string) =>
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ code: 'too_large', message: `the body exceeds ${size}` }, 413),
+      // The rest of the body is not read, so the connection cannot carry another request: say so,
+      // or a keep-alive client sends its next request down a socket the server is closing.
+      onError: (c) => {
+        c.header('connection', 'close');
+        return c.json({ code: 'too_large', message: `the body exceeds ${size}` }, 413);
+      },
     });
   // Imports and ingests carry files; everything else is a small JSON object.
   const large = limit(MAX_BODY_BYTES, `${MAX_BODY_BYTES / 1024 / 1024} MB`);

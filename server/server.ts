@@ -24,10 +24,12 @@ import { AckLinks, ackLinkSecret } from './alerts/links.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { FolderLockedError } from './db/folder-lock.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
+import { defaultNodeId } from './node-identity.js';
 
 /** A reason the server cannot start that a person can act on; said without a stack trace. */
 export class StartError extends Error {}
@@ -70,6 +72,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: env.DATABASE_URL,
     pgliteDir: options.inMemory ? undefined : (options.pgliteDir ?? join(env.DATA_DIR, 'pglite')),
     pgliteImage: options.pgliteImage,
+    logger,
+    timeoutMs: env.DATABASE_TIMEOUT_MS,
+  }).catch((error: unknown) => {
+    throw error instanceof FolderLockedError ? new StartError(error.message) : error;
   });
   try {
     await database.migrate();
@@ -153,6 +159,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics: ctx.metrics,
     clock: ctx.clock,
     emit: (notification) => ctx.live?.notify(notification),
+    nodeId: env.NODE_ID ?? defaultNodeId(),
+    // PGlite's folder is locked by this process: any claim found in it is a dead server's.
+    exclusive: database.kind === 'pglite',
   });
   ctx.alerts.onQueued(() => dispatcher.poke());
   ctx.dispatcher = dispatcher;

@@ -18,12 +18,17 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** Parses `YYYY-MM` or `YYYY-MM-DD`; returns an error message naming the problem otherwise. */
+/**
+ * Parses `YYYY-MM` or `YYYY-MM-DD` from 1970 to 9999; returns an error message naming the problem
+ * otherwise.
+ */
 export function parsePeriod(text: string): Period | { error: string } {
   const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(text.trim());
   if (!match) return { error: `"${text}" is not a month YYYY-MM or a day YYYY-MM-DD` };
   const year = Number(match[1]);
   const month = Number(match[2]);
+  // Stored times run from 1970 to 9999 (the API refuses instants outside them): so do periods.
+  if (year < 1970) return { error: `"${text}" is outside 1970-01-01 to 9999-12-31` };
   if (month < 1 || month > 12) return { error: `"${text}" has no month ${month}` };
   const last = daysInMonth(year, month);
   if (match[3] === undefined) {

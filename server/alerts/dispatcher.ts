@@ -8,7 +8,8 @@
  * poll loop never waits for them, so a receiver that hangs delays only its own notifications.
  *
  * Guarantees: a queued notification is never lost (a crash leaves it pending, or claimed until the
- * lease runs out, and another dispatcher or the next start takes it); a row marked sent is never sent
+ * lease runs out and another dispatcher takes it, or the next server of the same node releases it at
+ * once when it starts); a row marked sent is never sent
  * again; a crash between a delivery and its record can repeat that one delivery, with the same
  * idempotency key, which receivers use to drop it.
  */
@@ -29,6 +30,7 @@ import {
 } from './channels/channel.js';
 import { createChannel } from './channels/registry.js';
 import { DeliveryTallies, type AlertDeliveryHealth } from './delivery-health.js';
+import { claimantId, defaultNodeId, isDeadPredecessor } from '../node-identity.js';
 import { AlertOutbox, laneOf, type ClaimedNotification } from './outbox.js';
 import { storedSubscription } from './subscriptions.js';
 
@@ -45,8 +47,20 @@ export interface DispatcherOptions {
   emit?: (notification: Notification) => void | Promise<void>;
   /** How often due rows are looked for without a poke (retries, the end of quiet hours). Default 2 s. */
   pollMs?: number;
-  /** How long a claimed row is held; longer than any channel's timeout. Default 5 min. */
+  /**
+   * How long a claim holds a row unless renewed; the rows of a lane are renewed every `renewEveryMs`
+   * while it runs, so a send may take longer. Default 60 s.
+   */
   leaseMs?: number;
+  /** How often a running lane renews the lease of its rows. Default a third of the lease. */
+  renewEveryMs?: number;
+  /** This node (NODE_ID, by default the host name): its dead processes' claims are released at start. */
+  nodeId?: string;
+  /**
+   * Nothing else can be dispatching from this database (PGlite, whose folder one server locks):
+   * every claim found at start is a dead server's, released at once.
+   */
+  exclusive?: boolean;
   /** Attempts before a notification is given up. Default 50: about 2 to 4 hours at the default cap. */
   maxAttempts?: number;
   /** The longest wait between two attempts. Default 5 min. */
@@ -96,6 +110,10 @@ export class AlertDispatcher {
   private readonly batchSize: number;
   /** The lease a row must still have for a send to start. */
   private readonly sendMarginMs: number;
+  private readonly renewEveryMs: number;
+  private readonly nodeId: string;
+  /** Whether the claims of this node's dead processes have been released (before the first claim). */
+  private recovered = false;
   private readonly built = new Map<number, BuiltChannels>();
   private readonly tallies = new DeliveryTallies();
   /** The lanes this dispatcher is sending to, each a task working through its claimed rows in order. */
@@ -108,9 +126,14 @@ export class AlertDispatcher {
   private started = false;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.outbox = new AlertOutbox(options.db, options.city, { logger: options.logger });
+    this.nodeId = options.nodeId ?? defaultNodeId();
+    this.outbox = new AlertOutbox(options.db, options.city, {
+      logger: options.logger,
+      claimant: claimantId(this.nodeId),
+    });
     this.pollMs = options.pollMs ?? 2_000;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.renewEveryMs = options.renewEveryMs ?? this.leaseMs / 3;
     this.maxAttempts = options.maxAttempts ?? 50;
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
     this.batchSize = options.batchSize ?? 20;
@@ -184,6 +207,7 @@ export class AlertDispatcher {
   private claimAndStart(): Promise<ClaimedNotification[]> {
     const run = this.claiming.then(async () => {
       if (this.stopped) return [];
+      if (!this.recovered) await this.recover();
       const claimed = await this.outbox.claim(this.options.clock(), this.leaseMs, this.batchSize, [
         ...this.lanes.keys(),
       ]);
@@ -212,6 +236,25 @@ export class AlertDispatcher {
     return run;
   }
 
+  /**
+   * Before the first claim: releases the rows held by processes of this node that have died (killed,
+   * crashed), so they go now rather than when their lease runs out. Another node's claims, and a live
+   * process's, are left alone; with `exclusive`, every claim is a dead process's.
+   */
+  private async recover(): Promise<void> {
+    const others = await this.outbox.otherClaimants(this.options.clock());
+    const dead = this.options.exclusive
+      ? others
+      : others.filter((claimant) => isDeadPredecessor(claimant, this.nodeId));
+    const released = await this.outbox.releaseClaimsOf(dead);
+    if (released > 0)
+      this.options.logger.warn(
+        { released, claimants: dead },
+        'released the notifications held by a server of this node that is gone; sending them now',
+      );
+    this.recovered = true;
+  }
+
   /** The outbox's pending rows as a metric, after every claim and every lane. */
   private async countPending(): Promise<void> {
     try {
@@ -224,28 +267,75 @@ export class AlertDispatcher {
   /**
    * One lane's rows, in order. After a failure that may pass, the rest of the lane waits as long as
    * the failed row: a receiver that is down costs one timeout per backoff, not one per notification.
+   * While the lane runs, its rows' lease is renewed, so a slow receiver does not lose them; a row
+   * another claim took meanwhile is dropped from the lane (and its send in flight, if any, aborted).
    */
   private async sendLane(
     rows: readonly ClaimedNotification[],
     subscriptions: ReadonlyMap<number, LoadedSubscription>,
     moot: ReadonlyMap<number, string>,
   ): Promise<void> {
-    for (const [i, row] of rows.entries()) {
-      if (this.stopped) return this.outbox.release(rows.slice(i));
-      // A row whose lease is nearly over may be taken by another node at any moment: it is left to
-      // be claimed again rather than sent twice.
-      if (row.lockedUntil.getTime() - this.options.clock().getTime() < this.sendMarginMs) continue;
-      const reason = moot.get(row.id);
-      if (reason !== undefined) {
-        await this.outbox.markDone(row, 'skipped', reason);
-        this.options.logger.info(
-          { alert: row.alertId, channel: row.channel, reason },
-          'notification skipped',
-        );
-        continue;
+    /** Rows still this lane's to send (and to renew). */
+    const held = new Set(rows.map((row) => row.id));
+    let inFlight: { id: number; lost: AbortController } | null = null;
+    let renewing: Promise<void> | null = null;
+    const renew = async () => {
+      const now = this.options.clock();
+      const mine = rows.filter((row) => held.has(row.id));
+      let kept: Set<number>;
+      try {
+        kept = await this.outbox.renew(mine, now, this.leaseMs);
+      } catch (error) {
+        // Not renewed: the send margin below stops sends whose lease is running out.
+        this.options.logger.warn({ err: error }, 'notification lease not renewed');
+        return;
       }
-      const retryAt = await this.deliver(row, subscriptions.get(row.subscriptionId ?? -1));
-      if (retryAt) return this.outbox.release(rows.slice(i + 1), retryAt);
+      const until = new Date(now.getTime() + this.leaseMs);
+      for (const row of mine) {
+        if (kept.has(row.id)) row.lockedUntil = until;
+        else {
+          held.delete(row.id);
+          if (inFlight?.id === row.id) inFlight.lost.abort();
+        }
+      }
+    };
+    const heartbeat = setInterval(() => {
+      renewing ??= renew().finally(() => {
+        renewing = null;
+      });
+    }, this.renewEveryMs);
+    heartbeat.unref();
+    const rest = (i: number) => rows.slice(i).filter((row) => held.has(row.id));
+    try {
+      for (const [i, row] of rows.entries()) {
+        if (this.stopped) return await this.outbox.release(rest(i));
+        if (!held.has(row.id)) continue;
+        // A row whose lease is nearly over (not renewed: the database away) may be taken by another
+        // node at any moment: it is left to be claimed again rather than sent twice.
+        if (row.lockedUntil.getTime() - this.options.clock().getTime() < this.sendMarginMs) {
+          held.delete(row.id);
+          continue;
+        }
+        const reason = moot.get(row.id);
+        if (reason !== undefined) {
+          held.delete(row.id);
+          await this.outbox.markDone(row, 'skipped', reason);
+          this.options.logger.info(
+            { alert: row.alertId, channel: row.channel, reason },
+            'notification skipped',
+          );
+          continue;
+        }
+        const lost = new AbortController();
+        inFlight = { id: row.id, lost };
+        const retryAt = await this.deliver(row, subscriptions.get(row.subscriptionId ?? -1), lost.signal);
+        inFlight = null;
+        held.delete(row.id);
+        if (retryAt) return await this.outbox.release(rest(i + 1), retryAt);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await renewing;
     }
   }
 
@@ -310,6 +400,7 @@ export class AlertDispatcher {
   private async attempt(
     row: ClaimedNotification,
     subscription: LoadedSubscription | undefined,
+    signal: AbortSignal,
   ): Promise<DeliveryResult> {
     const parsed = notificationSchema.safeParse(row.notification);
     if (!parsed.success)
@@ -317,19 +408,24 @@ export class AlertDispatcher {
     const resolved = this.channelFor(row, subscription);
     if ('failure' in resolved) return resolved.failure;
     try {
-      return await resolved.channel.send(parsed.data, this.stopping.signal);
+      return await resolved.channel.send(parsed.data, signal);
     } catch (error) {
       // Channels promise never to throw; one that does is treated as a transient failure.
       return failed(`the channel threw: ${(error as Error).message}`, true);
     }
   }
 
-  /** One attempt and its record; resolves with when it is due again if it may yet go. */
+  /**
+   * One attempt and its record; resolves with when it is due again if it may yet go. `lost` aborts
+   * the send when another claim has taken the row.
+   */
   private async deliver(
     row: ClaimedNotification,
     subscription: LoadedSubscription | undefined,
+    lost: AbortSignal,
   ): Promise<Date | null> {
-    const result = await this.attempt(row, subscription);
+    const result = await this.attempt(row, subscription, AbortSignal.any([this.stopping.signal, lost]));
+    if (!result.ok && lost.aborted) return null; // the row is another claim's now: nothing to record
     if (!result.ok && this.stopped) {
       // Cut short by the stop, not refused: due again at once, without counting against it.
       await this.outbox.release([row]);

@@ -12,7 +12,9 @@ import {
   asc,
   count,
   eq,
+  gte,
   inArray,
+  isNotNull,
   isNull,
   lt,
   lte,
@@ -33,6 +35,7 @@ import { describeIssues } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { alertOutbox, alerts, alertSubscriptions } from '../db/schema/index.js';
 import { notificationSchema, type Notification } from './channels/channel.js';
+import { claimantId, defaultNodeId } from '../node-identity.js';
 import { storedSubscription } from './subscriptions.js';
 
 /** The notification kind a channel shows for each effect of the lifecycle. */
@@ -64,6 +67,8 @@ export interface OutboxOptions {
   ackLink?: (alertId: string, subscriptionId: number, now: Date) => string | undefined;
   /** Told about stored subscriptions that no longer parse (they are skipped). */
   logger?: Logger;
+  /** Who claims rows through this outbox (server/node-identity.ts); a new id of this process by default. */
+  claimant?: string;
 }
 
 /** pending → sent, failed (refused or given up) or skipped (moot by the time it could go). */
@@ -88,8 +93,10 @@ export interface ClaimedNotification {
   notification: Record<string, unknown>;
   /** Including the attempt now being made. */
   attempts: number;
-  /** This claim holds the row until then. */
+  /** This claim holds the row until then (renewed while it is being sent). */
   lockedUntil: Date;
+  /** The claimant holding it. */
+  claimedBy: string;
   createdAt: Date;
 }
 
@@ -105,11 +112,15 @@ export interface OutboxCount {
 }
 
 export class AlertOutbox {
+  readonly claimant: string;
+
   constructor(
     private readonly db: Db,
     private readonly city: CityConfig,
     private readonly options: OutboxOptions = {},
-  ) {}
+  ) {
+    this.claimant = options.claimant ?? claimantId(defaultNodeId());
+  }
 
   /**
    * Queues the notifications of `items` for every enabled subscription they match, one row per
@@ -182,9 +193,10 @@ export class AlertOutbox {
   }
 
   /**
-   * Takes up to `limit` due rows for `leaseMs` and counts the attempt. One statement, with SKIP
-   * LOCKED: two dispatchers (two nodes) never take the same row, and a dispatcher that dies holding
-   * rows loses them to another when the lease runs out.
+   * Takes up to `limit` due rows for `leaseMs` in this outbox's claimant's name and counts the
+   * attempt. One statement, with SKIP LOCKED: two dispatchers (two nodes) never take the same row, and
+   * a dispatcher that dies holding rows loses them to another when the lease runs out, or at once to
+   * the next server of its node (`releaseClaimsOf`).
    *
    * A row waits while an earlier row of the same alert to the same subscription channel is still
    * pending (a fire being retried is not overtaken by its resolve), and rows of the lanes in `busy`
@@ -233,6 +245,7 @@ export class AlertOutbox {
       .update(alertOutbox)
       .set({
         lockedUntil,
+        claimedBy: this.claimant,
         attempts: sql`${alertOutbox.attempts} + 1`,
       })
       .where(inArray(alertOutbox.id, due))
@@ -249,7 +262,7 @@ export class AlertOutbox {
         createdAt: alertOutbox.createdAt,
       });
     return rows
-      .map((row) => ({ ...row, lockedUntil: row.lockedUntil ?? lockedUntil }))
+      .map((row) => ({ ...row, lockedUntil: row.lockedUntil ?? lockedUntil, claimedBy: this.claimant }))
       .sort((a, b) => a.id - b.id);
   }
 
@@ -264,6 +277,7 @@ export class AlertOutbox {
         .update(alertOutbox)
         .set({
           lockedUntil: null,
+          claimedBy: null,
           attempts: sql`${alertOutbox.attempts} - 1`,
           ...(next ? { nextAttemptAt: next } : {}),
         })
@@ -313,12 +327,61 @@ export class AlertOutbox {
     return reasons;
   }
 
-  /** The row as this claim holds it: a later claim of the same row (the lease ran out) counts another attempt. */
+  /**
+   * Extends the lease of the rows this claim still holds to `leaseMs` from `now` (a send in flight, or
+   * rows waiting their turn in a lane); returns the ids it still holds. A row missing from the answer
+   * was taken by another claim after its lease ran out: it must not be sent from here.
+   */
+  async renew(rows: readonly ClaimedNotification[], now: Date, leaseMs: number): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const renewed = await this.db
+      .update(alertOutbox)
+      .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
+      .where(or(...rows.map((row) => this.heldBy(row))))
+      .returning({ id: alertOutbox.id });
+    return new Set(renewed.map((row) => row.id));
+  }
+
+  /** Who holds pending rows whose lease has not run out, besides this outbox's claimant. */
+  async otherClaimants(now: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ claimedBy: alertOutbox.claimedBy })
+      .from(alertOutbox)
+      .where(
+        and(
+          eq(alertOutbox.status, 'pending'),
+          gte(alertOutbox.lockedUntil, now),
+          isNotNull(alertOutbox.claimedBy),
+          ne(alertOutbox.claimedBy, this.claimant),
+        ),
+      );
+    return rows.flatMap((row) => (row.claimedBy === null ? [] : [row.claimedBy]));
+  }
+
+  /**
+   * Releases at once the pending rows held by claimants known to be dead, due as they were; the
+   * attempt their claim counted stays counted (it may have reached the receiver before the crash).
+   */
+  async releaseClaimsOf(claimants: readonly string[]): Promise<number> {
+    if (claimants.length === 0) return 0;
+    const released = await this.db
+      .update(alertOutbox)
+      .set({ lockedUntil: null, claimedBy: null })
+      .where(and(eq(alertOutbox.status, 'pending'), inArray(alertOutbox.claimedBy, [...claimants])))
+      .returning({ id: alertOutbox.id });
+    return released.length;
+  }
+
+  /**
+   * The row as this claim holds it: a later claim of the same row (the lease ran out) counts another
+   * attempt, and a claim by another process names another claimant.
+   */
   private heldBy(row: ClaimedNotification) {
     return and(
       eq(alertOutbox.id, row.id),
       eq(alertOutbox.status, 'pending'),
       eq(alertOutbox.attempts, row.attempts),
+      eq(alertOutbox.claimedBy, row.claimedBy),
     );
   }
 
@@ -329,7 +392,7 @@ export class AlertOutbox {
   async markSent(row: ClaimedNotification, now: Date): Promise<void> {
     await this.db
       .update(alertOutbox)
-      .set({ status: 'sent', sentAt: now, lockedUntil: null, lastError: null })
+      .set({ status: 'sent', sentAt: now, lockedUntil: null, claimedBy: null, lastError: null })
       .where(this.heldBy(row));
   }
 
@@ -337,7 +400,7 @@ export class AlertOutbox {
   async retryAt(row: ClaimedNotification, next: Date, error: string): Promise<void> {
     await this.db
       .update(alertOutbox)
-      .set({ nextAttemptAt: next, lockedUntil: null, lastError: error })
+      .set({ nextAttemptAt: next, lockedUntil: null, claimedBy: null, lastError: error })
       .where(this.heldBy(row));
   }
 
@@ -345,7 +408,7 @@ export class AlertOutbox {
   async markDone(row: ClaimedNotification, status: 'failed' | 'skipped', reason: string): Promise<void> {
     await this.db
       .update(alertOutbox)
-      .set({ status, lockedUntil: null, lastError: reason })
+      .set({ status, lockedUntil: null, claimedBy: null, lastError: reason })
       .where(this.heldBy(row));
   }
 

@@ -9,6 +9,7 @@ import { ROLES, type Role } from '../../shared/roles.js';
 import { loadCityConfig } from '../config/city.js';
 import { ConfigError, parseEnv } from '../config/env.js';
 import { openDatabase } from '../db/client.js';
+import { FolderLockedError } from '../db/folder-lock.js';
 import { TokenRepository } from '../repositories/tokens.js';
 
 const usage = `usage:
@@ -45,7 +46,14 @@ async function main() {
       'The server is running on the embedded database: stop it first, or use POST /api/tokens with an admin token.',
     );
 
-  const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: join(env.DATA_DIR, 'pglite') });
+  const database = await openDatabase({
+    url: env.DATABASE_URL,
+    pgliteDir: join(env.DATA_DIR, 'pglite'),
+  }).catch((error: unknown) =>
+    error instanceof FolderLockedError
+      ? fail(`${error.message}; or use POST /api/tokens`)
+      : Promise.reject(error),
+  );
   try {
     await database.migrate();
     const tokens = new TokenRepository(database.db);

@@ -15,7 +15,20 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
     .optional(),
+  /**
+   * The longest a PostgreSQL connection, query, or transaction's start or commit may take before the
+   * database counts as unavailable (503); also the connect timeout.
+   */
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * This node's name, the same across its restarts (by default the host name): a restarted server
+   * releases at once the notifications its killed predecessor on this node was sending.
+   */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected 1–100 letters, digits, dots, dashes or underscores')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CITY_CONFIG: z.string().min(1).default('./config/anning.json'),
   /** Sets the admin token instead of generating one on first start. */

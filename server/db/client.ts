@@ -3,7 +3,7 @@
  * postgres.js when it is. Same schema, same migrations, same repositories.
  */
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,6 +12,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import type { Logger } from 'pino';
+import { timedClient } from './deadline.js';
+import { lockFolder, type FolderLock } from './folder-lock.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -39,13 +42,27 @@ export interface DatabaseOptions {
   pgliteImage?: Blob;
   /** Resolved from the working directory: under dist/ the module's own URL points elsewhere. */
   migrationsFolder?: string;
+  /** Told when a stale lock of PGlite's folder is taken over. */
+  logger?: Logger;
+  /**
+   * PostgreSQL: the longest wait for a connection, a query, a transaction's start or its commit
+   * (server/db/deadline.ts); default 10 s. Migrations are not bound by it.
+   */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_DATABASE_TIMEOUT_MS = 10_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsFolder = resolve(options.migrationsFolder ?? 'migrations');
   if (options.url) {
-    const client = postgres(options.url, { max: 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
+    const client = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      connect_timeout: timeoutMs / 1000,
+    });
+    const db = drizzlePostgres(timedClient(client, timeoutMs), { schema }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -54,17 +71,35 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (options.pgliteDir) await mkdir(options.pgliteDir, { recursive: true });
-  const client = options.pgliteDir
-    ? new PGlite(options.pgliteDir)
-    : new PGlite(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {});
-  await client.waitReady;
+  let lock: FolderLock | null = null;
+  if (options.pgliteDir) {
+    await mkdir(dirname(resolve(options.pgliteDir)), { recursive: true });
+    // Before PGlite reads the folder: a second process would serve, and lose, its own copy of it.
+    lock = await lockFolder(options.pgliteDir, options.logger);
+  }
+  let client: PGlite;
+  try {
+    if (options.pgliteDir) await mkdir(options.pgliteDir, { recursive: true });
+    client = options.pgliteDir
+      ? new PGlite(options.pgliteDir)
+      : new PGlite(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {});
+    await client.waitReady;
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const pglite = drizzlePglite(client, { schema });
   return {
     db: pglite as unknown as Db,
     kind: 'pglite',
     migrate: () => migratePglite(pglite, { migrationsFolder }),
     ping: async () => void (await client.query('select 1')),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }

@@ -8,6 +8,7 @@ import { eq, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CityConfig, FeedConfig, FeedName } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
+import { describeUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { feedCursors } from '../db/schema/index.js';
 import type { Metrics } from '../metrics.js';
 import type { FeedAdapter } from './adapter.js';
@@ -116,9 +117,12 @@ export class FeedPoller {
       this.circuit.success();
       this.health.success(clock().getTime());
     } catch (error) {
-      const message = (error as Error).message;
+      // The database away is not the feed's fault: its circuit stays as it was (a long outage would
+      // otherwise keep the feed unpolled for minutes after), and the query is not shown.
+      const databaseDown = isDatabaseUnavailable(error);
+      const message = databaseDown ? `database: ${describeUnavailable(error)}` : (error as Error).message;
       const now = clock().getTime();
-      this.circuit.failure(now);
+      if (!databaseDown) this.circuit.failure(now);
       this.health.failure(now, message);
       metrics.feedPollErrors.inc({ feed: this.feed });
       logger.warn(

@@ -47,7 +47,16 @@ function parseJsonRecords(text: string, key: string): Records {
 export async function readRecords(c: Context, key: string): Promise<Records> {
   const contentType = c.req.header('content-type') ?? '';
   if (/multipart\/form-data/i.test(contentType)) {
-    const form = await c.req.parseBody();
+    let form: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      form = await c.req.parseBody();
+    } catch (error) {
+      // A form cut short (no closing boundary) or otherwise malformed: the client's to fix.
+      throw badRequest(
+        `body: the multipart upload cannot be read (${(error as Error).message}); ` +
+          'send the whole form, ending with its closing boundary',
+      );
+    }
     const file = form.file;
     if (!(file instanceof File)) throw badRequest('file: expected an uploaded file in the "file" field');
     const text = await file.text();

@@ -1,6 +1,33 @@
 /** Liveness for load balancers and people, and Prometheus metrics. Both answer without a token. */
 import { Hono } from 'hono';
+import type { AlertDeliveryHealth } from '../alerts/delivery-health.js';
 import type { AppContext } from '../context.js';
+import { withDeadline } from '../db/deadline.js';
+import { describeUnavailable } from '../db/unavailable.js';
+import type { FeedHealth } from '../feeds/health.js';
+
+/** A probe must answer even when the database does not: its ping waits this long at most. */
+export const HEALTH_PING_MS = 2_000;
+
+/**
+ * Why a feed is not well, or null: `feed incident: failing (HTTP 503: …), circuit open until …`,
+ * `feed survey: stale, last success 2026-11-25T02:00:00.000Z`.
+ */
+export function feedProblem(health: FeedHealth): string | null {
+  const parts: string[] = [];
+  if (health.stale) parts.push(`stale, last success ${health.lastSuccessAt ?? 'never'}`);
+  if (health.consecutiveFailures > 0) parts.push(`failing (${health.lastError ?? 'no error recorded'})`);
+  if (health.circuitOpenUntil) parts.push(`circuit open until ${health.circuitOpenUntil}`);
+  return parts.length === 0 ? null : `feed ${health.feed}: ${parts.join(', ')}`;
+}
+
+function deliveryProblems(alerts: AlertDeliveryHealth | null): string[] {
+  return (alerts?.channels ?? [])
+    .filter((channel) => channel.status === 'failing')
+    .map(
+      (channel) => `alert channel ${channel.channel}: failing (${channel.lastError ?? 'no error recorded'})`,
+    );
+}
 
 export function healthRoutes(ctx: AppContext) {
   return new Hono()
@@ -8,28 +35,42 @@ export function healthRoutes(ctx: AppContext) {
       const started = performance.now();
       let database: { status: 'ok' | 'down'; kind: string; latencyMs?: number; error?: string };
       try {
-        await ctx.database.ping();
+        await withDeadline(ctx.database.ping(), HEALTH_PING_MS);
         database = {
           status: 'ok',
           kind: ctx.database.kind,
           latencyMs: +(performance.now() - started).toFixed(1),
         };
       } catch (error) {
-        database = { status: 'down', kind: ctx.database.kind, error: (error as Error).message };
+        ctx.logger.warn({ err: error }, 'health: the database did not answer its ping');
+        database = { status: 'down', kind: ctx.database.kind, error: describeUnavailable(error) };
       }
       const now = ctx.clock();
-      // Delivery health reads the outbox: only asked of a database that answers.
+      // Delivery health reads the outbox: only asked of a database that answers, and briefly.
       const alerts =
-        database.status === 'ok' && ctx.dispatcher ? await ctx.dispatcher.health().catch(() => null) : null;
+        database.status === 'ok' && ctx.dispatcher
+          ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
+          : null;
+      const feeds = ctx.feeds?.health() ?? [];
+      const reasons = [
+        ...(database.status === 'down' ? [`database: ${database.error}`] : []),
+        ...feeds.flatMap((health) => {
+          const problem = 'lastSuccessAt' in health ? feedProblem(health) : null;
+          return problem ? [problem] : [];
+        }),
+        ...deliveryProblems(alerts),
+      ];
       return c.json(
         {
-          // A failing notification channel degrades the status but keeps 200: the node still serves.
-          status: database.status === 'ok' && alerts?.status !== 'degraded' ? 'ok' : 'degraded',
+          // down (503): the node cannot serve. degraded (200): it serves, but something it depends
+          // on is failing or stale, as `reasons` say.
+          status: database.status === 'down' ? 'down' : reasons.length > 0 ? 'degraded' : 'ok',
+          reasons,
           version: ctx.version,
           uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
           city: ctx.city.city.code,
           database,
-          feeds: (ctx.feeds?.health() ?? []).map((health) =>
+          feeds: feeds.map((health) =>
             'lastSuccessAt' in health
               ? {
                   feed: health.feed,
@@ -38,6 +79,8 @@ export function healthRoutes(ctx: AppContext) {
                   lastSuccessAt: health.lastSuccessAt,
                   lastError: health.lastError,
                   consecutiveFailures: health.consecutiveFailures,
+                  circuit: health.circuit,
+                  circuitOpenUntil: health.circuitOpenUntil,
                   lagSeconds: health.lagSeconds,
                   itemsPerMinute: health.itemsPerMinute,
                 }

@@ -92,8 +92,13 @@ export class LiveIndexService {
   }
 
   async setInForce(date: string): Promise<WeightSet> {
-    this.weightSetCache ??= this.weightSets.list().then((rows) => rows.map(toWeightSet));
-    const set = weightSetInForce(await this.weightSetCache, date);
+    const read = (this.weightSetCache ??= this.weightSets.list().then((rows) => rows.map(toWeightSet)));
+    // A read that failed (the database away for a moment) is not kept: the next call reads again.
+    const sets = await read.catch((error: unknown) => {
+      if (this.weightSetCache === read) this.weightSetCache = null;
+      throw error;
+    });
+    const set = weightSetInForce(sets, date);
     if (!set) throw new NoWeightSetError(date);
     return set;
   }

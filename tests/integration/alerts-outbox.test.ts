@@ -4,8 +4,12 @@
  * receiver that is down and a server restart, are given up at once when refused for good, wait for
  * the end of quiet hours, and are sent by the subscription's configuration as it is when they go.
  */
+import { spawn } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { AlertOutbox } from '../../server/alerts/outbox.js';
 import type { Db } from '../../server/db/client.js';
 import { alertOutbox } from '../../server/db/schema/index.js';
 import { databaseTargets } from '../support/databases.js';
@@ -205,6 +209,63 @@ describe.each(databaseTargets)('the alert outbox on $name', (target) => {
     expect(await t.dispatcher.runOnce()).toBe(0);
     expect(t.receiver.requests).toHaveLength(1);
     expect((await t.rows())[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('a send that outlasts its lease keeps its row: the lease is renewed while the send is in flight', async () => {
+    // A receiver that holds its answer until told.
+    const held: ServerResponse[] = [];
+    const slow = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => held.push(response));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = slow.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/hook`;
+      await t.subscriptions.create(streetHead(url, { channels: [webhook(url, 10_000)] }));
+      await t.enqueue(indexDrop('jinfang', t.now));
+      const sender = t.dispatcherOn(t.database.db, { nodeId: 'node-a', leaseMs: 60_000, renewEveryMs: 20 });
+      const other = t.dispatcherOn(t.database.db, { nodeId: 'node-b', leaseMs: 60_000 });
+      const sending = sender.runOnce();
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+      // Two leases pass while the receiver thinks; the sender renews, so the other node finds nothing.
+      t.now = new Date(t.now.getTime() + 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await other.runOnce()).toBe(0);
+
+      held[0]!.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      expect(await sending).toBe(1);
+      expect(held).toHaveLength(1);
+      expect((await t.rows())[0]).toMatchObject({ status: 'sent', attempts: 1, lockedUntil: null });
+      await other.stop();
+      await sender.stop();
+    } finally {
+      for (const response of held) response.destroy();
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  it('a dispatcher starting releases the claims of its node’s dead processes, not those of a live one', async () => {
+    await t.subscriptions.create(streetHead(t.hookUrl(), { streets: [] }));
+    await t.enqueue(indexDrop('jinfang', t.now), indexDrop('lianran', t.now));
+    const exited = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => exited.once('exit', resolve));
+    const claimAs = async (claimant: string) =>
+      (await new AlertOutbox(t.database.db, await anning(), { claimant }).claim(t.now, LEASE_MS, 1))[0]!;
+    await claimAs(`node-a:${exited.pid}:killed`);
+    // Another server on the same host, still running (the test runner's parent process stands in).
+    const live = await claimAs(`node-a:${process.ppid}:running`);
+
+    const dispatcher = t.dispatcherOn(t.database.db, { nodeId: 'node-a' });
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(t.receiver.requests).toHaveLength(1);
+    expect((await t.rows()).find((row) => row.id === live.id)).toMatchObject({
+      status: 'pending',
+      claimedBy: `node-a:${process.ppid}:running`,
+    });
+    await dispatcher.stop();
   });
 
   it('leaves a row whose lease ran out while it waited its turn, and sends it once on the next run', async () => {

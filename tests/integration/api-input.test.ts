@@ -3,7 +3,7 @@
  * character, which PostgreSQL's text and jsonb cannot hold, in any free text that would be stored; an
  * id past the range of a 32-bit column; a time in year 0 or past 9999.
  */
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAlert, step } from '../../shared/alerts/index.js';
 import { AlertRepository } from '../../server/repositories/alerts.js';
@@ -225,6 +225,95 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
     });
     expect(status).toBe(413);
     expect(JSON.parse(text)).toEqual({ code: 'too_large', message: 'the body exceeds 256 KB' });
+  });
+
+  it('closes the connection after a 413, so that a keep-alive client’s next request goes through', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    /** A request over the shared keep-alive agent: its status, its Connection header and its body. */
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
+        let answered = false;
+        const request = httpRequest(
+          `${server.baseUrl}${path}`,
+          {
+            method,
+            agent,
+            headers: {
+              authorization: `Bearer ${server.adminToken}`,
+              ...(body === undefined
+                ? {}
+                : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+            },
+          },
+          (response) => {
+            answered = true;
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, text }),
+            );
+          },
+        );
+        request.on('error', (error) => {
+          if (!answered) reject(error);
+        });
+        request.end(body);
+      });
+    try {
+      const refused = await send(
+        'POST',
+        `/api/alerts/${encodeURIComponent(alertId)}/ack`,
+        JSON.stringify({ comment: 'x'.repeat(1024 * 1024) }),
+      );
+      expect(refused.status).toBe(413);
+      expect(refused.connection).toBe('close');
+      const next = await send('GET', '/api/streets');
+      expect(next.status).toBe(200);
+      expect(JSON.parse(next.text).streets).toHaveLength(9);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers 400 naming the body to a multipart upload cut short before its closing boundary', async () => {
+    const boundary = 'pingan-boundary-7f3a';
+    const cut = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename="values.csv"',
+      'Content-Type: text/csv',
+      '',
+      'indicator,street,period,value',
+      'cameras_online,jinfang,2026-11,9',
+    ].join('\r\n');
+    const upload = {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    };
+    for (const path of ['/api/import/incident', '/api/indicator-values']) {
+      const refused = await answer(server.api(path, { ...upload, body: cut }));
+      expect(refused.status).toBe(400);
+      expect(refused.message).toMatch(/^body: the multipart upload cannot be read/);
+    }
+    // Nothing was stored, and the server answers the next request.
+    expect((await server.api('/api/streets')).status).toBe(200);
+  });
+
+  it('refuses a period before 1970 in a weight set’s preview and in imported values, naming the field', async () => {
+    const weightSets = await (await server.api('/api/weight-sets')).json();
+    const id = weightSets.weightSets[0].id;
+    for (const period of ['0000-01', '1969-12-31'])
+      expect(await answer(server.api(`/api/weight-sets/${id}/preview`, json('POST', { period })))).toEqual({
+        status: 400,
+        message: `period: "${period}" is outside 1970-01-01 to 9999-12-31`,
+      });
+    const imported = await server.api(
+      '/api/indicator-values',
+      json('POST', [{ indicator: 'cameras_online', street: 'jinfang', period: '0000-01', value: 90 }]),
+    );
+    expect(imported.status).toBe(400);
+    expect((await imported.json()).details).toEqual([
+      { line: 1, field: 'period', reason: '"0000-01" is outside 1970-01-01 to 9999-12-31' },
+    ]);
   });
 
   it('quarantines a pushed item with a NUL character or a time in year 0, naming the field', async () => {

@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { lockFileOf } from '../../server/db/folder-lock.js';
 
 export interface TestDatabase {
   /** postgres:// URL; undefined for PGlite. */
@@ -52,7 +53,15 @@ const pglite: DatabaseTarget = {
     if (!options?.persistent)
       return { url: undefined, pgliteDir: undefined, pgliteImage: await pgliteImage(), drop: async () => {} };
     const dir = await mkdtemp(join(tmpdir(), 'pingan-pglite-'));
-    return { url: undefined, pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
+    return {
+      url: undefined,
+      pgliteDir: dir,
+      // With the lock a server left beside the folder, should it have died holding it.
+      drop: async () => {
+        await rm(dir, { recursive: true, force: true });
+        await rm(lockFileOf(dir), { force: true });
+      },
+    };
   },
 };
 

@@ -51,6 +51,8 @@ export interface TestServerOptions {
   displayDir?: string;
   /** A fixed port (a restart on the same address); default an ephemeral one. */
   port?: number;
+  /** More environment variables (DATABASE_TIMEOUT_MS…). */
+  env?: Record<string, string>;
 }
 
 /** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
@@ -72,6 +74,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     DATABASE_URL: database.url,
     SEED_DEMO: options.seed ? 'on' : 'off',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
   });
   const city = options.city ?? (await loadCityConfig('config/anning.json'));
   const clock = options.clock ?? runningClock();

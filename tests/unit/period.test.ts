@@ -25,6 +25,16 @@ describe('periods', () => {
     });
   });
 
+  it('refuses a period outside 1970 to 9999, which no stored time can reach', () => {
+    expect(parsePeriod('0000-01')).toEqual({ error: '"0000-01" is outside 1970-01-01 to 9999-12-31' });
+    expect(parsePeriod('1969-12-31')).toEqual({ error: '"1969-12-31" is outside 1970-01-01 to 9999-12-31' });
+    expect(parsePeriod('1970-01')).toMatchObject({ start: '1970-01-01', end: '1970-01-31' });
+    expect(parsePeriod('9999-12-31')).toMatchObject({ period: '9999-12-31' });
+    expect(parsePeriod('10000-01')).toEqual({
+      error: '"10000-01" is not a month YYYY-MM or a day YYYY-MM-DD',
+    });
+  });
+
   it('reckons local dates in the city time zone', () => {
     // 17:30 UTC on the 24th is already the 25th in Anning (UTC+8).
     expect(localDate(new Date('2026-11-24T17:30:00Z'), 'Asia/Shanghai')).toBe('2026-11-25');

@@ -101,8 +101,13 @@ export const alertOutbox = pgTable(
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),
-    /** A dispatcher holds the row until then; a crashed one's rows are taken again afterwards. */
+    /** A dispatcher holds the row until then (renewing it while it sends); afterwards another may take it. */
     lockedUntil: instant('locked_until'),
+    /**
+     * Who holds the row: `<node id>:<pid>:<random>` of one server process (server/node-identity.ts),
+     * so that a restarted server releases at once what its dead predecessor held.
+     */
+    claimedBy: text('claimed_by'),
     lastError: text('last_error'),
     createdAt: instant('created_at').notNull(),
     sentAt: instant('sent_at'),
