@@ -29,6 +29,8 @@ export interface AppContext {
   clock: () => Date;
   version: string;
   startedAt: Date;
+  /** Keys the hash that replaces feed ids holding personal data (feeds/opaque-id.ts). */
+  feedIdKey: Uint8Array;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
   weightSets: WeightSetRepository;
@@ -58,6 +60,7 @@ export interface ContextOptions {
   metrics: Metrics;
   clock?: () => Date;
   version?: string;
+  feedIdKey: Uint8Array;
 }
 
 /** Logs a failed background evaluation; the next one (a timer runs them) tries again. */

@@ -34,7 +34,10 @@ export const streetConfigSchema = z.object({
   code: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
   name: names,
   population: z.number().int().positive(),
+  /** Its communities and villages (社区/村组): a feed's `community` must be one of them, or it is unknown. */
   communities: z.array(nonEmpty).default([]),
+  /** Its public-service halls (便民服务中心): a ticket's `hall` must be one of them, or it is unknown. */
+  halls: z.array(nonEmpty).default([]),
   geometry: geometrySchema.optional(),
 });
 
@@ -105,6 +108,17 @@ export const weightsSchema = z.object({
   availabilityThreshold: z.number().gt(0).lte(1).optional(),
 });
 
+/**
+ * The city's words for the feeds' free-text fields that are not a street's own: a value outside its
+ * list is stored as unknown, so that free text (a name, a phone number) never reaches the database.
+ */
+export const vocabularySchema = z.object({
+  /** What the service windows offer (a ticket's `service`): 户籍办理, 社保医保… */
+  services: z.array(nonEmpty).default([]),
+  /** Kinds of dispute (a mediation case's `type`): 邻里纠纷, 婚姻家庭… */
+  mediationTypes: z.array(nonEmpty).default([]),
+});
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 
 const gradeSchema = z.object({
@@ -125,6 +139,7 @@ export const cityConfigSchema = z
       note: z.string().optional(),
     }),
     streets: z.array(streetConfigSchema).min(1),
+    vocabulary: vocabularySchema.prefault({}),
     indicators: z.array(indicatorConfigSchema).min(1),
     grades: z.array(gradeSchema).min(1),
     weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
@@ -196,6 +211,7 @@ export const cityConfigSchema = z
 
 export type CityConfig = z.infer<typeof cityConfigSchema>;
 export type StreetConfig = z.infer<typeof streetConfigSchema>;
+export type Vocabulary = z.infer<typeof vocabularySchema>;
 export type IndicatorConfig = z.infer<typeof indicatorConfigSchema>;
 
 /** One line per problem, each naming the key path: `streets.2.population: expected a number`. */

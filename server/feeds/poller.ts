@@ -25,6 +25,8 @@ export interface PollerDeps {
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
+  /** Keys the hash that replaces ids holding personal data (opaque-id.ts). */
+  feedIdKey: Uint8Array;
   /** Called after each committed page. */
   onStored(feed: FeedName, batch: StoredBatch): Promise<void>;
 }
@@ -48,7 +50,7 @@ export class FeedPoller {
       baseCooldownMs: Math.max(30_000, config.intervalSeconds * 3000),
       maxCooldownMs: 10 * 60_000,
     });
-    this.parser = recordParser(adapter, config.mapping, deps.city);
+    this.parser = recordParser(adapter, config.mapping, deps.city, { idKey: deps.feedIdKey });
   }
 
   get feed(): FeedName {

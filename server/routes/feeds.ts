@@ -22,7 +22,10 @@ const quarantineQuery = z.object({
 
 export function feedRoutes(ctx: AppContext) {
   const parsers = new Map<FeedName, RecordParser>(
-    FEEDS.map((feed) => [feed, recordParser(adapterOf(feed), ctx.city.feeds[feed].mapping, ctx.city)]),
+    FEEDS.map((feed) => [
+      feed,
+      recordParser(adapterOf(feed), ctx.city.feeds[feed].mapping, ctx.city, { idKey: ctx.feedIdKey }),
+    ]),
   );
   const feedParam = (text: string): FeedName => {
     if (!(FEEDS as readonly string[]).includes(text))

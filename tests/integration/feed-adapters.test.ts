@@ -40,7 +40,9 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
   describe.each(FEEDS)('the %s adapter', (feed) => {
     const adapter = adapterOf(feed);
     const parser = async () =>
-      recordParser(adapter, { fields: {}, values: {} }, await loadCityConfig('config/anning.json'));
+      recordParser(adapter, { fields: {}, values: {} }, await loadCityConfig('config/anning.json'), {
+        idKey: Buffer.from('a key for the tests of feed adapters'),
+      });
     const rows = async () => (await database.db.select().from(adapter.table)) as Record<string, unknown>[];
 
     it('stores a valid item once however often it arrives', async () => {

@@ -14,6 +14,7 @@ import {
 } from '../../display/src/lib/heatmap.js';
 import { estimateEms, fitLabel } from '../../display/src/lib/text-fit.js';
 import { fraudTotals, hallRows, mediationTotals, windowTotals } from '../../display/src/lib/panels.js';
+import { categoryLabel, messages } from '../../display/src/lib/i18n.js';
 import {
   gaugeAngle,
   gaugeBands,
@@ -129,10 +130,42 @@ describe('operations panels', () => {
       [hall('金方中心', 'a', 1, 5), hall('连然一厅', 'b', 4, 9), hall('连然二厅', 'b', 4, 12)],
       names,
       'zh',
+      messages('zh'),
     );
     expect(rows.map((r) => r.label)).toEqual(['连然二厅', '连然一厅', '金方']);
     expect(windowTotals(rows)).toMatchObject({ waiting: 9, finished: 30 });
     expect(windowTotals([hall('x', 'a', 0, null)]).meanWaitMinutes).toBeNull();
+  });
+  it('says a hall the city does not know is unknown, beside its street when the street has others', () => {
+    const hall = (name: string, street: string, waiting: number): WindowHall => ({
+      hall: name,
+      street,
+      waiting,
+      meanWaitMinutes: 5,
+      onTimeRate: 90,
+      finished: 10,
+    });
+    const names = new Map([
+      ['a', { zh: '金方', en: 'Jinfang' }],
+      ['b', { zh: '连然', en: 'Lianran' }],
+    ]);
+    const halls = [hall('金方便民服务中心', 'a', 3), hall('unknown', 'a', 2), hall('unknown', 'b', 1)];
+    expect(hallRows(halls, names, 'zh', messages('zh')).map((r) => r.label)).toEqual([
+      '金方便民服务中心',
+      '金方 · 未知',
+      '连然',
+    ]);
+    expect(hallRows(halls, names, 'en', messages('en')).map((r) => r.label)).toEqual([
+      '金方便民服务中心',
+      'Jinfang · unknown',
+      'Lianran',
+    ]);
+    expect(hallRows([hall('unknown', 'c', 1)], names, 'zh', messages('zh'))[0]!.label).toBe('未知');
+  });
+
+  it('names an event of an unknown type as unknown in the ticker', () => {
+    expect(categoryLabel(messages('zh'), 'unknown')).toBe('未知');
+    expect(categoryLabel(messages('en'), 'unknown')).toBe('Unknown');
   });
 });
 

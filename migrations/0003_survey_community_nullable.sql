@@ -1,0 +1,1 @@
+ALTER TABLE "survey_responses" ALTER COLUMN "community" DROP NOT NULL;
