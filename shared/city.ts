@@ -87,6 +87,11 @@ export const feedConfigSchema = z.object({
   backfillDays: z.number().int().min(0).default(30),
   /** With no successful poll for this long the feed is stale; default three intervals, at least a minute. */
   staleAfterSeconds: z.number().int().positive().optional(),
+  /**
+   * How far ahead of the server's clock an item's times may be (the two systems' clocks differ); a
+   * record with a time further ahead is quarantined. Default CLOCK_SKEW_SECONDS (5 minutes).
+   */
+  clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   mapping: feedMappingSchema.default({ fields: {}, values: {} }),
 });
 

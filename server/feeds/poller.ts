@@ -50,7 +50,10 @@ export class FeedPoller {
       baseCooldownMs: Math.max(30_000, config.intervalSeconds * 3000),
       maxCooldownMs: 10 * 60_000,
     });
-    this.parser = recordParser(adapter, config.mapping, deps.city, { idKey: deps.feedIdKey });
+    this.parser = recordParser(adapter, config.mapping, deps.city, {
+      idKey: deps.feedIdKey,
+      clockSkewSeconds: config.clockSkewSeconds,
+    });
   }
 
   get feed(): FeedName {
@@ -139,7 +142,7 @@ export class FeedPoller {
         retries: this.config.retries,
         signal: this.abort.signal,
       });
-      const parsed = this.parser.parse(envelope.items);
+      const parsed = this.parser.parse(envelope.items, { now: clock() });
       // While backfilling, what happened before the backfill horizon is not needed.
       const horizon = clock().getTime() - this.config.backfillDays * DAY_MS;
       const valid = backfilling ? parsed.valid.filter((r) => r.eventTime.getTime() >= horizon) : parsed.valid;

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { describeIssues, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
-import type { FeedItems } from '../../shared/feeds.js';
+import { timesAhead, type FeedItems } from '../../shared/feeds.js';
 import { streetResolver } from '../../shared/indicator-values.js';
 import { maskPersonalData, scrubPersonalData } from '../../shared/personal-data.js';
 import { replaceNul } from '../../shared/storable.js';
@@ -73,13 +73,21 @@ function contractFields(schema: z.ZodType, record: Record<string, unknown>): Rec
 }
 
 export interface RecordParser {
-  /** `fromCsv`: the records are CSV rows of strings, to be typed by the schema first. */
-  parse(records: readonly unknown[], options?: { firstLine?: number; fromCsv?: boolean }): ParsedBatch;
+  /**
+   * `now`: the server's clock, which no time of a record may be ahead of (beyond the clock skew
+   * allowed); `fromCsv`: the records are CSV rows of strings, to be typed by the schema first.
+   */
+  parse(
+    records: readonly unknown[],
+    options: { now: Date; firstLine?: number; fromCsv?: boolean },
+  ): ParsedBatch;
 }
 
 export interface RecordParserOptions {
   /** The key of the hash that replaces an id holding personal data (opaque-id.ts). */
   idKey: Uint8Array;
+  /** How far ahead of the server's clock a record's times may be (default CLOCK_SKEW_SECONDS). */
+  clockSkewSeconds?: number;
 }
 
 export function recordParser<F extends FeedName>(
@@ -109,7 +117,7 @@ export function recordParser<F extends FeedName>(
     reason: maskPersonalData(reason),
   });
   return {
-    parse(records, { firstLine = 1, fromCsv = false } = {}) {
+    parse(records, { now, firstLine = 1, fromCsv = false }) {
       const valid: ValidRecord[] = [];
       const invalid: InvalidRecord[] = [];
       records.forEach((raw, position) => {
@@ -126,6 +134,11 @@ export function recordParser<F extends FeedName>(
           return;
         }
         const item = parsed.data as FeedItems[F] & { street: string; updatedAt: string };
+        const ahead = timesAhead(adapter.feed, item, now, options.clockSkewSeconds);
+        if (ahead.length > 0) {
+          invalid.push(refused(line, mapped, ahead.join('; ')));
+          return;
+        }
         const street = resolveStreet(item.street);
         if (!street) {
           invalid.push(refused(line, mapped, `street: unknown street "${item.street}"`));
