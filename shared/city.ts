@@ -14,15 +14,25 @@ const names = z.object({ zh: nonEmpty, en: nonEmpty });
 export const FEEDS = ['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const;
 export type FeedName = (typeof FEEDS)[number];
 
+/**
+ * A goalpost: within ±1e9, past any raw value an indicator can plausibly have (see
+ * shared/indicator-values.ts), so that the difference of two never overflows into an infinite score.
+ */
+const MAX_GOALPOST = 1e9;
+const goalpost = z
+  .number()
+  .min(-MAX_GOALPOST, `must be between ${-MAX_GOALPOST} and ${MAX_GOALPOST}`)
+  .max(MAX_GOALPOST, `must be between ${-MAX_GOALPOST} and ${MAX_GOALPOST}`);
+
 const normalisationSchema = z.discriminatedUnion('method', [
   z
-    .object({ method: z.literal('efficacy'), unacceptable: z.number(), satisfactory: z.number() })
+    .object({ method: z.literal('efficacy'), unacceptable: goalpost, satisfactory: goalpost })
     .refine((n) => n.unacceptable !== n.satisfactory, 'unacceptable and satisfactory must differ'),
   z
-    .object({ method: z.literal('minmax'), worst: z.number(), best: z.number() })
+    .object({ method: z.literal('minmax'), worst: goalpost, best: goalpost })
     .refine((n) => n.worst !== n.best, 'worst and best must differ'),
   z
-    .object({ method: z.literal('target'), target: z.number(), zero: z.number().optional() })
+    .object({ method: z.literal('target'), target: goalpost, zero: goalpost.optional() })
     .refine((n) => n.target !== (n.zero ?? 0), 'target must differ from zero'),
 ]);
 
@@ -99,15 +109,22 @@ export type FeedConfig = z.infer<typeof feedConfigSchema>;
 
 const feedDefaults = (intervalSeconds: number) => feedConfigSchema.parse({ intervalSeconds });
 
-const blockWeights = z.object({
-  positive: z.number().nonnegative(),
-  negative: z.number().nonnegative(),
-  public: z.number().nonnegative(),
-});
+/**
+ * A block's or an indicator's weight: 0 to 1000. Weights are relative (35/35/30, or 12 of an
+ * indicator's block), so this refuses only what cannot be meant, and keeps every sum of weights,
+ * and every weight times a score, finite.
+ */
+export const MAX_WEIGHT = 1000;
+const weight = z
+  .number()
+  .min(0, `must be between 0 and ${MAX_WEIGHT}`)
+  .max(MAX_WEIGHT, `must be between 0 and ${MAX_WEIGHT}`);
+
+const blockWeights = z.object({ positive: weight, negative: weight, public: weight });
 
 export const weightsSchema = z.object({
   blocks: blockWeights.refine((b) => b.positive + b.negative + b.public > 0, 'block weights sum to zero'),
-  indicators: z.record(z.string(), z.number().nonnegative()),
+  indicators: z.record(z.string(), weight),
   aggregation: z.enum(['arithmetic', 'geometric']).default('arithmetic'),
   normalisation: z.record(z.string(), normalisationSchema).optional(),
   availabilityThreshold: z.number().gt(0).lte(1).optional(),

@@ -11,7 +11,21 @@ import { storableInstant, withoutNul } from './storable.js';
 const instant = storableInstant();
 const text = withoutNul(z.string().trim().min(1).max(200));
 const id = z.union([text, z.number().int().transform(String)]);
-const amount = z.number().nonnegative().finite();
+/**
+ * Amounts in yuan, 0 to ten billion (1e10). The largest single telecom-fraud losses on record are
+ * in the hundreds of millions, so this refuses only what cannot be an amount (a typo, a sentinel,
+ * 1e308); and sums of even millions of such amounts stay far inside a double's range, so no window's
+ * total can overflow.
+ */
+export const MAX_AMOUNT_YUAN = 1e10;
+const amount = z
+  .number()
+  .min(0, `must be between 0 and ${MAX_AMOUNT_YUAN} (yuan)`)
+  .max(MAX_AMOUNT_YUAN, `must be between 0 and ${MAX_AMOUNT_YUAN} (yuan)`);
+/** A ticket's standard time (办结时限): more than nothing, at most a week. */
+export const MAX_LIMIT_MINUTES = 7 * 24 * 60;
+const limitMessage = `must be more than 0 and at most ${MAX_LIMIT_MINUTES} (minutes: a week)`;
+const limitMinutes = z.number().gt(0, limitMessage).max(MAX_LIMIT_MINUTES, limitMessage);
 const rating = z.number().int().min(1).max(5);
 
 const base = { id, updatedAt: instant, street: text };
@@ -78,7 +92,7 @@ export const serviceWindowSchema = z
     calledAt: instant.optional(),
     finishedAt: instant.optional(),
     status: z.enum(['waiting', 'serving', 'done', 'abandoned']),
-    limitMinutes: z.number().positive().finite().optional(),
+    limitMinutes: limitMinutes.optional(),
   })
   .superRefine(inOrder(['calledAt', 'takenAt'], ['finishedAt', 'takenAt']));
 
