@@ -1,6 +1,8 @@
 /**
  * The wall's operational panels, aggregated in SQL per street (or hall): the fraud centre today,
  * the service halls today, mediation today and over 30 days. "Today" is the city's local date.
+ * Sums are taken in numeric and time limits compared in seconds, so nothing stored can overflow
+ * them; a panel whose query fails all the same keeps its last figures.
  */
 import { and, gte, sql } from 'drizzle-orm';
 import type { CityConfig } from '../../shared/city.js';
@@ -20,18 +22,29 @@ function defaultTicketLimit(city: CityConfig): number {
   return rule?.aggregate === 'on_time' ? rule.limitMinutes : 30;
 }
 
-export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: Date): Promise<Panels> {
+/**
+ * The panels now. Each is read on its own: one whose query fails is taken from `previous` and
+ * reported to `onFailure`, and the others are fresh.
+ */
+export async function readPanels(
+  db: Db,
+  city: CityConfig,
+  midnight: Date,
+  now: Date,
+  previous: Panels,
+  onFailure: (panel: keyof Panels, error: unknown) => void,
+): Promise<Panels> {
   const limit = defaultTicketLimit(city);
-  const [fraud, windows, mediation] = await Promise.all([
+  const [fraud, windows, mediation] = await Promise.allSettled([
     db
       .select({
         street: fraudEvents.street,
         cases: sql`count(*) filter (where ${fraudEvents.type} = 'case')`,
-        lossYuan: sql`coalesce(sum(${fraudEvents.lossYuan}) filter (where ${fraudEvents.type} = 'case'), 0)`,
+        lossYuan: sql`coalesce(sum(${fraudEvents.lossYuan}::numeric) filter (where ${fraudEvents.type} = 'case'), 0)`,
         warnings: sql`count(*) filter (where ${fraudEvents.type} = 'warning')`,
         dissuaded: sql`count(*) filter (where ${fraudEvents.type} = 'warning' and ${fraudEvents.dissuaded})`,
         interceptions: sql`count(*) filter (where ${fraudEvents.type} = 'interception')`,
-        interceptedYuan: sql`coalesce(sum(${fraudEvents.interceptedYuan}), 0)`,
+        interceptedYuan: sql`coalesce(sum(${fraudEvents.interceptedYuan}::numeric), 0)`,
       })
       .from(fraudEvents)
       .where(gte(fraudEvents.occurredAt, midnight))
@@ -43,7 +56,7 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
         waiting: sql`count(*) filter (where ${windowTickets.status} = 'waiting')`,
         meanWait: sql`avg(extract(epoch from (${windowTickets.calledAt} - ${windowTickets.takenAt})) / 60)`,
         finished: sql`count(${windowTickets.finishedAt})`,
-        onTime: sql`count(*) filter (where ${windowTickets.finishedAt} <= ${windowTickets.takenAt} + coalesce(${windowTickets.limitMinutes}, ${limit}) * interval '1 minute')`,
+        onTime: sql`count(*) filter (where extract(epoch from (${windowTickets.finishedAt} - ${windowTickets.takenAt})) <= coalesce(${windowTickets.limitMinutes}, ${limit})::numeric * 60)`,
       })
       .from(windowTickets)
       .where(gte(windowTickets.takenAt, midnight))
@@ -62,8 +75,13 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       .where(and(gte(mediationCases.acceptedAt, new Date(now.getTime() - 30 * DAY_MS))))
       .groupBy(mediationCases.street),
   ]);
+  const settled = <T, R>(outcome: PromiseSettledResult<T[]>, panel: keyof Panels, present: (row: T) => R) => {
+    if (outcome.status === 'fulfilled') return outcome.value.map(present);
+    onFailure(panel, outcome.reason);
+    return previous[panel] as R[];
+  };
   return {
-    fraud: fraud.map((row): FraudToday => ({
+    fraud: settled(fraud, 'fraud', (row): FraudToday => ({
       street: row.street,
       cases: num(row.cases),
       lossYuan: num(row.lossYuan),
@@ -72,7 +90,7 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       interceptions: num(row.interceptions),
       interceptedYuan: num(row.interceptedYuan),
     })),
-    windows: windows.map((row): WindowHall => ({
+    windows: settled(windows, 'windows', (row): WindowHall => ({
       hall: row.hall,
       street: row.street,
       waiting: num(row.waiting),
@@ -80,7 +98,7 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       onTimeRate: rate(row.onTime, row.finished),
       finished: num(row.finished),
     })),
-    mediation: mediation.map((row): MediationLive => ({
+    mediation: settled(mediation, 'mediation', (row): MediationLive => ({
       street: row.street,
       acceptedToday: num(row.today),
       accepted30d: num(row.accepted),
