@@ -19,6 +19,21 @@ import { storeBatch, type StoredBatch } from './store.js';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A feed that says it has more but hands back a cursor already read in this run would be read
+ * again and again: the run stops, as a failure the feed's health names.
+ */
+export class StuckCursorError extends Error {
+  constructor(cursor: string | null, circle: boolean) {
+    const at = cursor === null ? 'the first page' : `"${cursor}"`;
+    super(
+      circle
+        ? `the feed says hasMore but its cursor goes round in a circle (back to ${at})`
+        : `the feed says hasMore but its cursor does not advance (stuck at ${at})`,
+    );
+  }
+}
+
 export interface PollerDeps {
   db: Db;
   city: CityConfig;
@@ -133,6 +148,7 @@ export class FeedPoller {
     let backfilling = !(row?.backfilled ?? false);
     // A backfill may drain far more pages in one run than the steady state allows.
     const bound = backfilling ? this.config.maxPagesPerRun * 100 : this.config.maxPagesPerRun;
+    const seen = new Set([cursor]);
     for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
       const envelope = await fetchPage({
         url: this.url,
@@ -147,6 +163,8 @@ export class FeedPoller {
       const horizon = clock().getTime() - this.config.backfillDays * DAY_MS;
       const valid = backfilling ? parsed.valid.filter((r) => r.eventTime.getTime() >= horizon) : parsed.valid;
       const next = envelope.next ?? cursor;
+      if (envelope.hasMore && seen.has(next)) throw new StuckCursorError(next, next !== cursor);
+      seen.add(next);
       if (envelope.items.length === 0 && next === cursor && !backfilling) break;
 
       const stored = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {
