@@ -19,26 +19,23 @@ export interface PersonalDataMatch {
 }
 
 const DATE = String.raw`(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
-const PATTERNS: Record<PersonalDataKind, string> = {
+const NUMBERS = {
   // 18 digits: area (6), birth date YYYYMMDD, sequence (3), check digit (0–9 or X).
   id: String.raw`[1-9]\d{5}(?:18|19|20)\d{2}${DATE}\d{3}[\dXx]|[1-9]\d{7}${DATE}\d{3}`,
   // 1[3-9]x xxxx xxxx, optionally after +86, 0086 or 86, with spaces or dashes between the groups.
   mobile: String.raw`(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}`,
   // An area code 0xx or 0xxx (in brackets or not), then a local number of 7–8 digits.
   landline: String.raw`\(?0\d{2,3}\)?[\s-]?[2-9]\d{6,7}`,
-  email: String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`,
 };
-const NOT_AFTER_DIGIT = String.raw`(?<!\d[.,]?)`;
-const NOT_BEFORE_DIGIT = String.raw`(?![.,]?\d)`;
-const KINDS = Object.keys(PATTERNS) as PersonalDataKind[];
-const DETECTOR = new RegExp(
-  KINDS.map((kind) =>
-    kind === 'email'
-      ? `(?<${kind}>${PATTERNS[kind]})`
-      : `${NOT_AFTER_DIGIT}(?<${kind}>${PATTERNS[kind]})${NOT_BEFORE_DIGIT}`,
-  ).join('|'),
+type NumberKind = keyof typeof NUMBERS;
+const NUMBER_KINDS = Object.keys(NUMBERS) as NumberKind[];
+/** Each kind of number, not after a digit (or a digit and a decimal point) and not before one. */
+const NUMBER = new RegExp(
+  String.raw`(?<!\d[.,]?)(?:${NUMBER_KINDS.map((kind) => `(?<${kind}>${NUMBERS[kind]})`).join('|')})(?![.,]?\d)`,
   'g',
 );
+/** Only from the start of its local part, so that a long text is not tried from every letter. */
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 /** What each kind is replaced by when masked. */
 const MASK: Record<PersonalDataKind, string> = {
@@ -50,17 +47,33 @@ const MASK: Record<PersonalDataKind, string> = {
 
 /** Every piece of personal data in a text, in order. */
 export function findPersonalData(text: string): PersonalDataMatch[] {
+  const normal = text.normalize('NFKC');
   const found: PersonalDataMatch[] = [];
-  for (const match of text.normalize('NFKC').matchAll(DETECTOR)) {
-    const kind = KINDS.find((k) => match.groups?.[k] !== undefined)!;
+  for (const match of normal.matchAll(NUMBER)) {
+    const kind = NUMBER_KINDS.find((k) => match.groups?.[k] !== undefined)!;
     found.push({ kind, start: match.index, end: match.index + match[0].length });
+  }
+  // Most texts have no @: the address pattern is the costly one, so it is not tried on them.
+  if (normal.includes('@')) {
+    const emails = [...normal.matchAll(EMAIL)].map((match): PersonalDataMatch => ({
+      kind: 'email',
+      start: match.index,
+      end: match.index + match[0].length,
+    }));
+    // A number inside an address is part of the address.
+    const outside = found.filter((n) => !emails.some((e) => n.start < e.end && e.start < n.end));
+    return [...outside, ...emails].sort((a, b) => a.start - b.start);
   }
   return found;
 }
 
+const HAS_NUMBER = new RegExp(NUMBER.source);
+const HAS_EMAIL = new RegExp(EMAIL.source);
+
 /** Whether a text holds a phone number, an ID number or an e-mail address. */
 export function containsPersonalData(text: string): boolean {
-  return findPersonalData(text).length > 0;
+  const normal = text.normalize('NFKC');
+  return HAS_NUMBER.test(normal) || (normal.includes('@') && HAS_EMAIL.test(normal));
 }
 
 /**
