@@ -108,7 +108,10 @@ export function recordParser<F extends FeedName>(
     const fields = contractFields(adapter.schema, mapped);
     const street = typeof fields.street === 'string' ? resolveStreet(fields.street) : undefined;
     const known = withKnownFreeText(adapter.feed, fields, street, vocabulary);
-    if (typeof known.id === 'string' || typeof known.id === 'number') known.id = opaqueId(String(known.id));
+    if (typeof known.id === 'string' || typeof known.id === 'number') {
+      const id = opaqueId(String(known.id));
+      if (id !== String(known.id)) known.id = id;
+    }
     return scrubPersonalData(known);
   };
   const refused = (line: number, mapped: Record<string, unknown>, reason: string): InvalidRecord => ({
