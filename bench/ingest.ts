@@ -11,6 +11,7 @@ import type { CityConfig } from '../shared/city.js';
 import { openDatabase, type Database } from '../server/db/client.js';
 import { feedCursors, incidents } from '../server/db/schema/index.js';
 import { FeedPoller } from '../server/feeds/poller.js';
+import { feedIdKey } from '../server/feeds/opaque-id.js';
 import { incidentAdapter } from '../server/feeds/incident.js';
 import { createMetrics } from '../server/metrics.js';
 import { LiveIndexService } from '../server/services/live-index.js';
@@ -91,6 +92,7 @@ export async function benchIngest(
         logger: pino({ level: 'silent' }),
         metrics: createMetrics(),
         clock: () => new Date(),
+        feedIdKey: await feedIdKey(db),
         onStored: (feed, batch) => live.refreshFeed(feed, new Date(), batch.streets),
       },
     );

@@ -29,6 +29,8 @@ export interface AppContext {
   clock: () => Date;
   version: string;
   startedAt: Date;
+  /** Keys the hash that replaces feed ids holding personal data (feeds/opaque-id.ts). */
+  feedIdKey: Uint8Array;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
   weightSets: WeightSetRepository;
@@ -47,7 +49,10 @@ export interface AppContext {
   feeds: FeedRuntime | null;
   /** The live channel, once the HTTP server listens. */
   live: LiveHub | null;
-  /** After a batch of a feed is stored (polled, pushed or imported): recompute what it touched, tell the wall. */
+  /**
+   * After a batch of a feed is stored (polled, pushed or imported): recompute what it touched, tell
+   * the wall. A recompute that fails is logged, never the batch's failure: it is stored.
+   */
   feedStored(feed: FeedName, batch: StoredBatch): Promise<void>;
 }
 
@@ -58,6 +63,7 @@ export interface ContextOptions {
   metrics: Metrics;
   clock?: () => Date;
   version?: string;
+  feedIdKey: Uint8Array;
 }
 
 /** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
@@ -84,6 +90,7 @@ export function createContext(options: ContextOptions): AppContext {
       values,
       weightSets,
       (feed) => ctx.feeds?.isStale(feed) ?? false,
+      options.logger,
     ),
     silences: new SilenceRepository(db),
     alerts: new AlertService(
@@ -97,7 +104,13 @@ export function createContext(options: ContextOptions): AppContext {
     live: null,
     async feedStored(feed, batch) {
       const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
-      await ctx.liveIndex.refreshFeed(feed, ctx.clock(), batch.streets);
+      // The batch is stored whatever happens here: a failed recompute keeps the values it had, and
+      // the minute refresh tries again.
+      await ctx.liveIndex
+        .refreshFeed(feed, ctx.clock(), batch.streets)
+        .catch((error: unknown) =>
+          ctx.logger.error({ err: error, feed }, 'recomputing after a stored batch failed'),
+        );
       stop();
       ctx.live?.noteStored(feed, batch);
       // Zero-tolerance events alert at once, whether or not the index moved; any other change of the

@@ -25,6 +25,7 @@ import { AlertOutbox } from './alerts/outbox.js';
 import { createContext, type AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { FolderLockedError } from './db/folder-lock.js';
+import { feedIdKey as opaqueIdKey } from './feeds/opaque-id.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startJobs } from './jobs.js';
 import { LiveHub } from './live/hub.js';
@@ -83,9 +84,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await database.close();
     throw error;
   }
+  const feedIdKey = await opaqueIdKey(database.db);
   const ctx = createContext({
     city: options.city,
     database,
+    feedIdKey,
     logger,
     metrics: createMetrics(),
     clock: options.clock,
@@ -109,6 +112,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       metrics: ctx.metrics,
       clock: ctx.clock,
+      feedIdKey,
       onStored: (feed, batch) => ctx.feedStored(feed, batch),
     },
     urls,

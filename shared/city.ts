@@ -14,15 +14,25 @@ const names = z.object({ zh: nonEmpty, en: nonEmpty });
 export const FEEDS = ['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const;
 export type FeedName = (typeof FEEDS)[number];
 
+/**
+ * A goalpost: within ±1e9, past any raw value an indicator can plausibly have (see
+ * shared/indicator-values.ts), so that the difference of two never overflows into an infinite score.
+ */
+const MAX_GOALPOST = 1e9;
+const goalpost = z
+  .number()
+  .min(-MAX_GOALPOST, `must be between ${-MAX_GOALPOST} and ${MAX_GOALPOST}`)
+  .max(MAX_GOALPOST, `must be between ${-MAX_GOALPOST} and ${MAX_GOALPOST}`);
+
 const normalisationSchema = z.discriminatedUnion('method', [
   z
-    .object({ method: z.literal('efficacy'), unacceptable: z.number(), satisfactory: z.number() })
+    .object({ method: z.literal('efficacy'), unacceptable: goalpost, satisfactory: goalpost })
     .refine((n) => n.unacceptable !== n.satisfactory, 'unacceptable and satisfactory must differ'),
   z
-    .object({ method: z.literal('minmax'), worst: z.number(), best: z.number() })
+    .object({ method: z.literal('minmax'), worst: goalpost, best: goalpost })
     .refine((n) => n.worst !== n.best, 'worst and best must differ'),
   z
-    .object({ method: z.literal('target'), target: z.number(), zero: z.number().optional() })
+    .object({ method: z.literal('target'), target: goalpost, zero: goalpost.optional() })
     .refine((n) => n.target !== (n.zero ?? 0), 'target must differ from zero'),
 ]);
 
@@ -34,7 +44,10 @@ export const streetConfigSchema = z.object({
   code: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
   name: names,
   population: z.number().int().positive(),
+  /** Its communities and villages (社区/村组): a feed's `community` must be one of them, or it is unknown. */
   communities: z.array(nonEmpty).default([]),
+  /** Its public-service halls (便民服务中心): a ticket's `hall` must be one of them, or it is unknown. */
+  halls: z.array(nonEmpty).default([]),
   geometry: geometrySchema.optional(),
 });
 
@@ -84,6 +97,11 @@ export const feedConfigSchema = z.object({
   backfillDays: z.number().int().min(0).default(30),
   /** With no successful poll for this long the feed is stale; default three intervals, at least a minute. */
   staleAfterSeconds: z.number().int().positive().optional(),
+  /**
+   * How far ahead of the server's clock an item's times may be (the two systems' clocks differ); a
+   * record with a time further ahead is quarantined. Default CLOCK_SKEW_SECONDS (5 minutes).
+   */
+  clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   mapping: feedMappingSchema.default({ fields: {}, values: {} }),
 });
 
@@ -91,18 +109,36 @@ export type FeedConfig = z.infer<typeof feedConfigSchema>;
 
 const feedDefaults = (intervalSeconds: number) => feedConfigSchema.parse({ intervalSeconds });
 
-const blockWeights = z.object({
-  positive: z.number().nonnegative(),
-  negative: z.number().nonnegative(),
-  public: z.number().nonnegative(),
-});
+/**
+ * A block's or an indicator's weight: 0 to 1000. Weights are relative (35/35/30, or 12 of an
+ * indicator's block), so this refuses only what cannot be meant, and keeps every sum of weights,
+ * and every weight times a score, finite.
+ */
+export const MAX_WEIGHT = 1000;
+const weight = z
+  .number()
+  .min(0, `must be between 0 and ${MAX_WEIGHT}`)
+  .max(MAX_WEIGHT, `must be between 0 and ${MAX_WEIGHT}`);
+
+const blockWeights = z.object({ positive: weight, negative: weight, public: weight });
 
 export const weightsSchema = z.object({
   blocks: blockWeights.refine((b) => b.positive + b.negative + b.public > 0, 'block weights sum to zero'),
-  indicators: z.record(z.string(), z.number().nonnegative()),
+  indicators: z.record(z.string(), weight),
   aggregation: z.enum(['arithmetic', 'geometric']).default('arithmetic'),
   normalisation: z.record(z.string(), normalisationSchema).optional(),
   availabilityThreshold: z.number().gt(0).lte(1).optional(),
+});
+
+/**
+ * The city's words for the feeds' free-text fields that are not a street's own: a value outside its
+ * list is stored as unknown, so that free text (a name, a phone number) never reaches the database.
+ */
+export const vocabularySchema = z.object({
+  /** What the service windows offer (a ticket's `service`): 户籍办理, 社保医保… */
+  services: z.array(nonEmpty).default([]),
+  /** Kinds of dispute (a mediation case's `type`): 邻里纠纷, 婚姻家庭… */
+  mediationTypes: z.array(nonEmpty).default([]),
 });
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -125,6 +161,7 @@ export const cityConfigSchema = z
       note: z.string().optional(),
     }),
     streets: z.array(streetConfigSchema).min(1),
+    vocabulary: vocabularySchema.prefault({}),
     indicators: z.array(indicatorConfigSchema).min(1),
     grades: z.array(gradeSchema).min(1),
     weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
@@ -196,6 +233,7 @@ export const cityConfigSchema = z
 
 export type CityConfig = z.infer<typeof cityConfigSchema>;
 export type StreetConfig = z.infer<typeof streetConfigSchema>;
+export type Vocabulary = z.infer<typeof vocabularySchema>;
 export type IndicatorConfig = z.infer<typeof indicatorConfigSchema>;
 
 /** One line per problem, each naming the key path: `streets.2.population: expected a number`. */

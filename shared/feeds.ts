@@ -11,35 +11,67 @@ import { storableInstant, withoutNul } from './storable.js';
 const instant = storableInstant();
 const text = withoutNul(z.string().trim().min(1).max(200));
 const id = z.union([text, z.number().int().transform(String)]);
-const amount = z.number().nonnegative().finite();
+/**
+ * Amounts in yuan, 0 to ten billion (1e10). The largest single telecom-fraud losses on record are
+ * in the hundreds of millions, so this refuses only what cannot be an amount (a typo, a sentinel,
+ * 1e308); and sums of even millions of such amounts stay far inside a double's range, so no window's
+ * total can overflow.
+ */
+export const MAX_AMOUNT_YUAN = 1e10;
+const amount = z
+  .number()
+  .min(0, `must be between 0 and ${MAX_AMOUNT_YUAN} (yuan)`)
+  .max(MAX_AMOUNT_YUAN, `must be between 0 and ${MAX_AMOUNT_YUAN} (yuan)`);
+/** A ticket's standard time (办结时限): more than nothing, at most a week. */
+export const MAX_LIMIT_MINUTES = 7 * 24 * 60;
+const limitMessage = `must be more than 0 and at most ${MAX_LIMIT_MINUTES} (minutes: a week)`;
+const limitMinutes = z.number().gt(0, limitMessage).max(MAX_LIMIT_MINUTES, limitMessage);
 const rating = z.number().int().min(1).max(5);
 
 const base = { id, updatedAt: instant, street: text };
 
-export const incidentSchema = z.object({
-  ...base,
-  reportedAt: instant,
-  community: text.optional(),
-  category: z.enum([
-    'robbery',
-    'snatching',
-    'theft',
-    'vice',
-    'assault',
-    'fraud',
-    'dispute',
-    'traffic',
-    'fire',
-    'other',
-  ]),
-  kind: z.enum(['criminal', 'public_order', 'other']),
-  status: z.enum(['open', 'dispatched', 'arrived', 'closed']),
-  arrivedAt: instant.optional(),
-  closedAt: instant.optional(),
-  cleared: z.boolean().optional(),
-  gang: z.boolean().optional(),
-  homicide: z.boolean().optional(),
-});
+/**
+ * For `.superRefine`: each `later` time of an item that lies before its `earlier` one is an issue
+ * at the later field (an incident cannot be closed before it was reported).
+ */
+function inOrder<T extends Record<string, unknown>>(
+  ...pairs: [later: keyof T & string, earlier: keyof T & string][]
+) {
+  return (item: T, ctx: z.RefinementCtx) => {
+    for (const [later, earlier] of pairs) {
+      const [a, b] = [item[later], item[earlier]];
+      if (typeof a === 'string' && typeof b === 'string' && Date.parse(a) < Date.parse(b))
+        ctx.addIssue({ code: 'custom', path: [later], message: `${a} is before ${earlier} (${b})` });
+    }
+  };
+}
+
+export const incidentSchema = z
+  .object({
+    ...base,
+    reportedAt: instant,
+    community: text.optional(),
+    category: z.enum([
+      'robbery',
+      'snatching',
+      'theft',
+      'vice',
+      'assault',
+      'fraud',
+      'dispute',
+      'traffic',
+      'fire',
+      'other',
+    ]),
+    kind: z.enum(['criminal', 'public_order', 'other']),
+    status: z.enum(['open', 'dispatched', 'arrived', 'closed']),
+    arrivedAt: instant.optional(),
+    closedAt: instant.optional(),
+    cleared: z.boolean().optional(),
+    gang: z.boolean().optional(),
+    homicide: z.boolean().optional(),
+  })
+  .superRefine(inOrder(['arrivedAt', 'reportedAt'], ['closedAt', 'reportedAt']));
 
 export const fraudSchema = z.object({
   ...base,
@@ -51,25 +83,29 @@ export const fraudSchema = z.object({
   dissuaded: z.boolean().optional(),
 });
 
-export const serviceWindowSchema = z.object({
-  ...base,
-  hall: text,
-  service: text,
-  takenAt: instant,
-  calledAt: instant.optional(),
-  finishedAt: instant.optional(),
-  status: z.enum(['waiting', 'serving', 'done', 'abandoned']),
-  limitMinutes: z.number().positive().finite().optional(),
-});
+export const serviceWindowSchema = z
+  .object({
+    ...base,
+    hall: text,
+    service: text,
+    takenAt: instant,
+    calledAt: instant.optional(),
+    finishedAt: instant.optional(),
+    status: z.enum(['waiting', 'serving', 'done', 'abandoned']),
+    limitMinutes: limitMinutes.optional(),
+  })
+  .superRefine(inOrder(['calledAt', 'takenAt'], ['finishedAt', 'takenAt']));
 
-export const mediationSchema = z.object({
-  ...base,
-  acceptedAt: instant,
-  community: text.optional(),
-  type: text,
-  status: z.enum(['pending', 'success', 'failed', 'referred']),
-  closedAt: instant.optional(),
-});
+export const mediationSchema = z
+  .object({
+    ...base,
+    acceptedAt: instant,
+    community: text.optional(),
+    type: text,
+    status: z.enum(['pending', 'success', 'failed', 'referred']),
+    closedAt: instant.optional(),
+  })
+  .superRefine(inOrder(['closedAt', 'acceptedAt']));
 
 export const surveySchema = z.object({
   ...base,
@@ -118,6 +154,45 @@ export const EVENT_TIME = {
   mediation: 'acceptedAt',
   survey: 'surveyedAt',
 } as const satisfies { [F in FeedName]: keyof FeedItems[F] };
+
+/** Every time field of each feed's items. */
+export const TIME_FIELDS = {
+  incident: ['updatedAt', 'reportedAt', 'arrivedAt', 'closedAt'],
+  fraud: ['updatedAt', 'occurredAt'],
+  'service-window': ['updatedAt', 'takenAt', 'calledAt', 'finishedAt'],
+  mediation: ['updatedAt', 'acceptedAt', 'closedAt'],
+  survey: ['updatedAt', 'surveyedAt'],
+} as const satisfies { [F in FeedName]: (keyof FeedItems[F] & string)[] };
+
+/** How far ahead of the server's clock an item's times may be, by default: clocks of two systems differ. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+const duration = (seconds: number) =>
+  seconds % 60 === 0
+    ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}`
+    : `${seconds} second${seconds === 1 ? '' : 's'}`;
+
+/**
+ * Why an item's times cannot be true: each that lies more than `skewSeconds` ahead of `now` (the
+ * server's clock). An item "updated" in the future would win over every real update after it.
+ */
+export function timesAhead<F extends FeedName>(
+  feed: F,
+  item: FeedItems[F],
+  now: Date,
+  skewSeconds = CLOCK_SKEW_SECONDS,
+): string[] {
+  const limit = now.getTime() + skewSeconds * 1000;
+  const reasons: string[] = [];
+  for (const field of TIME_FIELDS[feed]) {
+    const value = (item as Record<string, unknown>)[field];
+    if (typeof value === 'string' && Date.parse(value) > limit)
+      reasons.push(
+        `${field}: ${value} is more than ${duration(skewSeconds)} ahead of the server clock (${now.toISOString()})`,
+      );
+  }
+  return reasons;
+}
 
 /** `GET <url>?since=<cursor>&limit=<n>` answers with this. */
 export const envelopeSchema = z.object({

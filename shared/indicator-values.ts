@@ -2,7 +2,7 @@
  * Validation of imported indicator values (indicator, street, period, value). Pure: the server parses
  * JSON or CSV into records, this decides which are good and says why the others are not.
  */
-import type { CityConfig } from './city.js';
+import type { CityConfig, IndicatorConfig } from './city.js';
 import { parsePeriod } from './period.js';
 
 /** One row as received: from JSON as it was, from CSV as strings. */
@@ -37,6 +37,32 @@ export function streetResolver(city: Pick<CityConfig, 'streets'>): (text: string
       byKey.set(key.toLowerCase(), street.code);
   }
   return (text) => byKey.get(text.trim().toLowerCase());
+}
+
+/** The largest value of a rate per 10,000 residents: ten events per resident. */
+const MAX_PER_10K = 100_000;
+/** The largest of any other imported value: far past any count, mean or amount per resident of a street. */
+const MAX_VALUE = 1e9;
+
+/**
+ * The largest value an imported indicator can plausibly have, by what it measures (its unit for a
+ * `manual` measure): 100 for a percentage, 100,000 for a rate per 10,000 residents, a billion for
+ * anything else. Values are never negative. Bounded values keep every sum and score finite.
+ */
+export function plausibleMaximum(indicator: Pick<IndicatorConfig, 'measure' | 'unit'>): {
+  max: number;
+  what: string;
+} {
+  if (indicator.measure === 'ratio' || indicator.unit.en === '%') return { max: 100, what: 'a percentage' };
+  if (indicator.measure === 'count_per_10k' || indicator.unit.en === 'per 10k')
+    return { max: MAX_PER_10K, what: 'a rate per 10,000 residents' };
+  const what = {
+    count: 'a count',
+    mean: 'a mean',
+    sum_per_capita: 'an amount per resident',
+    manual: 'an imported value',
+  }[indicator.measure];
+  return { max: MAX_VALUE, what };
 }
 
 function parseValue(raw: unknown): number | string {
@@ -94,8 +120,16 @@ export function validateIndicatorValues(
     const value = parseValue(record.value);
     if (typeof value === 'string') problem('value', value);
     else if (value < 0) problem('value', `${value} is negative`);
-    else if ((indicator?.measure === 'ratio' || indicator?.unit.en === '%') && value > 100)
-      problem('value', `${value} is a percentage over 100`);
+    else if (indicator) {
+      const { max, what } = plausibleMaximum(indicator);
+      if (value > max)
+        problem(
+          'value',
+          max === 100
+            ? `${value} is a percentage over 100`
+            : `${value} is over ${max}, the most ${what} can plausibly be`,
+        );
+    }
 
     if (
       problems.length > before ||

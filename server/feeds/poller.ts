@@ -37,12 +37,29 @@ function mergeBatches(a: StoredBatch, b: StoredBatch): StoredBatch {
   };
 }
 
+/**
+ * A feed that says it has more but hands back a cursor already read in this run would be read
+ * again and again: the run stops, as a failure the feed's health names.
+ */
+export class StuckCursorError extends Error {
+  constructor(cursor: string | null, circle: boolean) {
+    const at = cursor === null ? 'the first page' : `"${cursor}"`;
+    super(
+      circle
+        ? `the feed says hasMore but its cursor goes round in a circle (back to ${at})`
+        : `the feed says hasMore but its cursor does not advance (stuck at ${at})`,
+    );
+  }
+}
+
 export interface PollerDeps {
   db: Db;
   city: CityConfig;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
+  /** Keys the hash that replaces ids holding personal data (opaque-id.ts). */
+  feedIdKey: Uint8Array;
   /** Called after each committed page. */
   onStored(feed: FeedName, batch: StoredBatch): Promise<void>;
 }
@@ -66,7 +83,10 @@ export class FeedPoller {
       baseCooldownMs: Math.max(30_000, config.intervalSeconds * 3000),
       maxCooldownMs: 10 * 60_000,
     });
-    this.parser = recordParser(adapter, config.mapping, deps.city);
+    this.parser = recordParser(adapter, config.mapping, deps.city, {
+      idKey: deps.feedIdKey,
+      clockSkewSeconds: config.clockSkewSeconds,
+    });
   }
 
   get feed(): FeedName {
@@ -178,6 +198,7 @@ export class FeedPoller {
     const { db, clock, metrics } = this.deps;
     let cursor = from;
     let backfilling = backfillingAtStart;
+    const seen = new Set([cursor]);
     for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
       const envelope = await fetchPage({
         url: this.url,
@@ -187,11 +208,13 @@ export class FeedPoller {
         retries: this.config.retries,
         signal: this.abort.signal,
       });
-      const parsed = this.parser.parse(envelope.items);
+      const parsed = this.parser.parse(envelope.items, { now: clock() });
       // While backfilling, what happened before the backfill horizon is not needed.
       const horizon = clock().getTime() - this.config.backfillDays * DAY_MS;
       const valid = backfilling ? parsed.valid.filter((r) => r.eventTime.getTime() >= horizon) : parsed.valid;
       const next = envelope.next ?? cursor;
+      if (envelope.hasMore && seen.has(next)) throw new StuckCursorError(next, next !== cursor);
+      seen.add(next);
       if (envelope.items.length === 0 && next === cursor && !backfilling) break;
 
       const batch = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {

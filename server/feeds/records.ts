@@ -1,15 +1,19 @@
 /**
  * From a feed's raw record to a row: the configured field mapping (their names and values onto
- * ours), validation against the contract, street resolution. A record that fails is kept for
- * quarantine with its reason, reduced to the contract's fields so nothing personal is stored.
+ * ours), validation against the contract, street resolution, free-text fields checked against the
+ * city's vocabulary. A record that fails is kept for quarantine with its reason, reduced to the
+ * contract's fields and scrubbed of personal data, as its reason is.
  */
 import type { z } from 'zod';
 import { describeIssues, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
-import type { FeedItems } from '../../shared/feeds.js';
+import { timesAhead, type FeedItems } from '../../shared/feeds.js';
 import { streetResolver } from '../../shared/indicator-values.js';
+import { maskPersonalData, scrubPersonalData } from '../../shared/personal-data.js';
 import { replaceNul } from '../../shared/storable.js';
+import { cityVocabulary, withKnownFreeText } from '../../shared/vocabulary.js';
 import type { FeedAdapter } from './adapter.js';
 import { fromCsvRecord } from './csv.js';
+import { opaqueIds } from './opaque-id.js';
 
 export interface ValidRecord {
   row: Record<string, unknown>;
@@ -69,19 +73,54 @@ function contractFields(schema: z.ZodType, record: Record<string, unknown>): Rec
 }
 
 export interface RecordParser {
-  /** `fromCsv`: the records are CSV rows of strings, to be typed by the schema first. */
-  parse(records: readonly unknown[], options?: { firstLine?: number; fromCsv?: boolean }): ParsedBatch;
+  /**
+   * `now`: the server's clock, which no time of a record may be ahead of (beyond the clock skew
+   * allowed); `fromCsv`: the records are CSV rows of strings, to be typed by the schema first.
+   */
+  parse(
+    records: readonly unknown[],
+    options: { now: Date; firstLine?: number; fromCsv?: boolean },
+  ): ParsedBatch;
+}
+
+export interface RecordParserOptions {
+  /** The key of the hash that replaces an id holding personal data (opaque-id.ts). */
+  idKey: Uint8Array;
+  /** How far ahead of the server's clock a record's times may be (default CLOCK_SKEW_SECONDS). */
+  clockSkewSeconds?: number;
 }
 
 export function recordParser<F extends FeedName>(
   adapter: FeedAdapter<F>,
   mapping: Mapping,
-  city: Pick<CityConfig, 'streets'>,
+  city: Pick<CityConfig, 'streets' | 'vocabulary'>,
+  options: RecordParserOptions,
 ): RecordParser {
   const resolveStreet = streetResolver(city);
+  const vocabulary = cityVocabulary(city);
+  const opaqueId = opaqueIds(options.idKey);
   const timeKey = eventKey(adapter);
+  /**
+   * What quarantine keeps of a refused record: its contract fields, the free-text ones checked
+   * against the vocabulary as they would have been stored, its id opaque, other personal data masked.
+   */
+  const forQuarantine = (mapped: Record<string, unknown>): Record<string, unknown> => {
+    const fields = contractFields(adapter.schema, mapped);
+    const street = typeof fields.street === 'string' ? resolveStreet(fields.street) : undefined;
+    const known = withKnownFreeText(adapter.feed, fields, street, vocabulary);
+    if (typeof known.id === 'string' || typeof known.id === 'number') {
+      const id = opaqueId(String(known.id));
+      if (id !== String(known.id)) known.id = id;
+    }
+    return scrubPersonalData(known);
+  };
+  const refused = (line: number, mapped: Record<string, unknown>, reason: string): InvalidRecord => ({
+    line,
+    record: forQuarantine(mapped),
+    reason: maskPersonalData(reason),
+  });
   return {
-    parse(records, { firstLine = 1, fromCsv = false } = {}) {
+    parse(records, { now, firstLine = 1, fromCsv = false }) {
       const valid: ValidRecord[] = [];
       const invalid: InvalidRecord[] = [];
       records.forEach((raw, position) => {
@@ -94,21 +133,22 @@ export function recordParser<F extends FeedName>(
         const mapped = fromCsv ? fromCsvRecord(adapter.schema, renamed) : renamed;
         const parsed = adapter.schema.safeParse(mapped);
         if (!parsed.success) {
-          const record = contractFields(adapter.schema, mapped);
-          invalid.push({ line, record, reason: describeIssues(parsed.error).join('; ') });
+          invalid.push(refused(line, mapped, describeIssues(parsed.error).join('; ')));
           return;
         }
         const item = parsed.data as FeedItems[F] & { street: string; updatedAt: string };
-        const street = resolveStreet(item.street);
-        if (!street) {
-          invalid.push({
-            line,
-            record: contractFields(adapter.schema, mapped),
-            reason: `street: unknown street "${item.street}"`,
-          });
+        const ahead = timesAhead(adapter.feed, item, now, options.clockSkewSeconds);
+        if (ahead.length > 0) {
+          invalid.push(refused(line, mapped, ahead.join('; ')));
           return;
         }
-        const row = adapter.toRow(item, street);
+        const street = resolveStreet(item.street);
+        if (!street) {
+          invalid.push(refused(line, mapped, `street: unknown street "${item.street}"`));
+          return;
+        }
+        const row = withKnownFreeText(adapter.feed, adapter.toRow(item, street), street, vocabulary);
+        row.id = opaqueId(String(row.id));
         valid.push({
           row,
           street,

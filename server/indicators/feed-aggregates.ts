@@ -2,6 +2,11 @@
  * Feed-based indicators computed in SQL: one query per feed returns, per street, the aggregates of
  * every indicator of that feed, each over its own window (a FILTER clause per indicator), so that
  * no event row is ever loaded into the process. A batch recomputes only the streets it touched.
+ *
+ * Whatever is stored, the arithmetic cannot overflow: sums are taken in `numeric` (a sum too large
+ * for a double comes back as Infinity, which no measure takes for a value), and time limits are
+ * compared in seconds rather than multiplied into intervals. When the feed's query fails all the
+ * same, each indicator is queried on its own, so that only the failing one goes missing.
  */
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
@@ -32,6 +37,9 @@ function aggregates(rule: FeedRule, column: (field: string) => PgColumn, inWindo
     return sql.join([inWindow, ...parts], sql` and `);
   };
   const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`;
+  /** Σ value over the rows meeting a condition, in numeric: a double's sum can overflow. */
+  const total = (value: SQL | PgColumn, condition: SQL) =>
+    sql<number>`coalesce(sum((${value})::numeric) filter (where ${condition}), 0)`;
   switch (rule.aggregate) {
     case 'count':
       return { count: count(where(rule.where)) };
@@ -46,38 +54,34 @@ function aggregates(rule: FeedRule, column: (field: string) => PgColumn, inWindo
       const limit = rule.limitField
         ? sql`coalesce(${column(rule.limitField)}, ${rule.limitMinutes})`
         : sql`${rule.limitMinutes}`;
-      const deadline = sql`${from} + (${limit}) * interval '1 minute'`;
+      const limitSeconds = sql`(${limit})::numeric * 60`;
+      const secondsSince = (end: SQL | PgColumn) => sql`extract(epoch from (${end} - ${from}))`;
       const base = where(rule.where);
       return {
-        numerator: count(sql`${base} and ${to} is not null and ${to} <= ${deadline}`),
+        numerator: count(sql`${base} and ${to} is not null and ${secondsSince(to)} <= ${limitSeconds}`),
         // Late without an arrival counts as late: those are in the denominator too.
-        denominator: count(sql`${base} and (${to} is not null or ${deadline} < ${asOf})`),
+        denominator: count(sql`${base} and (${to} is not null or ${secondsSince(asOf)} > ${limitSeconds})`),
       };
     }
     case 'sum':
-      return {
-        sum: sql<number>`coalesce(sum(${column(rule.field)}) filter (where ${where(rule.where)}), 0)`,
-      };
+      return { sum: total(column(rule.field), where(rule.where)) };
     case 'sum_ratio': {
       const base = where(rule.where);
       return {
-        numerator: sql<number>`coalesce(sum(${column(rule.numerator)}) filter (where ${base}), 0)`,
-        denominator: sql<number>`coalesce(sum(${column(rule.denominator)}) filter (where ${base}), 0)`,
+        numerator: total(column(rule.numerator), base),
+        denominator: total(column(rule.denominator), base),
       };
     }
     case 'mean': {
       const field = column(rule.field);
       const base = sql`${where(rule.where)} and ${field} is not null`;
-      return { sum: sql<number>`coalesce(sum(${field}) filter (where ${base}), 0)`, n: count(base) };
+      return { sum: total(field, base), n: count(base) };
     }
     case 'mean_minutes': {
       const from = column(rule.from);
       const to = column(rule.to);
       const base = sql`${where(rule.where)} and ${to} is not null`;
-      return {
-        sum: sql<number>`coalesce(sum(extract(epoch from (${to} - ${from})) / 60) filter (where ${base}), 0)`,
-        n: count(base),
-      };
+      return { sum: total(sql`extract(epoch from (${to} - ${from})) / 60`, base), n: count(base) };
     }
   }
 }
@@ -85,9 +89,15 @@ function aggregates(rule: FeedRule, column: (field: string) => PgColumn, inWindo
 /** Indicator id → street → the measure inputs of that indicator in that street. */
 export type FeedAggregates = Map<string, Map<string, MeasureInput>>;
 
+type FeedIndicator = IndicatorConfig & { rule: FeedRule };
+
 /**
  * Computes the measure inputs of every indicator of one feed as of an instant, for some streets
  * (all when `streets` is absent). Streets without items in a window get zero counts.
+ *
+ * When the feed's query fails, each indicator is queried alone: one that still fails is missing
+ * (for the streets asked for, an input from which no value follows) and reported to `onFailure`;
+ * the others are computed. When every one fails, the feed as a whole cannot be read: that throws.
  */
 export async function computeFeedAggregates(
   db: Db,
@@ -95,12 +105,38 @@ export async function computeFeedAggregates(
   indicators: readonly IndicatorConfig[],
   asOf: Date,
   streets?: readonly string[],
+  onFailure?: (indicatorId: string, error: unknown) => void,
 ): Promise<FeedAggregates> {
-  const own = indicators.filter(
-    (i): i is IndicatorConfig & { rule: FeedRule } => i.source === adapter.feed && !!i.rule,
-  );
+  const own = indicators.filter((i): i is FeedIndicator => i.source === adapter.feed && !!i.rule);
+  if (own.length === 0 || streets?.length === 0) return new Map(own.map((i) => [i.id, new Map()]));
+  try {
+    return await queryAggregates(db, adapter, own, asOf, streets);
+  } catch (error) {
+    if (own.length === 1) throw error;
+    const alone = await Promise.allSettled(own.map((i) => queryAggregates(db, adapter, [i], asOf, streets)));
+    if (alone.every((outcome) => outcome.status === 'rejected')) throw error;
+    const result: FeedAggregates = new Map();
+    alone.forEach((outcome, i) => {
+      const id = own[i]!.id;
+      if (outcome.status === 'fulfilled') result.set(id, outcome.value.get(id)!);
+      else {
+        onFailure?.(id, outcome.reason);
+        result.set(id, new Map((streets ?? []).map((street) => [street, {}])));
+      }
+    });
+    return result;
+  }
+}
+
+/** One query for some indicators of a feed. */
+async function queryAggregates(
+  db: Db,
+  adapter: FeedAdapter,
+  own: readonly FeedIndicator[],
+  asOf: Date,
+  streets?: readonly string[],
+): Promise<FeedAggregates> {
   const result: FeedAggregates = new Map(own.map((i) => [i.id, new Map()]));
-  if (own.length === 0 || streets?.length === 0) return result;
 
   const column = (field: string) => {
     const found = adapter.columns[field];

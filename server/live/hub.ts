@@ -280,20 +280,35 @@ export class LiveHub {
     const clock = now.getTime();
     if (this.panelsDirty || clock - this.lastPanels > SLOW_REFRESH_MS) {
       if (clock - this.lastPanels >= 1000) {
-        this.panels = await readPanels(ctx.database.db, ctx.city, startOfLocalDate(live.date, timezone), now);
+        this.panels = await readPanels(
+          ctx.database.db,
+          ctx.city,
+          startOfLocalDate(live.date, timezone),
+          now,
+          this.panels,
+          (panel, error) => ctx.logger.error({ err: error, panel }, 'a panel of the wall could not be read'),
+        );
         this.lastPanels = clock;
         this.panelsDirty = false;
       }
     }
     if (clock - this.lastTrends > SLOW_REFRESH_MS) {
-      const [day, month] = await Promise.all([
-        ctx.snapshots.history(CITY, new Date(clock - 86_400_000), now),
-        ctx.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
-      ]);
-      this.trends = {
-        trend24h: day.map((p) => ({ at: p.at.toISOString(), index: p.index })),
-        trend30d: month.map((p) => ({ at: startOfLocalDate(p.day, timezone).toISOString(), index: p.index })),
-      };
+      // Trends that cannot be read keep their last points; the rest of the wall goes out.
+      try {
+        const [day, month] = await Promise.all([
+          ctx.snapshots.history(CITY, new Date(clock - 86_400_000), now),
+          ctx.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
+        ]);
+        this.trends = {
+          trend24h: day.map((p) => ({ at: p.at.toISOString(), index: p.index })),
+          trend30d: month.map((p) => ({
+            at: startOfLocalDate(p.day, timezone).toISOString(),
+            index: p.index,
+          })),
+        };
+      } catch (error) {
+        ctx.logger.error({ err: error }, 'the trends of the wall could not be read');
+      }
       this.lastTrends = clock;
     }
     return {

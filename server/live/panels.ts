@@ -1,7 +1,9 @@
 /**
  * The wall's operational panels, aggregated in SQL per street (or hall): the fraud centre today,
  * the service halls today (before they open, the last day they worked), mediation today and over
- * 30 days. "Today" is the city's local date.
+ * 30 days. "Today" is the city's local date. Sums are taken in numeric and time limits compared in
+ * seconds, so nothing stored can overflow them; a panel whose query fails all the same keeps its
+ * last figures.
  */
 import { and, gte, lt, max, sql, type SQL } from 'drizzle-orm';
 import type { CityConfig } from '../../shared/city.js';
@@ -24,18 +26,29 @@ function defaultTicketLimit(city: CityConfig): number {
   return rule?.aggregate === 'on_time' ? rule.limitMinutes : 30;
 }
 
-export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: Date): Promise<Panels> {
+/**
+ * The panels now. Each is read on its own: one whose query fails is taken from `previous` and
+ * reported to `onFailure`, and the others are fresh.
+ */
+export async function readPanels(
+  db: Db,
+  city: CityConfig,
+  midnight: Date,
+  now: Date,
+  previous: Panels,
+  onFailure: (panel: keyof Panels, error: unknown) => void,
+): Promise<Panels> {
   const limit = defaultTicketLimit(city);
-  const [fraud, windows, mediation] = await Promise.all([
+  const [fraud, windows, mediation] = await Promise.allSettled([
     db
       .select({
         street: fraudEvents.street,
         cases: sql`count(*) filter (where ${fraudEvents.type} = 'case')`,
-        lossYuan: sql`coalesce(sum(${fraudEvents.lossYuan}) filter (where ${fraudEvents.type} = 'case'), 0)`,
+        lossYuan: sql`coalesce(sum(${fraudEvents.lossYuan}::numeric) filter (where ${fraudEvents.type} = 'case'), 0)`,
         warnings: sql`count(*) filter (where ${fraudEvents.type} = 'warning')`,
         dissuaded: sql`count(*) filter (where ${fraudEvents.type} = 'warning' and ${fraudEvents.dissuaded})`,
         interceptions: sql`count(*) filter (where ${fraudEvents.type} = 'interception')`,
-        interceptedYuan: sql`coalesce(sum(${fraudEvents.interceptedYuan}), 0)`,
+        interceptedYuan: sql`coalesce(sum(${fraudEvents.interceptedYuan}::numeric), 0)`,
       })
       .from(fraudEvents)
       .where(gte(fraudEvents.occurredAt, midnight))
@@ -54,8 +67,13 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       .where(and(gte(mediationCases.acceptedAt, new Date(now.getTime() - 30 * DAY_MS))))
       .groupBy(mediationCases.street),
   ]);
+  const settled = <T, R>(outcome: PromiseSettledResult<T[]>, panel: keyof Panels, present: (row: T) => R) => {
+    if (outcome.status === 'fulfilled') return outcome.value.map(present);
+    onFailure(panel, outcome.reason);
+    return previous[panel] as R[];
+  };
   return {
-    fraud: fraud.map((row): FraudToday => ({
+    fraud: settled(fraud, 'fraud', (row): FraudToday => ({
       street: row.street,
       cases: num(row.cases),
       lossYuan: num(row.lossYuan),
@@ -64,8 +82,8 @@ export async function readPanels(db: Db, city: CityConfig, midnight: Date, now: 
       interceptions: num(row.interceptions),
       interceptedYuan: num(row.interceptedYuan),
     })),
-    windows,
-    mediation: mediation.map((row): MediationLive => ({
+    windows: settled(windows, 'windows', (hall: WindowHall) => hall),
+    mediation: settled(mediation, 'mediation', (row): MediationLive => ({
       street: row.street,
       acceptedToday: num(row.today),
       accepted30d: num(row.accepted),
@@ -84,7 +102,7 @@ async function hallsOn(db: Db, limit: number, day: string, span: SQL): Promise<W
       waiting: sql`count(*) filter (where ${windowTickets.status} = 'waiting')`,
       meanWait: sql`avg(extract(epoch from (${windowTickets.calledAt} - ${windowTickets.takenAt})) / 60)`,
       finished: sql`count(${windowTickets.finishedAt})`,
-      onTime: sql`count(*) filter (where ${windowTickets.finishedAt} <= ${windowTickets.takenAt} + coalesce(${windowTickets.limitMinutes}, ${limit}) * interval '1 minute')`,
+      onTime: sql`count(*) filter (where extract(epoch from (${windowTickets.finishedAt} - ${windowTickets.takenAt})) <= coalesce(${windowTickets.limitMinutes}, ${limit})::numeric * 60)`,
     })
     .from(windowTickets)
     .where(span)

@@ -22,7 +22,13 @@ const quarantineQuery = z.object({
 
 export function feedRoutes(ctx: AppContext) {
   const parsers = new Map<FeedName, RecordParser>(
-    FEEDS.map((feed) => [feed, recordParser(adapterOf(feed), ctx.city.feeds[feed].mapping, ctx.city)]),
+    FEEDS.map((feed) => [
+      feed,
+      recordParser(adapterOf(feed), ctx.city.feeds[feed].mapping, ctx.city, {
+        idKey: ctx.feedIdKey,
+        clockSkewSeconds: ctx.city.feeds[feed].clockSkewSeconds,
+      }),
+    ]),
   );
   const feedParam = (text: string): FeedName => {
     if (!(FEEDS as readonly string[]).includes(text))
@@ -34,7 +40,7 @@ export function feedRoutes(ctx: AppContext) {
     const feed = feedParam(c.req.param('feed') ?? '');
     const { records, firstLine, csv } = await readRecords(c, 'items');
     if (records.length === 0) throw badRequest('no items in the request');
-    const parsed = parsers.get(feed)!.parse(records, { firstLine, fromCsv: csv });
+    const parsed = parsers.get(feed)!.parse(records, { now: ctx.clock(), firstLine, fromCsv: csv });
     const stored = await storeBatch(ctx.database.db, adapterOf(feed), parsed, via);
     ctx.metrics.feedItems.inc({ feed, outcome: 'stored' }, stored.stored);
     ctx.metrics.feedItems.inc({ feed, outcome: 'quarantined' }, stored.quarantined);

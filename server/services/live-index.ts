@@ -3,6 +3,7 @@
  * manual values after an import, a feed's indicators for the streets a batch touched, everything
  * once a minute as windows slide. Reading the index is then pure computation.
  */
+import type { Logger } from 'pino';
 import type { CityConfig, FeedName, IndicatorConfig } from '../../shared/city.js';
 import { FEEDS } from '../../shared/city.js';
 import {
@@ -59,6 +60,7 @@ export class LiveIndexService {
     private readonly values: IndicatorValueRepository,
     private readonly weightSets: WeightSetRepository,
     private readonly feedStale: FeedStaleness = () => false,
+    private readonly logger?: Pick<Logger, 'error'>,
   ) {
     this.streetSpecs = city.streets.map(({ code, population }) => ({ code, population }));
     this.indicatorSpecs = city.indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
@@ -178,16 +180,30 @@ export class LiveIndexService {
     };
   }
 
+  /** Everything as of an instant. A feed that cannot be read leaves its indicators missing, not the rest. */
   private async readState(at: Date): Promise<RawState> {
     const [manual, ...feeds] = await Promise.all([
       this.values.latestAsOf(this.today(at)),
-      ...FEEDS.map((feed) => this.aggregates(feed, at)),
+      ...FEEDS.map((feed) =>
+        this.aggregates(feed, at).catch((error: unknown): FeedAggregates => {
+          this.logger?.error({ err: error, feed }, 'the indicators of a feed could not be computed');
+          return new Map();
+        }),
+      ),
     ]);
     return { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
   }
 
   private aggregates(feed: FeedName, at: Date, streets?: string[]): Promise<FeedAggregates> {
-    return computeFeedAggregates(this.db, adapterOf(feed), this.city.indicators, at, streets);
+    return computeFeedAggregates(
+      this.db,
+      adapterOf(feed),
+      this.city.indicators,
+      at,
+      streets,
+      (indicator, error) =>
+        this.logger?.error({ err: error, feed, indicator }, 'an indicator could not be computed'),
+    );
   }
 
   private rawValues(state: RawState): RawValues {

@@ -194,6 +194,53 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
     });
   });
 
+  it('refuses block and indicator weights past 1000, and goalposts past a billion, naming the field', async () => {
+    const weightSets = await (await server.api('/api/weight-sets')).json();
+    const { weights } = weightSets.weightSets[0];
+    const draft = (change: object) => json('POST', { name: 'huge', weights: { ...weights, ...change } });
+    expect(
+      await answer(server.api('/api/weight-sets', draft({ blocks: { ...weights.blocks, positive: 1e308 } }))),
+    ).toEqual({ status: 400, message: 'weights.blocks.positive: must be between 0 and 1000' });
+    expect(
+      await answer(
+        server.api('/api/weight-sets', draft({ indicators: { ...weights.indicators, theft: 1001 } })),
+      ),
+    ).toEqual({ status: 400, message: 'weights.indicators.theft: must be between 0 and 1000' });
+    expect(
+      await answer(
+        server.api(
+          '/api/weight-sets',
+          draft({
+            normalisation: { theft: { method: 'efficacy', unacceptable: 1e308, satisfactory: -1e308 } },
+          }),
+        ),
+      ),
+    ).toEqual({
+      status: 400,
+      message:
+        'weights.normalisation.theft.unacceptable: must be between -1000000000 and 1000000000; weights.normalisation.theft.satisfactory: must be between -1000000000 and 1000000000',
+    });
+  });
+
+  it('refuses an imported value past what its indicator can plausibly be, naming the field and the range', async () => {
+    const response = await server.api(
+      '/api/indicator-values',
+      json('POST', [
+        { indicator: 'legal_education', street: 'jinfang', period: '2026-11', value: 1e308 },
+        { indicator: 'cameras_online', street: 'jinfang', period: '2026-11', value: 101 },
+      ]),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).details).toEqual([
+      {
+        line: 1,
+        field: 'value',
+        reason: '1e+308 is over 100000, the most a rate per 10,000 residents can plausibly be',
+      },
+      { line: 2, field: 'value', reason: '101 is a percentage over 100' },
+    ]);
+  });
+
   it('answers 413 to an acknowledgement the size of a file, before reading it all', async () => {
     // On a connection of its own: the server closes it rather than read the rest of the body.
     const body = JSON.stringify({ comment: 'x'.repeat(1024 * 1024) });

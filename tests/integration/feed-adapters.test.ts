@@ -40,14 +40,16 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
   describe.each(FEEDS)('the %s adapter', (feed) => {
     const adapter = adapterOf(feed);
     const parser = async () =>
-      recordParser(adapter, { fields: {}, values: {} }, await loadCityConfig('config/anning.json'));
+      recordParser(adapter, { fields: {}, values: {} }, await loadCityConfig('config/anning.json'), {
+        idKey: Buffer.from('a key for the tests of feed adapters'),
+      });
     const rows = async () => (await database.db.select().from(adapter.table)) as Record<string, unknown>[];
 
     it('stores a valid item once however often it arrives', async () => {
       const item = feedItem(feed, now, { id: `${feed}-once` });
       const parse = await parser();
-      await storeBatch(database.db, adapter, parse.parse([item, item]), 'ingest');
-      await storeBatch(database.db, adapter, parse.parse([item]), 'ingest');
+      await storeBatch(database.db, adapter, parse.parse([item, item], { now }), 'ingest');
+      await storeBatch(database.db, adapter, parse.parse([item], { now }), 'ingest');
       expect((await rows()).filter((r) => r.id === `${feed}-once`)).toHaveLength(1);
     });
 
@@ -59,8 +61,8 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
         street: 'caopu',
       });
       const older = { ...newer, updatedAt: '2026-11-24T01:00:00Z', street: 'bajie' };
-      await storeBatch(database.db, adapter, parse.parse([newer]), 'ingest');
-      await storeBatch(database.db, adapter, parse.parse([older]), 'ingest');
+      await storeBatch(database.db, adapter, parse.parse([newer], { now }), 'ingest');
+      await storeBatch(database.db, adapter, parse.parse([older], { now }), 'ingest');
       const [row] = (await rows()).filter((r) => r.id === `${feed}-versions`);
       expect(row!.street).toBe('caopu');
     });
@@ -68,7 +70,7 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
     it('refuses a record without a required field, naming the field', async () => {
       const item = feedItem(feed, now);
       delete item[REQUIRED[feed]];
-      const { valid, invalid } = (await parser()).parse([item]);
+      const { valid, invalid } = (await parser()).parse([item], { now });
       expect(valid).toHaveLength(0);
       expect(invalid[0]!.reason).toMatch(new RegExp(`^${REQUIRED[feed]}: `));
     });
@@ -83,7 +85,7 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
       const parse = await parser();
       const good = { ...feedItem(feed, now, { id: `${feed}-personal` }), ...personal };
       const bad = { ...feedItem(feed, now, { street: 'nowhere' }), ...personal };
-      const batch = parse.parse([good, bad]);
+      const batch = parse.parse([good, bad], { now });
       await storeBatch(database.db, adapter, batch, 'ingest');
       const stored =
         JSON.stringify(await rows()) + JSON.stringify(await database.db.select().from(quarantine));
@@ -91,8 +93,17 @@ describe.each(databaseTargets)('feed adapters on $name', (target) => {
       expect(batch.invalid[0]!.reason).toBe('street: unknown street "nowhere"');
     });
 
+    it('refuses a record updated ahead of the server clock, naming the field and the server time', async () => {
+      const ahead = feedItem(feed, now, { updatedAt: '2026-11-25T03:00:00Z' });
+      const { valid, invalid } = (await parser()).parse([ahead], { now });
+      expect(valid).toHaveLength(0);
+      expect(invalid[0]!.reason).toBe(
+        'updatedAt: 2026-11-25T03:00:00Z is more than 5 minutes ahead of the server clock (2026-11-25T02:00:00.000Z)',
+      );
+    });
+
     it('accepts a street by its Chinese name', async () => {
-      const { valid } = (await parser()).parse([feedItem(feed, now, { street: '太平新城' })]);
+      const { valid } = (await parser()).parse([feedItem(feed, now, { street: '太平新城' })], { now });
       expect(valid[0]!.street).toBe('taiping');
     });
   });

@@ -104,6 +104,44 @@ describe.each(databaseTargets)('push and import of feed items on $name', (target
     expect(wenquan.indicators.find((i: { id: string }) => i.id === 'fraud_loss').raw).toBe(1);
   });
 
+  it('quarantines an amount past ten billion yuan and a time limit past a week, naming the field and the range', async () => {
+    const response = await server.api(
+      '/api/ingest/service-window',
+      json([
+        feedItem('service-window', now, { limitMinutes: 7 * 24 * 60 + 1 }),
+        feedItem('service-window', now, { limitMinutes: 0 }),
+        feedItem('service-window', now, { limitMinutes: 7 * 24 * 60 }),
+      ]),
+    );
+    expect(await response.json()).toEqual({
+      stored: 1,
+      quarantined: [
+        { line: 1, reason: 'limitMinutes: must be more than 0 and at most 10080 (minutes: a week)' },
+        { line: 2, reason: 'limitMinutes: must be more than 0 and at most 10080 (minutes: a week)' },
+      ],
+    });
+    // The fraud feed of this server maps its own field names (see beforeAll).
+    const fraud = (change: object) => ({
+      id: `F-huge-${JSON.stringify(change)}`,
+      updatedAt: now.toISOString(),
+      fssj: '2026-11-24T10:00:00+08:00',
+      jd: '温泉',
+      lx: '发案',
+      ...change,
+    });
+    const amounts = await server.api(
+      '/api/ingest/fraud',
+      json([fraud({ ssje: 1e308 }), fraud({ interceptedYuan: -1 }), fraud({ ssje: 1e10 })]),
+    );
+    expect(await amounts.json()).toEqual({
+      stored: 1,
+      quarantined: [
+        { line: 1, reason: 'lossYuan: must be between 0 and 10000000000 (yuan)' },
+        { line: 2, reason: 'interceptedYuan: must be between 0 and 10000000000 (yuan)' },
+      ],
+    });
+  });
+
   it('refuses an unknown feed, an empty batch, and a wall token', async () => {
     expect((await server.api('/api/ingest/weather', json([{}]))).status).toBe(400);
     expect((await server.api('/api/ingest/incident', json([]))).status).toBe(400);

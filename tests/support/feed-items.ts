@@ -28,7 +28,7 @@ export function feedItem(
       return {
         ...common,
         hall: '金方便民服务中心',
-        service: '户籍',
+        service: '户籍办理',
         takenAt: minutesAgo(now, 30),
         calledAt: minutesAgo(now, 20),
         status: 'serving',

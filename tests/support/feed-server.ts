@@ -1,11 +1,12 @@
 /**
  * A local stand-in for a real feed: serves items in the contract's envelope with an index cursor,
- * and can be told to fail the way real feeds do (500, HTML, a hang, a wrong envelope).
+ * and can be told to fail the way real feeds do (500, HTML, a hang, a wrong envelope, a cursor that
+ * never advances or goes round in a circle while the feed says there is more).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FeedFault = 'none' | 'error' | 'html' | 'hang' | 'garbage';
+export type FeedFault = 'none' | 'error' | 'html' | 'hang' | 'garbage' | 'stuck' | 'circle';
 
 export interface TestFeedServer {
   url: string;
@@ -53,6 +54,17 @@ export async function startFeedServer(): Promise<TestFeedServer> {
       case 'hang':
         hanging.add(response);
         return;
+      case 'stuck':
+      case 'circle': {
+        // The first page, always with more to come; the next cursor is "stuck", or a → b → a.
+        const since = url.searchParams.get('since');
+        const next = state.fault === 'stuck' ? 'stuck' : since === 'a' ? 'b' : 'a';
+        const items = state.items.slice(0, Number(url.searchParams.get('limit') ?? 100));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ items, next, hasMore: true }));
+        return;
+      }
       case 'none':
         break;
     }

@@ -3,7 +3,7 @@ import type { IndicatorConfig } from '../../shared/city.js';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedFreshness, WindowHall } from '../../shared/live.js';
 import { feedViews, operatorAlerts, panelStaleness } from '../../display/src/lib/feed-health.js';
-import { messages } from '../../display/src/lib/i18n.js';
+import { categoryLabel, messages } from '../../display/src/lib/i18n.js';
 import {
   columnHeads,
   columnLabel,
@@ -137,10 +137,43 @@ describe('operations panels', () => {
       [hall('金方中心', 'a', 1, 5), hall('连然一厅', 'b', 4, 9), hall('连然二厅', 'b', 4, 12)],
       names,
       'zh',
+      messages('zh'),
     );
     expect(rows.map((r) => r.label)).toEqual(['连然二厅', '连然一厅', '金方']);
     expect(windowTotals(rows)).toMatchObject({ waiting: 9, finished: 30 });
     expect(windowTotals([hall('x', 'a', 0, null)]).meanWaitMinutes).toBeNull();
+  });
+  it('says a hall the city does not know is unknown, beside its street when the street has others', () => {
+    const hall = (name: string, street: string, waiting: number): WindowHall => ({
+      hall: name,
+      street,
+      day: '2026-11-25',
+      waiting,
+      meanWaitMinutes: 5,
+      onTimeRate: 90,
+      finished: 10,
+    });
+    const names = new Map([
+      ['a', { zh: '金方', en: 'Jinfang' }],
+      ['b', { zh: '连然', en: 'Lianran' }],
+    ]);
+    const halls = [hall('金方便民服务中心', 'a', 3), hall('unknown', 'a', 2), hall('unknown', 'b', 1)];
+    expect(hallRows(halls, names, 'zh', messages('zh')).map((r) => r.label)).toEqual([
+      '金方便民服务中心',
+      '金方 · 未知',
+      '连然',
+    ]);
+    expect(hallRows(halls, names, 'en', messages('en')).map((r) => r.label)).toEqual([
+      '金方便民服务中心',
+      'Jinfang · unknown',
+      'Lianran',
+    ]);
+    expect(hallRows([hall('unknown', 'c', 1)], names, 'zh', messages('zh'))[0]!.label).toBe('未知');
+  });
+
+  it('names an event of an unknown type as unknown in the ticker', () => {
+    expect(categoryLabel(messages('zh'), 'unknown')).toBe('未知');
+    expect(categoryLabel(messages('en'), 'unknown')).toBe('Unknown');
   });
 });
 

@@ -68,6 +68,8 @@ const zh = {
   minutesNote: '单位：分',
   allHalls: '全部',
   hall: '服务大厅',
+  /** A hall, service or community the city's configuration does not know. */
+  unknown: '未知',
   waiting: '等候',
   meanWait: '平均等候',
   onTime: '按时办结',
@@ -129,6 +131,8 @@ const zh = {
     case: '电诈发案',
     warning: '预警劝阻',
     interception: '止付拦截',
+    /** A mediation case whose type is not one of the city's (shared/vocabulary.ts). */
+    unknown: '未知',
   } as Record<string, string>,
   blocks: { positive: '正向', negative: '逆向', public: '公众评价' } satisfies Record<Block, string>,
   otherIndicators: '其他指标',
@@ -211,6 +215,7 @@ const en: Dictionary = {
   minutesNote: 'today · min',
   allHalls: 'All',
   hall: 'Hall',
+  unknown: 'unknown',
   waiting: 'Queue',
   meanWait: 'Wait',
   onTime: 'On time',
@@ -264,6 +269,7 @@ const en: Dictionary = {
     case: 'Fraud case',
     warning: 'Warning',
     interception: 'Interception',
+    unknown: 'Unknown',
     邻里纠纷: 'Neighbours',
     婚姻家庭: 'Family',
     劳动争议: 'Labour',

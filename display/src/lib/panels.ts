@@ -4,6 +4,7 @@
  */
 import type { FraudToday, MediationLive, WindowHall } from '$shared/live.js';
 import { addDays } from '$shared/period.js';
+import { UNKNOWN } from '$shared/vocabulary.js';
 import type { Names } from './api.js';
 import type { Messages } from './i18n.js';
 
@@ -82,19 +83,23 @@ export interface HallRow extends WindowHall {
 
 /**
  * The halls, busiest first (most waiting, then the longest mean wait), each labelled by its street
- * when that is unambiguous: "金方" reads from across the room, "金方便民服务中心" does not.
+ * when that is unambiguous: "金方" reads from across the room, "金方便民服务中心" does not. A hall
+ * the city does not know (its tickets named none of the street's halls) is "unknown", beside its
+ * street's name.
  */
 export function hallRows(
   halls: readonly WindowHall[],
   streetNames: ReadonlyMap<string, Names>,
   lang: 'zh' | 'en',
+  t: Pick<Messages, 'unknown'>,
 ): HallRow[] {
   const perStreet = new Map<string, number>();
   for (const hall of halls) perStreet.set(hall.street, (perStreet.get(hall.street) ?? 0) + 1);
   return halls
     .map((hall) => {
       const street = streetNames.get(hall.street)?.[lang];
-      const label = street && perStreet.get(hall.street) === 1 ? street : hall.hall || street || hall.street;
+      const name = hall.hall === UNKNOWN ? (street ? `${street} · ${t.unknown}` : t.unknown) : hall.hall;
+      const label = street && perStreet.get(hall.street) === 1 ? street : name || street || hall.street;
       return { ...hall, label };
     })
     .sort(

@@ -93,7 +93,8 @@ export const surveyResponses = pgTable(
     updatedAt: instant('updated_at').notNull(),
     surveyedAt: instant('surveyed_at').notNull(),
     street: text('street').notNull(),
-    community: text('community').notNull(),
+    /** Null when the response's community is not one of its street's (shared/vocabulary.ts). */
+    community: text('community'),
     method: text('method').notNull(),
     safety: smallint('safety').notNull(),
     satisfaction: smallint('satisfaction').notNull(),

@@ -1,1 +1,0 @@
-ALTER TABLE "alert_outbox" ADD COLUMN "claimed_by" text;
