@@ -22,6 +22,8 @@ export interface InvalidRecord {
   /** Position in the batch, from 1 (or the CSV line). */
   line: number;
   record: Record<string, unknown>;
+  /** The configured street the record names, when it names one; null when unknown or absent. */
+  street: string | null;
   reason: string;
 }
 
@@ -87,7 +89,7 @@ export function recordParser<F extends FeedName>(
       records.forEach((raw, position) => {
         const line = firstLine + position;
         if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-          invalid.push({ line, record: {}, reason: 'not an object' });
+          invalid.push({ line, record: {}, street: null, reason: 'not an object' });
           return;
         }
         const renamed = applyMapping(raw as Record<string, unknown>, mapping);
@@ -95,7 +97,8 @@ export function recordParser<F extends FeedName>(
         const parsed = adapter.schema.safeParse(mapped);
         if (!parsed.success) {
           const record = contractFields(adapter.schema, mapped);
-          invalid.push({ line, record, reason: describeIssues(parsed.error).join('; ') });
+          const street = typeof mapped.street === 'string' ? (resolveStreet(mapped.street) ?? null) : null;
+          invalid.push({ line, record, street, reason: describeIssues(parsed.error).join('; ') });
           return;
         }
         const item = parsed.data as FeedItems[F] & { street: string; updatedAt: string };
@@ -104,6 +107,7 @@ export function recordParser<F extends FeedName>(
           invalid.push({
             line,
             record: contractFields(adapter.schema, mapped),
+            street: null,
             reason: `street: unknown street "${item.street}"`,
           });
           return;

@@ -68,11 +68,15 @@ export async function storeBatch(
       for (const row of written) if (row.inserted) createdIds.add(row.id as string);
     }
     if (batch.invalid.length > 0)
-      await tx
-        .insert(quarantine)
-        .values(
-          batch.invalid.map((bad) => ({ feed: adapter.feed, via, record: bad.record, reason: bad.reason })),
-        );
+      await tx.insert(quarantine).values(
+        batch.invalid.map((bad) => ({
+          feed: adapter.feed,
+          via,
+          record: bad.record,
+          street: bad.street,
+          reason: bad.reason,
+        })),
+      );
     if (cursor) await saveCursor(tx as unknown as Db, adapter.feed, cursor);
   });
   return {

@@ -1,10 +1,13 @@
 /**
- * Token authentication for every API route, and the permission check of each route. The socket
- * handshake uses `principalFor` and the same `authorise` from shared/roles.
+ * Token authentication and the access table's check, for every request: one middleware finds the
+ * route a request matched, looks its entry up in the access table (server/http/access.ts), and lets
+ * it through, asks for a token, or refuses. The socket handshake uses `principalFor` and the same table.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { authorise, type Permission, type Principal } from '../../shared/roles.js';
 import type { TokenRepository } from '../repositories/tokens.js';
+import { accessRule, routeKey } from './access.js';
 import { ApiError } from './errors.js';
 
 export type AppEnv = { Variables: { principal: Principal } };
@@ -23,25 +26,35 @@ export async function principalFor(tokens: TokenRepository, token: string | unde
   return principal;
 }
 
-export function authenticate(tokens: TokenRepository): MiddlewareHandler<AppEnv> {
+/**
+ * Applies the access table's entry of the route a request matched. The answering route is the first
+ * matched one registered for its method (middleware and catch-alls are registered for all methods).
+ * A request that matches no route needs a token under /api (then answers 404), nothing elsewhere
+ * (the display's files).
+ */
+export function accessControl(tokens: TokenRepository): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set(
-      'principal',
-      await principalFor(tokens, tokenOf(c.req.header('authorization'), c.req.query('token'))),
+    const route = matchedRoutes(c).find((matched) => matched.method !== 'ALL');
+    const key = route && routeKey(route);
+    const entry = key === undefined ? undefined : accessRule(key);
+    // createApp refuses to build with a route the table lacks: a matched route always has an entry.
+    if (key !== undefined && !entry) throw new Error(`${key} has no entry in the access table`);
+    if (entry?.who === 'public' || entry?.who === 'signed-link') return next();
+    if (!entry && !c.req.path.startsWith('/api/')) return next();
+    const principal = await principalFor(
+      tokens,
+      tokenOf(c.req.header('authorization'), c.req.query('token')),
     );
+    c.set('principal', principal);
+    if (entry) {
+      const decision = authorise(principal, entry.who);
+      if (!decision.allowed) throw new ApiError(403, 'forbidden', decision.reason);
+    }
     await next();
   };
 }
 
-/** Refuses with 403 unless the caller's role grants the permission. */
-export function requires(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    ensureAllowed(c, permission);
-    await next();
-  };
-}
-
-/** Refuses with 403 unless the caller may do this (to this street, when one is named). */
+/** Refuses with 403 unless the caller may do this to this street (the route's own check of a street it names). */
 export function ensureAllowed(c: Context<AppEnv>, permission: Permission, street?: string): Principal {
   const principal = c.get('principal');
   const decision = authorise(principal, permission, street);

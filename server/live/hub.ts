@@ -28,6 +28,7 @@ import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
 import { zodMessage } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 import type { StoredBatch } from '../feeds/store.js';
+import { ACCESS } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
 import { readPanels } from './panels.js';
@@ -120,7 +121,7 @@ export class LiveHub {
         next(Object.assign(new Error(message), { data: { code } }));
       principalFor(ctx.tokens, token).then(
         (principal) => {
-          const decision = authorise(principal, 'read');
+          const decision = authorise(principal, ACCESS['socket:connect'].who);
           if (!decision.allowed) return refuse(decision.reason, 'forbidden');
           socket.data.principal = principal;
           next();
