@@ -36,6 +36,9 @@ export function tokenRoutes(ctx: AppContext) {
       const id = serialId(c.req.param('id'));
       if (id === null || !(await ctx.tokens.revoke(id)))
         throw notFound(`no active token ${c.req.param('id')}`);
+      // Its open sockets go now, rather than at their next action.
+      ctx.live?.disconnectToken(id);
+      ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
       return c.json({ revoked: id });
     });
 }
