@@ -12,6 +12,7 @@ import type { AckLinks } from './alerts/links.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
 import { rulesFor } from '../shared/alerts/config.js';
+import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
 import { isZeroTolerance } from '../shared/alerts/observe.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   /** The only clock: handlers and jobs read it, pure code is given `now`. */
   clock: () => Date;
   version: string;
+  /** What `env:NAME` references in configurations must start with (SECRET_ENV_PREFIX). */
+  secretEnvPrefix: string;
   startedAt: Date;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
@@ -58,6 +61,7 @@ export interface ContextOptions {
   metrics: Metrics;
   clock?: () => Date;
   version?: string;
+  secretEnvPrefix?: string;
 }
 
 /** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
@@ -73,6 +77,7 @@ export function createContext(options: ContextOptions): AppContext {
     ...options,
     clock,
     version: options.version ?? '0.0.0',
+    secretEnvPrefix: options.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
     startedAt: clock(),
     tokens: new TokenRepository(db),
     values,

@@ -84,6 +84,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics: createMetrics(),
     clock: options.clock,
     version: options.version,
+    secretEnvPrefix: env.SECRET_ENV_PREFIX,
   });
   await ensureInitialWeightSet(ctx);
   const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
@@ -152,6 +153,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger,
     metrics: ctx.metrics,
     clock: ctx.clock,
+    secretPrefix: env.SECRET_ENV_PREFIX,
     emit: (notification) => ctx.live?.notify(notification),
   });
   ctx.alerts.onQueued(() => dispatcher.poke());

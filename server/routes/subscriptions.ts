@@ -21,7 +21,10 @@ async function refusing<T>(write: () => Promise<T>): Promise<T> {
 
 export function subscriptionRoutes(ctx: AppContext) {
   // Stateless over the database: one per app is enough, and nothing else needs to share it.
-  const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, { clock: ctx.clock });
+  const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, {
+    clock: ctx.clock,
+    secretPrefix: ctx.secretEnvPrefix,
+  });
   const missing = (id: string) => notFound(`no subscription ${id}`);
   // Not an id (or one past the column's range): no such subscription; the repository answers null.
   const idOf = (raw: string) => serialId(raw) ?? NaN;

@@ -1,16 +1,17 @@
 /**
  * Credentials in channel configurations. Any credential may be written as `"env:NAME"` so that the
  * configuration file can be committed without it; the value is read from the environment when the
- * channel is built. Secrets are masked for logs and scrubbed out of every error message.
+ * channel is built, from variables under the allowed prefix only (server/config/secret-env.ts).
+ * Secrets are masked for logs and scrubbed out of every error message.
  */
 import { z } from 'zod';
 import { ConfigError } from '../../config/env.js';
+import { ENV_REFERENCE, isEnvReference, readReference } from '../../config/secret-env.js';
 import type { ChannelContext, ChannelKind } from './channel.js';
 
-const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
-const MASK = '***';
+export { isEnvReference };
 
-export const isEnvReference = (value: string): boolean => value.startsWith('env:');
+const MASK = '***';
 
 /** http(s) only: a channel has no business posting to file: or data: URLs. */
 export const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
@@ -29,40 +30,23 @@ export function credential(literal: z.ZodType<string> = z.string().min(1)) {
   });
 }
 
-/** Reads `env:NAME` references from the environment at construction, checking what they hold. */
+/**
+ * Reads `env:NAME` references from the environment at construction, checking what they hold. A name
+ * outside the allowed prefix, or one of the server's own settings, is refused like a missing one.
+ */
 export function credentialReader(kind: ChannelKind, context: ChannelContext) {
   const env = context.env ?? process.env;
   return (value: string, path: string, literal?: z.ZodType<string>): string => {
-    const name = ENV_REFERENCE.exec(value)?.[1];
-    if (name === undefined) return value;
-    const resolved = env[name];
     const refuse = (problem: string) =>
       new ConfigError(`${kind} channel configuration`, [`${path}: ${problem}`]);
-    if (resolved === undefined || resolved === '') throw refuse(`environment variable ${name} is not set`);
-    const checked = literal?.safeParse(resolved);
+    const read = readReference(value, env, context.secretPrefix);
+    if (!read.ok) throw refuse(read.problem);
+    if (read.name === null) return value;
+    const checked = literal?.safeParse(read.value);
     if (checked && !checked.success)
-      throw refuse(`environment variable ${name}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-    return resolved;
+      throw refuse(`environment variable ${read.name}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+    return read.value;
   };
-}
-
-/**
- * Every `env:NAME` reference in a channel configuration whose variable is not set (or empty) in
- * `env`, with its path: a subscription naming one would fail each time it is sent, so it is refused
- * when it is written.
- */
-export function unsetReferences(
-  value: unknown,
-  env: Readonly<Record<string, string | undefined>>,
-  path: (string | number)[] = [],
-): { path: (string | number)[]; name: string }[] {
-  if (typeof value === 'string') {
-    const name = ENV_REFERENCE.exec(value)?.[1];
-    return name !== undefined && !env[name] ? [{ path, name }] : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((item, i) => unsetReferences(item, env, [...path, i]));
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) => unsetReferences(item, env, [...path, key]));
 }
 
 /** A secret for a log: the reference when it is one, otherwise a mask. */
