@@ -97,17 +97,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ([, url]) => url,
     ),
   ) as Partial<Record<FeedName, string>>;
-  const feeds = await createFeedRuntime(
-    {
-      db: database.db,
-      city: options.city,
-      logger,
-      metrics: ctx.metrics,
-      clock: ctx.clock,
-      onStored: (feed, batch) => ctx.feedStored(feed, batch),
-    },
-    urls,
-  );
+  let feeds: FeedRuntime;
+  try {
+    feeds = await createFeedRuntime(
+      {
+        db: database.db,
+        city: options.city,
+        logger,
+        metrics: ctx.metrics,
+        clock: ctx.clock,
+        onStored: (feed, batch) => ctx.feedStored(feed, batch),
+        secretPrefix: env.SECRET_ENV_PREFIX,
+      },
+      urls,
+    );
+  } catch (error) {
+    // A feed header that cannot be read: the database is closed (PGlite locks its folder) before saying so.
+    await database.close();
+    throw error;
+  }
   ctx.feeds = feeds;
   feeds.start();
   let stopping = false;

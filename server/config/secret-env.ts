@@ -5,9 +5,10 @@
  * settings: a configuration an administrator writes decides where the value is sent, and
  * `env:DATABASE_URL` in a header would otherwise post the database's password to any URL.
  */
-import { DEFAULT_SECRET_ENV_PREFIX, envSchema } from './env.js';
+import { ENV_REFERENCE } from '../../shared/city.js';
+import { ConfigError, DEFAULT_SECRET_ENV_PREFIX, envSchema } from './env.js';
 
-export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+export { ENV_REFERENCE };
 
 export const isEnvReference = (value: string): boolean => value.startsWith('env:');
 
@@ -77,4 +78,25 @@ export function readReference(
   if (resolved === undefined || resolved === '')
     return { ok: false, name, problem: `environment variable ${name} is not set` };
   return { ok: true, value: resolved, name };
+}
+
+/**
+ * A map of values that may be `env:NAME` (a feed's headers), read now; a value that cannot be read
+ * throws a ConfigError naming `<path>.<key>` and why, every one at once.
+ */
+export function readReferences(
+  values: Readonly<Record<string, string>>,
+  path: string,
+  source: string,
+  env: Environment,
+  prefix: string = DEFAULT_SECRET_ENV_PREFIX,
+): Record<string, string> {
+  const problems: string[] = [];
+  const read = Object.entries(values).map(([key, value]) => {
+    const result = readReference(value, env, prefix);
+    if (!result.ok) problems.push(`${path}.${key}: ${result.problem}`);
+    return [key, result.ok ? result.value : ''] as const;
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return Object.fromEntries(read);
 }
