@@ -157,9 +157,11 @@ export class LiveHub {
       });
       socket.on('heartbeat', (payload) => {
         const screen = typeof payload?.screen === 'string' ? payload.screen.trim().slice(0, 100) : '';
-        if (!screen) return;
         this.permitted(socket, 'socket:heartbeat').then((now) => {
-          if (now.allowed) this.walls.beat(socket.id, screen, now.principal.role, ctx.clock());
+          // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
+          // wall, and its page names itself after its street: who watches which street is not for all.
+          if (now.allowed && screen && now.principal.role !== 'street')
+            this.walls.beat(socket.id, screen, now.principal.role, ctx.clock());
         }, failed('heartbeat'));
       });
       socket.on('ack', (payload, reply) => {
