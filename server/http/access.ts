@@ -37,6 +37,8 @@ export const ACCESS = {
   // The display: static files and the single-page shell, which hold no data.
   'GET /': rule('public', 'no-street-data'),
   'GET /*': rule('public', 'no-street-data'),
+  // Any other API path: a 404 that says so.
+  'ALL /api/*': rule('public', 'no-street-data'),
 
   'GET /api/streets': rule('read', 'own-streets'),
   'GET /api/indicators': rule('read', 'no-street-data'),
@@ -87,15 +89,25 @@ export type SocketAction = Extract<AccessKey, `socket:${string}`>;
 export const accessRule = (key: string): AccessRule | undefined =>
   Object.hasOwn(ACCESS, key) ? (ACCESS as Record<string, AccessRule>)[key] : undefined;
 
+interface Route {
+  method: string;
+  path: string;
+  handler: (...args: never[]) => unknown;
+}
+
 /** The key of a hono route: `GET /api/alerts/:id`. */
-export const routeKey = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
 /**
- * The keys of an app's routes that answer requests. Middleware (`app.use`) and catch-alls
- * (`app.all`) are registered for every method; they decide nothing about who may call.
+ * Whether a route answers requests rather than passing them on. Middleware (`app.use`) is
+ * registered for every method and takes `next`; a route for every method (`app.all`) that takes no
+ * `next` answers, like any route of one method.
  */
-export const answeringRoutes = (routes: readonly { method: string; path: string }[]): string[] => [
-  ...new Set(routes.filter((route) => route.method !== 'ALL').map(routeKey)),
+export const answers = (route: Route): boolean => route.method !== 'ALL' || route.handler.length < 2;
+
+/** The keys of an app's routes that answer requests: each needs an entry in the table. */
+export const answeringRoutes = (routes: readonly Route[]): string[] => [
+  ...new Set(routes.filter(answers).map(routeKey)),
 ];
 
 /**

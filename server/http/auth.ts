@@ -7,7 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { authorise, type Permission, type Principal } from '../../shared/roles.js';
 import type { TokenRepository } from '../repositories/tokens.js';
-import { accessRule, routeKey } from './access.js';
+import { accessRule, answers, routeKey } from './access.js';
 import { ApiError } from './errors.js';
 
 export type AppEnv = { Variables: { principal: Principal } };
@@ -27,29 +27,25 @@ export async function principalFor(tokens: TokenRepository, token: string | unde
 }
 
 /**
- * Applies the access table's entry of the route a request matched. The answering route is the first
- * matched one registered for its method (middleware and catch-alls are registered for all methods).
- * A request that matches no route needs a token under /api (then answers 404), nothing elsewhere
- * (the display's files).
+ * Applies the access table's entry of the route that will answer a request: the first matched route
+ * that is not middleware. A request no route answers needs nothing (the display's files, when built).
  */
 export function accessControl(tokens: TokenRepository): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const route = matchedRoutes(c).find((matched) => matched.method !== 'ALL');
-    const key = route && routeKey(route);
-    const entry = key === undefined ? undefined : accessRule(key);
-    // createApp refuses to build with a route the table lacks: a matched route always has an entry.
-    if (key !== undefined && !entry) throw new Error(`${key} has no entry in the access table`);
-    if (entry?.who === 'public' || entry?.who === 'signed-link') return next();
-    if (!entry && !c.req.path.startsWith('/api/')) return next();
+    const route = matchedRoutes(c).find(answers);
+    if (!route) return next();
+    const key = routeKey(route);
+    const entry = accessRule(key);
+    // createApp refuses to build with a route the table lacks: an answering route always has an entry.
+    if (!entry) throw new Error(`${key} has no entry in the access table`);
+    if (entry.who === 'public' || entry.who === 'signed-link') return next();
     const principal = await principalFor(
       tokens,
       tokenOf(c.req.header('authorization'), c.req.query('token')),
     );
     c.set('principal', principal);
-    if (entry) {
-      const decision = authorise(principal, entry.who);
-      if (!decision.allowed) throw new ApiError(403, 'forbidden', decision.reason);
-    }
+    const decision = authorise(principal, entry.who);
+    if (!decision.allowed) throw new ApiError(403, 'forbidden', decision.reason);
     await next();
   };
 }

@@ -90,6 +90,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
     'GET /metrics': async () => ({ path: '/metrics' }),
     'GET /': async () => ({ path: '/' }),
     'GET /*': async () => ({ path: `/street/${OWN}` }),
+    'ALL /api/*': async () => ({ path: '/api/nothing-here', method: 'POST' }),
     'GET /api/streets': async () => ({ path: '/api/streets' }),
     'GET /api/indicators': async () => ({ path: '/api/indicators' }),
     'GET /api/index': async () => ({ path: '/api/index' }),
@@ -247,10 +248,15 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
     const displayDir = await mkdtemp(join(tmpdir(), 'pingan-display-'));
     try {
       await writeFile(join(displayDir, 'index.html'), '<!doctype html><title>wall</title>');
+      const withDisplay = createApp(server.ctx, { displayDir });
       const routes = new Set([
         ...answeringRoutes(createApp(server.ctx).routes),
-        ...answeringRoutes(createApp(server.ctx, { displayDir }).routes),
+        ...answeringRoutes(withDisplay.routes),
       ]);
+      // Beside the display's catch-all, each request still meets its own route's entry.
+      expect((await withDisplay.request('/api/alerts')).status).toBe(401);
+      expect((await withDisplay.request('/api/nothing-here')).status).toBe(404);
+      expect(await (await withDisplay.request(`/street/${OWN}`)).text()).toContain('<title>wall</title>');
       const httpEntries = Object.keys(ACCESS).filter((key) => !key.startsWith('socket:'));
       expect([...routes].sort()).toEqual(httpEntries.sort());
       expect(Object.keys(calls).sort()).toEqual(httpEntries.sort());
