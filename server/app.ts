@@ -1,6 +1,7 @@
 /**
- * The Hono app: API routes behind one authentication middleware, metrics, and the built display.
- * Tests call `app.request('/api/…')` with no listener.
+ * The Hono app: API routes behind one access middleware that applies the access table
+ * (server/http/access.ts), metrics, and the built display. Tests call `app.request('/api/…')` with
+ * no listener.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +10,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { AppContext } from './context.js';
-import { authenticate, type AppEnv } from './http/auth.js';
+import { accessProblems, answeringRoutes } from './http/access.js';
+import { accessControl, type AppEnv } from './http/auth.js';
 import { ApiError, errorHandler } from './http/errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { feedRoutes } from './routes/feeds.js';
@@ -21,11 +23,6 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { weightSetRoutes } from './routes/weight-sets.js';
 import { NoWeightSetError } from './services/live-index.js';
-
-/** API paths that answer without a token: probes of load balancers and monitors. */
-const PUBLIC_API = new Set(['/api/health']);
-/** …and the signed acknowledgement links of notifications, whose signature is their permission. */
-const isPublic = (path: string) => PUBLIC_API.has(path) || path.startsWith('/api/ack/');
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Every other body: an acknowledgement, a silence, a subscription, a weight set. */
@@ -65,8 +62,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
     );
   });
 
-  const auth = authenticate(ctx.tokens);
-  app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : auth(c, next)));
+  app.use('*', accessControl(ctx.tokens));
   const limit = (maxSize: number, size: string) =>
     bodyLimit({
       maxSize,
@@ -99,12 +95,16 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   if (displayDir && existsSync(displayDir)) {
     app.use('/*', serveStatic({ root: displayDir }));
     // A single-page app: every other GET is the shell, which routes on the client.
-    app.get('*', serveStatic({ root: displayDir, path: 'index.html' }));
+    app.get('/*', serveStatic({ root: displayDir, path: 'index.html' }));
   } else {
     app.get('/', (c) =>
       c.text('The display is not built. Run `npm run build:display` (npm start does it for you).', 503),
     );
   }
+  // Who may call a route is the access table's to say: a route it does not list is a mistake.
+  const problems = accessProblems(answeringRoutes(app.routes));
+  if (problems.length > 0)
+    throw new Error(`the access table does not fit the routes:\n  ${problems.join('\n  ')}`);
   return app;
 }
 

@@ -12,6 +12,7 @@ import type { AckLinks } from './alerts/links.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
 import { rulesFor } from '../shared/alerts/config.js';
+import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
 import { isZeroTolerance } from '../shared/alerts/observe.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   /** The only clock: handlers and jobs read it, pure code is given `now`. */
   clock: () => Date;
   version: string;
+  /** What `env:NAME` references in configurations must start with (SECRET_ENV_PREFIX). */
+  secretEnvPrefix: string;
   startedAt: Date;
   /** Keys the hash that replaces feed ids holding personal data (feeds/opaque-id.ts). */
   feedIdKey: Uint8Array;
@@ -64,6 +67,7 @@ export interface ContextOptions {
   clock?: () => Date;
   version?: string;
   feedIdKey: Uint8Array;
+  secretEnvPrefix?: string;
 }
 
 /** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
@@ -79,6 +83,7 @@ export function createContext(options: ContextOptions): AppContext {
     ...options,
     clock,
     version: options.version ?? '0.0.0',
+    secretEnvPrefix: options.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
     startedAt: clock(),
     tokens: new TokenRepository(db),
     values,

@@ -93,6 +93,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics: createMetrics(),
     clock: options.clock,
     version: options.version,
+    secretEnvPrefix: env.SECRET_ENV_PREFIX,
   });
   await ensureInitialWeightSet(ctx);
   const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
@@ -105,18 +106,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ([, url]) => url,
     ),
   ) as Partial<Record<FeedName, string>>;
-  const feeds = await createFeedRuntime(
-    {
-      db: database.db,
-      city: options.city,
-      logger,
-      metrics: ctx.metrics,
-      clock: ctx.clock,
-      feedIdKey,
-      onStored: (feed, batch) => ctx.feedStored(feed, batch),
-    },
-    urls,
-  );
+  let feeds: FeedRuntime;
+  try {
+    feeds = await createFeedRuntime(
+      {
+        db: database.db,
+        city: options.city,
+        logger,
+        metrics: ctx.metrics,
+        clock: ctx.clock,
+        feedIdKey,
+        onStored: (feed, batch) => ctx.feedStored(feed, batch),
+        secretPrefix: env.SECRET_ENV_PREFIX,
+      },
+      urls,
+    );
+  } catch (error) {
+    // A feed header that cannot be read: the database is closed (PGlite locks its folder) before saying so.
+    await database.close();
+    throw error;
+  }
   ctx.feeds = feeds;
   feeds.start();
   let stopping = false;
@@ -162,6 +171,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger,
     metrics: ctx.metrics,
     clock: ctx.clock,
+    secretPrefix: env.SECRET_ENV_PREFIX,
     emit: (notification) => ctx.live?.notify(notification),
     nodeId: env.NODE_ID ?? defaultNodeId(),
     // PGlite's folder is locked by this process: any claim found in it is a dead server's.

@@ -79,9 +79,58 @@ const feedMappingSchema = z.object({
   values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))).default({}),
 });
 
+/** `env:NAME`: a value kept in the server's environment, read when the server starts. */
+export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** A header field name: an HTTP token (RFC 9110). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const hasUserInfo = (url: string): boolean => {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A feed's request headers: name → literal value, or `env:NAME` for a secret (an API key, a
+ * bearer token), read from the server's environment under its allowed prefix when it starts.
+ */
+const feedHeadersSchema = z
+  .record(z.string(), nonEmpty)
+  .superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: "expected a header name (letters, digits and !#$%&'*+-.^_`|~)",
+        });
+      if (value.startsWith('env:') && !ENV_REFERENCE.test(value))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'expected env:NAME with NAME an environment variable name',
+        });
+    }
+  })
+  .default({});
+
 export const feedConfigSchema = z.object({
-  /** The feed's URL; absent: the built-in simulator's, when it runs. */
-  url: z.url().optional(),
+  /**
+   * The feed's URL; absent: the built-in simulator's, when it runs. Shown by scheme and host only;
+   * credentials go in `headers`, never in the URL's user info.
+   */
+  url: z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .refine(
+      (url) => !hasUserInfo(url),
+      'a URL may not carry user:password@; put credentials in "headers" (e.g. "authorization": "env:PINGAN_SECRET_FEED_TOKEN")',
+    )
+    .optional(),
+  headers: feedHeadersSchema,
   intervalSeconds: z
     .number()
     .int()

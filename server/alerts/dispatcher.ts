@@ -43,6 +43,8 @@ export interface DispatcherOptions {
   clock: () => Date;
   /** Where channels read `env:NAME` credentials; process.env when absent. */
   env?: Record<string, string | undefined>;
+  /** What those references must start with (SECRET_ENV_PREFIX); `PINGAN_SECRET_` when absent. */
+  secretPrefix?: string;
   /** The live hub, for the socket channel. */
   emit?: (notification: Notification) => void | Promise<void>;
   /** How often due rows are looked for without a poke (retries, the end of quiet hours). Default 2 s. */
@@ -386,6 +388,7 @@ export class AlertDispatcher {
     try {
       const channel = createChannel(configured.kind, configured.config, {
         env: this.options.env,
+        secretPrefix: this.options.secretPrefix,
         emit: this.options.emit,
       });
       built.channels.set(row.channelIndex, channel);

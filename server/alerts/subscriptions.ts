@@ -16,7 +16,8 @@ import { describeIssues, type CityConfig } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
 import type { ChannelKind } from './channels/channel.js';
-import { isEnvReference, unsetReferences } from './channels/credentials.js';
+import { type Environment, referenceProblems } from '../config/secret-env.js';
+import { isEnvReference } from './channels/credentials.js';
 import { channelDefinitions, redactChannelConfig } from './channels/registry.js';
 
 const PHONE_IS_PERSONAL =
@@ -41,14 +42,16 @@ export class InvalidSubscriptionError extends Error {
   }
 }
 
-/** Where `env:NAME` references are read: the server's environment unless told (tests). */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
 /**
  * The shared schema, plus what needs the server: channel schemas, the city's streets, no phone
- * numbers, and every `env:NAME` reference set in the environment the channels will be built from.
+ * numbers, and every `env:NAME` reference under the allowed prefix, not one of the server's own
+ * settings, and set in the environment the channels will be built from.
  */
-export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>, env: Environment = process.env) {
+export function subscriptionSchemaFor(
+  city: Pick<CityConfig, 'streets'>,
+  env: Environment = process.env,
+  secretPrefix?: string,
+) {
   const streetCodes = city.streets.map((street) => street.code);
   return subscriptionSchema.superRefine((spec, ctx) => {
     spec.streets.forEach((street, i) => {
@@ -75,11 +78,8 @@ export function subscriptionSchemaFor(city: Pick<CityConfig, 'streets'>, env: En
         }
         return;
       }
-      for (const unset of unsetReferences(parsed.data, env))
-        addIssue(
-          unset.path,
-          `environment variable ${unset.name} is not set on this server: set it (and restart), then save this`,
-        );
+      for (const { path: at, problem } of referenceProblems(parsed.data, env, secretPrefix))
+        addIssue(at, problem);
     });
   });
 }
@@ -89,8 +89,9 @@ export function validateSubscription(
   input: unknown,
   city: Pick<CityConfig, 'streets'>,
   env: Environment = process.env,
+  secretPrefix?: string,
 ): Subscription {
-  const parsed = subscriptionSchemaFor(city, env).safeParse(input);
+  const parsed = subscriptionSchemaFor(city, env, secretPrefix).safeParse(input);
   if (!parsed.success) throw new InvalidSubscriptionError(describeIssues(parsed.error));
   return parsed.data;
 }
@@ -162,11 +163,14 @@ export interface SubscriptionRepositoryOptions {
   clock?: () => Date;
   /** Where the channels' `env:NAME` references must be set; process.env by default. */
   env?: Environment;
+  /** What those references must start with (SECRET_ENV_PREFIX); `PINGAN_SECRET_` by default. */
+  secretPrefix?: string;
 }
 
 export class SubscriptionRepository {
   private readonly clock: () => Date;
   private readonly env: Environment;
+  private readonly secretPrefix: string | undefined;
 
   constructor(
     private readonly db: Db,
@@ -175,6 +179,7 @@ export class SubscriptionRepository {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.env = options.env ?? process.env;
+    this.secretPrefix = options.secretPrefix;
   }
 
   async list(): Promise<SubscriptionView[]> {
@@ -193,7 +198,7 @@ export class SubscriptionRepository {
 
   /** Validates and stores; throws InvalidSubscriptionError naming each problem. */
   async create(input: unknown): Promise<SubscriptionView> {
-    const spec = validateSubscription(input, this.city, this.env);
+    const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);
     const now = this.clock();
     const [row] = await this.db
       .insert(alertSubscriptions)
@@ -204,7 +209,7 @@ export class SubscriptionRepository {
 
   /** Replaces the whole subscription; null when there is none with this id. */
   async update(subscriptionId: number, input: unknown): Promise<SubscriptionView | null> {
-    const spec = validateSubscription(input, this.city, this.env);
+    const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);
     if (!id.safeParse(subscriptionId).success) return null;
     const [row] = await this.db
       .update(alertSubscriptions)

@@ -7,6 +7,9 @@ import { describeIssues } from '../../shared/city.js';
 
 const onOff = z.enum(['on', 'off']);
 
+/** Where `env:NAME` references in channel and feed configurations may point by default. */
+export const DEFAULT_SECRET_ENV_PREFIX = 'PINGAN_SECRET_';
+
 export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -53,6 +56,17 @@ export const envSchema = z.object({
   ACK_LINK_HOURS: z.coerce.number().positive().default(72),
   /** How often the alert rules are evaluated (they also run after every recompute). */
   ALERT_EVALUATE_SECONDS: z.coerce.number().int().positive().default(30),
+  /**
+   * `env:NAME` references (channel credentials, feed headers) may only name variables starting with
+   * this; the server's own variables (this schema's keys) never, whatever the prefix.
+   */
+  SECRET_ENV_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*_$/,
+      `expected the start of a variable name, ending in _ (such as ${DEFAULT_SECRET_ENV_PREFIX})`,
+    )
+    .default(DEFAULT_SECRET_ENV_PREFIX),
 });
 
 export type Env = z.infer<typeof envSchema>;

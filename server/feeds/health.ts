@@ -4,6 +4,7 @@ import type { CircuitState } from './circuit.js';
 
 export interface FeedHealth {
   feed: FeedName;
+  /** Scheme and host only (`https://feeds.example:8443`): the path and query may hold keys. */
   url: string | null;
   status: 'ok' | 'stale' | 'failing' | 'waiting';
   stale: boolean;

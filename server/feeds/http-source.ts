@@ -1,13 +1,18 @@
 /**
- * Reading one page of a feed over HTTP: `GET <url>?since=<cursor>&limit=<n>`, with a timeout per
- * attempt and retries with exponential backoff and full jitter. Anything but a 200 with a valid
- * envelope is a failure that stores nothing.
+ * Reading one page of a feed over HTTP: `GET <url>?since=<cursor>&limit=<n>` with the configured
+ * headers, a timeout per attempt and retries with exponential backoff and full jitter. Anything but
+ * a 200 with a valid envelope is a failure that stores nothing. A failure's message names the feed by
+ * scheme and host only and quotes nothing of its path, query or headers: it reaches the log and
+ * /api/health, which anyone may read.
  */
 import { describeIssues } from '../../shared/city.js';
 import { envelopeSchema, type Envelope } from '../../shared/feeds.js';
+import { describeUrl, scrubber, urlSecrets } from '../http/url-secrets.js';
 
 export interface PageRequest {
   url: string;
+  /** Sent with every request (an API key, a bearer token); never quoted in an error. */
+  headers?: Readonly<Record<string, string>>;
   cursor: string | null;
   limit: number;
   timeoutMs: number;
@@ -23,8 +28,14 @@ export interface PageRequest {
 export class FeedFetchError extends Error {}
 
 const MAX_BODY_CHARS = 200;
+/** An answer is scrubbed whole before it is cut, so that no part of a secret survives at the cut. */
+const MAX_SCRUBBED_CHARS = 64 * 1024;
 
 async function fetchOnce(request: PageRequest): Promise<Envelope> {
+  const where = describeUrl(request.url);
+  const scrub = scrubber([...urlSecrets(request.url), ...Object.values(request.headers ?? {})]);
+  const gist = (text: string) =>
+    scrub(text.slice(0, MAX_SCRUBBED_CHARS)).replace(/\s+/g, ' ').trim().slice(0, MAX_BODY_CHARS);
   const url = new URL(request.url);
   if (request.cursor !== null) url.searchParams.set('since', request.cursor);
   url.searchParams.set('limit', String(request.limit));
@@ -34,27 +45,31 @@ async function fetchOnce(request: PageRequest): Promise<Envelope> {
   try {
     response = await fetch(url, {
       signal: AbortSignal.any(signals),
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...request.headers },
     });
     text = await response.text();
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'TimeoutError') throw new FeedFetchError(`no answer within ${request.timeoutMs} ms`);
+    if (name === 'TimeoutError')
+      throw new FeedFetchError(`no answer within ${request.timeoutMs} ms from ${where}`);
     if (name === 'AbortError') throw new FeedFetchError('aborted');
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new FeedFetchError(`cannot reach the feed: ${cause ?? (error as Error).message}`);
+    throw new FeedFetchError(`cannot reach ${where}: ${cause ?? gist((error as Error).message)}`);
   }
-  if (!response.ok) throw new FeedFetchError(`HTTP ${response.status}: ${text.slice(0, MAX_BODY_CHARS)}`);
+  if (!response.ok) {
+    const quoted = gist(text);
+    throw new FeedFetchError(`HTTP ${response.status} from ${where}${quoted ? `: ${quoted}` : ''}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new FeedFetchError(`the answer is not JSON: ${text.slice(0, MAX_BODY_CHARS).replace(/\s+/g, ' ')}`);
+    throw new FeedFetchError(`the answer of ${where} is not JSON: ${gist(text)}`);
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success)
     throw new FeedFetchError(
-      `the answer is not a feed envelope: ${describeIssues(envelope.error).join('; ')}`,
+      `the answer of ${where} is not a feed envelope: ${describeIssues(envelope.error).join('; ')}`,
     );
   return envelope.data;
 }

@@ -7,8 +7,10 @@
 import { eq, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CityConfig, FeedConfig, FeedName } from '../../shared/city.js';
+import { readReferences, type Environment } from '../config/secret-env.js';
 import type { Db } from '../db/client.js';
 import { describeUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
+import { describeUrl } from '../http/url-secrets.js';
 import { feedCursors } from '../db/schema/index.js';
 import type { Metrics } from '../metrics.js';
 import type { FeedAdapter } from './adapter.js';
@@ -62,6 +64,10 @@ export interface PollerDeps {
   feedIdKey: Uint8Array;
   /** Called after each committed page. */
   onStored(feed: FeedName, batch: StoredBatch): Promise<void>;
+  /** Where `env:NAME` headers are read from; process.env when absent. */
+  env?: Environment;
+  /** What those references must start with (SECRET_ENV_PREFIX); `PINGAN_SECRET_` when absent. */
+  secretPrefix?: string;
 }
 
 export class FeedPoller {
@@ -69,6 +75,8 @@ export class FeedPoller {
   private readonly circuit: Circuit;
   private readonly parser: RecordParser;
   private readonly abort = new AbortController();
+  /** The configured headers, `env:NAME` ones read: secrets, never logged or shown. */
+  private readonly headers: Record<string, string>;
 
   constructor(
     readonly adapter: FeedAdapter,
@@ -76,8 +84,17 @@ export class FeedPoller {
     readonly url: string,
     private readonly deps: PollerDeps,
   ) {
+    // A header that cannot be read stops start-up, naming its key path.
+    this.headers = readReferences(
+      config.headers,
+      `feeds.${adapter.feed}.headers`,
+      'city configuration',
+      deps.env ?? process.env,
+      deps.secretPrefix,
+    );
     const staleAfterMs = (config.staleAfterSeconds ?? Math.max(60, 3 * config.intervalSeconds)) * 1000;
-    this.health = new FeedHealthTracker(adapter.feed, url, staleAfterMs, deps.clock().getTime());
+    // Scheme and host only, for everyone who sees the feed's health: its path and query may hold keys.
+    this.health = new FeedHealthTracker(adapter.feed, describeUrl(url), staleAfterMs, deps.clock().getTime());
     this.circuit = new Circuit({
       threshold: 3,
       baseCooldownMs: Math.max(30_000, config.intervalSeconds * 3000),
@@ -202,6 +219,7 @@ export class FeedPoller {
     for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
       const envelope = await fetchPage({
         url: this.url,
+        headers: this.headers,
         cursor,
         limit: this.config.pageSize,
         timeoutMs: this.config.timeoutMs,

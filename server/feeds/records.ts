@@ -26,6 +26,8 @@ export interface InvalidRecord {
   /** Position in the batch, from 1 (or the CSV line). */
   line: number;
   record: Record<string, unknown>;
+  /** The configured street the record names, when it names one; null when unknown or absent. */
+  street: string | null;
   reason: string;
 }
 
@@ -117,6 +119,8 @@ export function recordParser<F extends FeedName>(
   const refused = (line: number, mapped: Record<string, unknown>, reason: string): InvalidRecord => ({
     line,
     record: forQuarantine(mapped),
+    // The configured street it names, so that a street token sees its own streets' refusals only.
+    street: typeof mapped.street === 'string' ? (resolveStreet(mapped.street) ?? null) : null,
     reason: maskPersonalData(reason),
   });
   return {
@@ -126,7 +130,7 @@ export function recordParser<F extends FeedName>(
       records.forEach((raw, position) => {
         const line = firstLine + position;
         if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-          invalid.push({ line, record: {}, reason: 'not an object' });
+          invalid.push({ line, record: {}, street: null, reason: 'not an object' });
           return;
         }
         const renamed = applyMapping(raw as Record<string, unknown>, mapping);

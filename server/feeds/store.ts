@@ -88,11 +88,15 @@ export async function storeBatch(
       for (const id of await upsertChunk(tx as unknown as Db, table, rows.slice(i, i + CHUNK)))
         createdIds.add(id);
     if (batch.invalid.length > 0)
-      await tx
-        .insert(quarantine)
-        .values(
-          batch.invalid.map((bad) => ({ feed: adapter.feed, via, record: bad.record, reason: bad.reason })),
-        );
+      await tx.insert(quarantine).values(
+        batch.invalid.map((bad) => ({
+          feed: adapter.feed,
+          via,
+          record: bad.record,
+          street: bad.street,
+          reason: bad.reason,
+        })),
+      );
     if (cursor) await saveCursor(tx as unknown as Db, adapter.feed, cursor);
   });
   return {

@@ -1,10 +1,13 @@
 /**
- * Token authentication for every API route, and the permission check of each route. The socket
- * handshake uses `principalFor` and the same `authorise` from shared/roles.
+ * Token authentication and the access table's check, for every request: one middleware finds the
+ * route a request matched, looks its entry up in the access table (server/http/access.ts), and lets
+ * it through, asks for a token, or refuses. The socket handshake uses `principalFor` and the same table.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { authorise, type Permission, type Principal } from '../../shared/roles.js';
 import type { TokenRepository } from '../repositories/tokens.js';
+import { accessRule, answers, routeKey } from './access.js';
 import { ApiError } from './errors.js';
 
 export type AppEnv = { Variables: { principal: Principal } };
@@ -23,25 +26,31 @@ export async function principalFor(tokens: TokenRepository, token: string | unde
   return principal;
 }
 
-export function authenticate(tokens: TokenRepository): MiddlewareHandler<AppEnv> {
+/**
+ * Applies the access table's entry of the route that will answer a request: the first matched route
+ * that is not middleware. A request no route answers needs nothing (the display's files, when built).
+ */
+export function accessControl(tokens: TokenRepository): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set(
-      'principal',
-      await principalFor(tokens, tokenOf(c.req.header('authorization'), c.req.query('token'))),
+    const route = matchedRoutes(c).find(answers);
+    if (!route) return next();
+    const key = routeKey(route);
+    const entry = accessRule(key);
+    // createApp refuses to build with a route the table lacks: an answering route always has an entry.
+    if (!entry) throw new Error(`${key} has no entry in the access table`);
+    if (entry.who === 'public' || entry.who === 'signed-link') return next();
+    const principal = await principalFor(
+      tokens,
+      tokenOf(c.req.header('authorization'), c.req.query('token')),
     );
+    c.set('principal', principal);
+    const decision = authorise(principal, entry.who);
+    if (!decision.allowed) throw new ApiError(403, 'forbidden', decision.reason);
     await next();
   };
 }
 
-/** Refuses with 403 unless the caller's role grants the permission. */
-export function requires(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    ensureAllowed(c, permission);
-    await next();
-  };
-}
-
-/** Refuses with 403 unless the caller may do this (to this street, when one is named). */
+/** Refuses with 403 unless the caller may do this to this street (the route's own check of a street it names). */
 export function ensureAllowed(c: Context<AppEnv>, permission: Permission, street?: string): Principal {
   const principal = c.get('principal');
   const decision = authorise(principal, permission, street);

@@ -5,7 +5,7 @@
  * of their streets and receive only those.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedName } from '../../shared/city.js';
 import {
@@ -28,6 +28,7 @@ import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
 import { zodMessage } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 import type { StoredBatch } from '../feeds/store.js';
+import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
 import { readPanels } from './panels.js';
@@ -36,13 +37,24 @@ import { WallRegistry } from './walls.js';
 
 interface SocketData {
   principal: Principal;
+  /** Set once an action found the token revoked: the socket is closing. */
+  revoked?: boolean;
 }
 
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const EVERYTHING = 'city';
+const STREETS = 'streets:';
 const roomOf = (principal: Principal) =>
-  principal.role === 'street' ? `streets:${[...principal.streets].sort().join(',')}` : EVERYTHING;
+  principal.role === 'street' ? `${STREETS}${[...principal.streets].sort().join(',')}` : EVERYTHING;
+/** Every socket of a token, so that revoking it disconnects them all (on every node, through an adapter). */
+const tokenRoom = (tokenId: number) => `token:${tokenId}`;
+/** The streets of a viewers' room; null for the room that sees everything, undefined for any other room. */
+const streetsOfRoom = (room: string): string[] | null | undefined =>
+  room === EVERYTHING ? null : room.startsWith(STREETS) ? room.slice(STREETS.length).split(',') : undefined;
+
+const REVOKED = 'the token is unknown or revoked';
 const PANEL_FEEDS: readonly FeedName[] = ['fraud', 'service-window', 'mediation'];
 const SLOW_REFRESH_MS = 60_000;
 
@@ -120,7 +132,7 @@ export class LiveHub {
         next(Object.assign(new Error(message), { data: { code } }));
       principalFor(ctx.tokens, token).then(
         (principal) => {
-          const decision = authorise(principal, 'read');
+          const decision = authorise(principal, ACCESS['socket:connect'].who);
           if (!decision.allowed) return refuse(decision.reason, 'forbidden');
           socket.data.principal = principal;
           next();
@@ -133,21 +145,40 @@ export class LiveHub {
       const principal = socket.data.principal;
       const room = roomOf(principal);
       this.rooms.add(room);
-      void socket.join(room);
+      void socket.join([room, tokenRoom(principal.tokenId)]);
       ctx.metrics.liveSockets.inc();
+      const failed = (action: string) => (error: unknown) =>
+        ctx.logger.error({ err: error, action }, 'socket action failed');
       socket.on('resync', () => {
-        if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
+        this.permitted(socket, 'socket:resync').then((now) => {
+          if (now.allowed && this.snapshot)
+            socket.emit('snapshot', this.viewFor(now.principal, this.snapshot));
+        }, failed('resync'));
       });
       socket.on('heartbeat', (payload) => {
         const screen = typeof payload?.screen === 'string' ? payload.screen.trim().slice(0, 100) : '';
-        if (screen) this.walls.beat(socket.id, screen, principal.role, ctx.clock());
+        this.permitted(socket, 'socket:heartbeat').then((now) => {
+          // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
+          // wall, and its page names itself after its street: who watches which street is not for all.
+          if (now.allowed && screen && now.principal.role !== 'street')
+            this.walls.beat(socket.id, screen, now.principal.role, ctx.clock());
+        }, failed('heartbeat'));
       });
       socket.on('ack', (payload, reply) => {
         const answer = typeof reply === 'function' ? reply : () => {};
-        this.acknowledge(principal, payload).then(answer, (error: unknown) => {
-          ctx.logger.error({ err: error }, 'acknowledgement over the socket failed');
-          answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
-        });
+        this.permitted(socket, 'socket:ack')
+          .then((now) => {
+            if (now.allowed) return this.acknowledge(now.principal, payload);
+            return { ok: false as const, code: now.code, message: now.message };
+          })
+          .then(answer, (error: unknown) => {
+            ctx.logger.error({ err: error }, 'acknowledgement over the socket failed');
+            answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
+          })
+          // The refusal is sent before a revoked token's socket is closed.
+          .finally(() => {
+            if (socket.data.revoked) socket.disconnect(true);
+          });
       });
       socket.on('disconnect', () => {
         ctx.metrics.liveSockets.dec();
@@ -178,11 +209,37 @@ export class LiveHub {
    */
   notify(notification: LiveNotification): void {
     for (const [room, sockets] of this.namespace.adapter.rooms) {
-      if (sockets.size === 0 || this.namespace.sockets.has(room)) continue;
-      const streets = room.startsWith('streets:') ? room.slice('streets:'.length).split(',') : null;
-      if (streets === null || streets.includes(notification.street))
+      if (sockets.size === 0) continue;
+      // Viewers' rooms only: not a socket's own room, nor a token's.
+      const streets = streetsOfRoom(room);
+      if (streets === null || streets?.includes(notification.street))
         this.namespace.to(room).emit('notification', notification);
     }
+  }
+
+  /** Disconnects every socket of a token (revoked): on every node once an adapter joins them. */
+  disconnectToken(tokenId: number): void {
+    this.namespace.in(tokenRoom(tokenId)).disconnectSockets(true);
+  }
+
+  /**
+   * Whether a socket may do this now, by the access table and its token as the database has it (a
+   * token revoked on another node, or by the CLI, is found here). A revoked token's socket is
+   * disconnected; an acknowledgement's refusal is answered first.
+   */
+  private async permitted(
+    socket: LiveServerSocket,
+    action: SocketAction,
+  ): Promise<{ allowed: true; principal: Principal } | { allowed: false; code: string; message: string }> {
+    const principal = await this.ctx.tokens.active(socket.data.principal.tokenId);
+    if (!principal) {
+      socket.data.revoked = true;
+      if (action !== 'socket:ack') socket.disconnect(true);
+      return { allowed: false, code: 'unauthorized', message: REVOKED };
+    }
+    const decision = authorise(principal, ACCESS[action].who);
+    if (!decision.allowed) return { allowed: false, code: 'forbidden', message: decision.reason };
+    return { allowed: true, principal };
   }
 
   /** `ack` from a socket: the same checks and answers as POST /api/alerts/:id/ack. */
@@ -255,14 +312,14 @@ export class LiveHub {
     this.snapshot = { ...next, seq: delta.seq };
     this.ctx.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
-      if (sockets.size === 0 || this.namespace.sockets.has(room)) continue; // a socket's own room
-      if (room === EVERYTHING) this.namespace.to(room).emit('delta', delta);
-      else if (room.startsWith('streets:')) {
-        const streets = room.slice('streets:'.length).split(',');
+      if (sockets.size === 0) continue;
+      // Viewers' rooms only: not a socket's own room, nor a token's.
+      const streets = streetsOfRoom(room);
+      if (streets === null) this.namespace.to(room).emit('delta', delta);
+      else if (streets)
         this.namespace
           .to(room)
           .emit('delta', forStreets(delta as Partial<LiveSnapshot>, streets) as LiveDelta);
-      }
     }
   }
 

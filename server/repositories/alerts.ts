@@ -159,12 +159,11 @@ export class SilenceRepository {
    * or it had already ended.
    */
   async end(id: number, now: Date): Promise<StoredSilence | null> {
+    // As text: postgres.js cannot bind a Date inside raw SQL (PGlite can); it failed with a 500.
+    const at = sql`${now.toISOString()}::timestamptz`;
     const [row] = await this.db
       .update(alertSilences)
-      .set({
-        endsAt: now,
-        startsAt: sql`least(coalesce(${alertSilences.startsAt}, ${now}), ${now})`,
-      })
+      .set({ endsAt: now, startsAt: sql`least(coalesce(${alertSilences.startsAt}, ${at}), ${at})` })
       .where(and(eq(alertSilences.id, id), gt(alertSilences.endsAt, now)))
       .returning();
     return row ? silenceOf(row) : null;

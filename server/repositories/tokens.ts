@@ -10,6 +10,11 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 /** A new random token: `pw_` and 32 random bytes, base64url. */
 export const generateToken = () => `pw_${randomBytes(32).toString('base64url')}`;
 
+const principalOf = (row: typeof tokens.$inferSelect): Principal | null =>
+  (ROLES as readonly string[]).includes(row.role)
+    ? { tokenId: row.id, name: row.name, role: row.role as Role, streets: row.streets }
+    : null;
+
 export interface NewToken {
   name: string;
   role: Role;
@@ -60,13 +65,22 @@ export class TokenRepository {
       .select()
       .from(tokens)
       .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)));
-    const principal =
-      row && (ROLES as readonly string[]).includes(row.role)
-        ? { tokenId: row.id, name: row.name, role: row.role as Role, streets: row.streets }
-        : null;
+    const principal = row ? principalOf(row) : null;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
     return principal;
+  }
+
+  /**
+   * The principal of a token by its id, asked of the database every time (no cache): null once it is
+   * revoked, on whichever node. A live socket checks its token so before each action.
+   */
+  async active(id: number): Promise<Principal | null> {
+    const [row] = await this.db
+      .select()
+      .from(tokens)
+      .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)));
+    return row ? principalOf(row) : null;
   }
 
   async revoke(id: number): Promise<boolean> {

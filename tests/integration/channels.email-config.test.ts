@@ -90,16 +90,21 @@ describe('the email channel', () => {
       host: smtp.host,
       port: smtp.port,
       from: '平安指数 <alerts@anning.example>',
-      to: ['jinfang-duty@anning.example', 'env:JINFANG_HEAD_MAIL'],
+      to: ['jinfang-duty@anning.example', 'env:PINGAN_SECRET_JINFANG_HEAD_MAIL'],
       timeoutMs: 2000,
     };
-    expect(redactChannelConfig('email', config).to).toEqual(['j***@anning.example', 'env:JINFANG_HEAD_MAIL']);
-    const mailer = createChannel('email', config, { env: { JINFANG_HEAD_MAIL: 'head@anning.example' } });
+    expect(redactChannelConfig('email', config).to).toEqual([
+      'j***@anning.example',
+      'env:PINGAN_SECRET_JINFANG_HEAD_MAIL',
+    ]);
+    const mailer = createChannel('email', config, {
+      env: { PINGAN_SECRET_JINFANG_HEAD_MAIL: 'head@anning.example' },
+    });
     expect(await mailer.send(sampleNotification())).toEqual({ ok: true });
     expect(lastMail().to).toEqual(['jinfang-duty@anning.example', 'head@anning.example']);
-    expect(() => createChannel('email', config, { env: { JINFANG_HEAD_MAIL: 'not an address' } })).toThrow(
-      /to\.1: environment variable JINFANG_HEAD_MAIL: /,
-    );
+    expect(() =>
+      createChannel('email', config, { env: { PINGAN_SECRET_JINFANG_HEAD_MAIL: 'not an address' } }),
+    ).toThrow(/to\.1: environment variable PINGAN_SECRET_JINFANG_HEAD_MAIL: /);
   });
 
   it('says a resolved alert is resolved, linking to it rather than asking for an acknowledgement', async () => {
@@ -111,9 +116,14 @@ describe('the email channel', () => {
 });
 
 describe('the channel registry', () => {
-  const refusal = (kind: ChannelKind, config: unknown, env: Record<string, string> = {}) => {
+  const refusal = (
+    kind: ChannelKind,
+    config: unknown,
+    env: Record<string, string> = {},
+    secretPrefix?: string,
+  ) => {
     try {
-      createChannel(kind, config, { env, emit: () => {} });
+      createChannel(kind, config, { env, emit: () => {}, secretPrefix });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return (error as ConfigError).message;
@@ -152,9 +162,34 @@ describe('the channel registry', () => {
 
   it('checks what an environment variable holds without quoting it', () => {
     const held = 'not-a-url-but-a-secret-token';
-    const message = refusal('wecom', { url: 'env:WECOM_URL' }, { WECOM_URL: held });
-    expect(message).toContain('url: environment variable WECOM_URL: expected an http(s) URL');
+    const message = refusal(
+      'wecom',
+      { url: 'env:PINGAN_SECRET_WECOM_URL' },
+      { PINGAN_SECRET_WECOM_URL: held },
+    );
+    expect(message).toContain('url: environment variable PINGAN_SECRET_WECOM_URL: expected an http(s) URL');
     expect(message).not.toContain(held);
+  });
+
+  it("refuses to read the server's own settings, whatever the prefix, and variables outside it", () => {
+    const env = { ACK_LINK_SECRET: 'ack-link-secret-0123456789', WECOM_URL: 'https://qyapi.example/send' };
+    const own = refusal(
+      'sms',
+      {
+        url: 'https://sms.example.gov.cn/send',
+        phoneNumbers: ['+8613800000000'],
+        headers: { 'x-link': 'env:ACK_LINK_SECRET' },
+      },
+      env,
+      'ACK_',
+    );
+    expect(own).toContain(
+      "headers.x-link: env:ACK_LINK_SECRET is one of the server's own settings: it is never sent anywhere",
+    );
+    expect(own).not.toContain(env.ACK_LINK_SECRET);
+    expect(refusal('wecom', { url: 'env:WECOM_URL' }, env)).toContain(
+      'url: env:WECOM_URL is not under PINGAN_SECRET_ (SECRET_ENV_PREFIX): only variables whose names start with it may be referenced',
+    );
   });
 
   it('refuses a socket channel without the live hub to emit to, and an unknown kind', () => {

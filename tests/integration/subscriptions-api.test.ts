@@ -29,7 +29,13 @@ const streetHead = {
   streets: ['jinfang'],
   channels: [
     { kind: 'wecom', config: { url: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${ROBOT_KEY}` } },
-    { kind: 'sms', config: { url: 'env:SMS_GATEWAY_URL', phoneNumbers: ['env:JINFANG_HEAD_PHONE'] } },
+    {
+      kind: 'sms',
+      config: {
+        url: 'env:PINGAN_SECRET_SMS_GATEWAY_URL',
+        phoneNumbers: ['env:PINGAN_SECRET_JINFANG_HEAD_PHONE'],
+      },
+    },
   ],
   quietHours: { start: '22:00', end: '07:00', critical: 'deliver' },
 };
@@ -51,10 +57,10 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
 
   beforeAll(async () => {
     // What the examples' env:NAME references name, set as an administrator would before saving them.
-    vi.stubEnv('SMS_GATEWAY_URL', 'https://sms.example.gov.cn/send');
-    vi.stubEnv('JINFANG_HEAD_PHONE', '+8613800000000');
-    vi.stubEnv('JINFANG_HEAD_MAIL', 'jinfang-head@anning.example');
-    vi.stubEnv('DUTY_PHONE', '+8613900000000');
+    vi.stubEnv('PINGAN_SECRET_SMS_GATEWAY_URL', 'https://sms.example.gov.cn/send');
+    vi.stubEnv('PINGAN_SECRET_JINFANG_HEAD_PHONE', '+8613800000000');
+    vi.stubEnv('PINGAN_SECRET_JINFANG_HEAD_MAIL', 'jinfang-head@anning.example');
+    vi.stubEnv('PINGAN_SECRET_DUTY_PHONE', '+8613900000000');
     server = await startTestServer({ target });
     receiver = await startHttpReceiver();
   });
@@ -78,7 +84,10 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
       severities: [],
       enabled: true,
       quietHours: { start: '22:00', end: '07:00', critical: 'deliver' },
-      channels: [{ kind: 'wecom' }, { kind: 'sms', config: { phoneNumbers: ['env:JINFANG_HEAD_PHONE'] } }],
+      channels: [
+        { kind: 'wecom' },
+        { kind: 'sms', config: { phoneNumbers: ['env:PINGAN_SECRET_JINFANG_HEAD_PHONE'] } },
+      ],
     });
 
     const list = await (await server.api('/api/subscriptions')).json();
@@ -139,13 +148,16 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
           config: {
             host: 'smtp.anning.example',
             from: '平安指数 <alerts@anning.example>',
-            to: ['jinfang-duty@anning.example', 'env:JINFANG_HEAD_MAIL'],
+            to: ['jinfang-duty@anning.example', 'env:PINGAN_SECRET_JINFANG_HEAD_MAIL'],
           },
         },
       ],
     });
     expect(status).toBe(201);
-    expect(body.channels[0].config.to).toEqual(['j***@anning.example', 'env:JINFANG_HEAD_MAIL']);
+    expect(body.channels[0].config.to).toEqual([
+      'j***@anning.example',
+      'env:PINGAN_SECRET_JINFANG_HEAD_MAIL',
+    ]);
     for (const text of [
       await (await server.api('/api/subscriptions')).text(),
       await (await server.api(`/api/subscriptions/${body.id}`)).text(),
@@ -182,8 +194,8 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
         {
           kind: 'sms',
           config: {
-            url: 'env:SMS_GATEWAY_URL',
-            phoneNumbers: ['env:DUTY_PHONE', '+8613812345678', '+86 138-1234-5678'],
+            url: 'env:PINGAN_SECRET_SMS_GATEWAY_URL',
+            phoneNumbers: ['env:PINGAN_SECRET_DUTY_PHONE', '+8613812345678', '+86 138-1234-5678'],
           },
         },
       ],
@@ -207,13 +219,60 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     const message = await refusal({
       ...streetHead,
       channels: [
-        { kind: 'webhook', config: { url: 'env:NOT_SET_ANYWHERE', secret: 'env:SMS_GATEWAY_URL' } },
-        { kind: 'sms', config: { url: 'env:SMS_GATEWAY_URL', phoneNumbers: ['env:NOR_THIS_ONE'] } },
+        {
+          kind: 'webhook',
+          config: { url: 'env:PINGAN_SECRET_NOT_SET_ANYWHERE', secret: 'env:PINGAN_SECRET_SMS_GATEWAY_URL' },
+        },
+        {
+          kind: 'sms',
+          config: {
+            url: 'env:PINGAN_SECRET_SMS_GATEWAY_URL',
+            phoneNumbers: ['env:PINGAN_SECRET_NOR_THIS_ONE'],
+          },
+        },
       ],
     });
     expect(message).toBe(
-      'channels.0.config.url: environment variable NOT_SET_ANYWHERE is not set on this server: set it (and restart), then save this; ' +
-        'channels.1.config.phoneNumbers.0: environment variable NOR_THIS_ONE is not set on this server: set it (and restart), then save this',
+      'channels.0.config.url: environment variable PINGAN_SECRET_NOT_SET_ANYWHERE is not set on this server: set it (and restart), then save this; ' +
+        'channels.1.config.phoneNumbers.0: environment variable PINGAN_SECRET_NOR_THIS_ONE is not set on this server: set it (and restart), then save this',
+    );
+  });
+
+  it("refuses a reference to the server's own settings or to a variable outside the allowed prefix, naming each path and why", async () => {
+    // Set, so that only the rule can refuse them; an SMS gateway of the administrator's choosing would
+    // otherwise be sent the server's own secrets in plain text.
+    vi.stubEnv('ACK_LINK_SECRET', 'ack-link-secret-0123456789');
+    vi.stubEnv('DATABASE_URL', 'postgres://pingan:pw@db.internal/pingan');
+    vi.stubEnv('ADMIN_TOKEN', 'pw_admin-token-0123456789');
+    vi.stubEnv('HOME_GATEWAY_TOKEN', 'gateway-token-0123456789');
+    const message = await refusal({
+      ...streetHead,
+      channels: [
+        {
+          kind: 'sms',
+          config: {
+            url: 'env:PINGAN_SECRET_SMS_GATEWAY_URL',
+            phoneNumbers: ['env:PINGAN_SECRET_JINFANG_HEAD_PHONE'],
+            headers: {
+              'x-link': 'env:ACK_LINK_SECRET',
+              'x-db': 'env:DATABASE_URL',
+              authorization: 'env:ADMIN_TOKEN',
+              'x-token': 'env:HOME_GATEWAY_TOKEN',
+            },
+          },
+        },
+      ],
+    });
+    const own = (name: string) =>
+      `env:${name} is one of the server's own settings: it is never sent anywhere`;
+    expect(message).toBe(
+      [
+        `channels.0.config.headers.x-link: ${own('ACK_LINK_SECRET')}`,
+        `channels.0.config.headers.x-db: ${own('DATABASE_URL')}`,
+        `channels.0.config.headers.authorization: ${own('ADMIN_TOKEN')}`,
+        'channels.0.config.headers.x-token: env:HOME_GATEWAY_TOKEN is not under PINGAN_SECRET_ (SECRET_ENV_PREFIX): ' +
+          'only variables whose names start with it may be referenced',
+      ].join('; '),
     );
   });
 

@@ -1,12 +1,21 @@
 /**
  * A local stand-in for a real feed: serves items in the contract's envelope with an index cursor,
  * and can be told to fail the way real feeds do (500, HTML, a hang, a wrong envelope, a cursor that
- * never advances or goes round in a circle while the feed says there is more).
+ * never advances or goes round in a circle while the feed says there is more, a 401 that quotes back
+ * the URL and the credentials it was sent).
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FeedFault = 'none' | 'error' | 'html' | 'hang' | 'garbage' | 'stuck' | 'circle';
+export type FeedFault =
+  | 'none'
+  | 'error'
+  | 'html'
+  | 'hang'
+  | 'garbage'
+  | 'stuck'
+  | 'circle'
+  | 'unauthorized';
 
 export interface TestFeedServer {
   url: string;
@@ -15,6 +24,8 @@ export interface TestFeedServer {
   fault: FeedFault;
   /** Requests answered so far (all faults included). */
   requests: number;
+  /** The path, query and headers of the last request. */
+  lastRequest: { url: string; headers: IncomingHttpHeaders } | null;
   /** Milliseconds before each answer. */
   delayMs: number;
   stop(): Promise<void>;
@@ -28,11 +39,13 @@ export async function startFeedServer(): Promise<TestFeedServer> {
     items: [],
     fault: 'none',
     requests: 0,
+    lastRequest: null,
     delayMs: 0,
     stop: async () => {},
   };
   const server: Server = createServer((request, response) => {
     state.requests++;
+    state.lastRequest = { url: request.url ?? '/', headers: request.headers };
     if (state.delayMs > 0) setTimeout(() => answer(request.url, response), state.delayMs);
     else answer(request.url, response);
   });
@@ -65,6 +78,11 @@ export async function startFeedServer(): Promise<TestFeedServer> {
           .end(JSON.stringify({ items, next, hasMore: true }));
         return;
       }
+      case 'unauthorized':
+        response
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'refused', url: path, headers: state.lastRequest?.headers }));
+        return;
       case 'none':
         break;
     }

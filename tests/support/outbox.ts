@@ -30,7 +30,7 @@ import { startHttpReceiver, type HttpReceiver } from './receivers.js';
 export const SECRET = 'whsec-0123456789abcdef';
 export const QUERY_TOKEN = 'q-token-5f1e2d3c4b5a';
 /** The environment the channels' `env:NAME` references are read from. */
-export const ENV = { HOOK_SECRET: SECRET };
+export const ENV = { PINGAN_SECRET_HOOK: SECRET };
 export const MAX_BACKOFF_MS = 60_000;
 export const LEASE_MS = 120_000;
 export const T0 = new Date('2026-11-25T02:00:00Z'); // 10:00 in Anning
@@ -87,7 +87,7 @@ export const robbery = (event: string, at: Date) =>
 
 export const webhook = (url: string, timeoutMs = 1000) => ({
   kind: 'webhook' as const,
-  config: { url, secret: 'env:HOOK_SECRET', timeoutMs },
+  config: { url, secret: 'env:PINGAN_SECRET_HOOK', timeoutMs },
 });
 
 export const streetHead = (url: string, fields: Partial<SubscriptionInput> = {}): SubscriptionInput => ({

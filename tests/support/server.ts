@@ -1,6 +1,7 @@
 /** A whole server on an ephemeral port, on one of the test databases, for integration and browser tests. */
 import { loadCityConfig } from '../../server/config/city.js';
 import { parseEnv } from '../../server/config/env.js';
+import type { Logger } from 'pino';
 import { createLogger } from '../../server/logger.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { FEEDS, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
@@ -53,6 +54,8 @@ export interface TestServerOptions {
   port?: number;
   /** More environment variables (DATABASE_TIMEOUT_MS…). */
   env?: Record<string, string>;
+  /** Where the server logs; by default a logger at TEST_LOG_LEVEL (silent). */
+  logger?: Logger;
 }
 
 /** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
@@ -95,7 +98,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     running = await startServer({
       env,
       city,
-      logger: createLogger(env.LOG_LEVEL),
+      logger: options.logger ?? createLogger(env.LOG_LEVEL),
       pgliteDir: database.pgliteDir,
       inMemory: !database.pgliteDir,
       pgliteImage: database.pgliteImage,

@@ -72,18 +72,20 @@ describe('environment', () => {
       DATA_DIR: './data',
       CITY_CONFIG: './config/anning.json',
       SEED_DEMO: 'on',
+      SECRET_ENV_PREFIX: 'PINGAN_SECRET_',
     });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
   it('names each bad variable and why', () => {
     const problems = problemsOf(() =>
-      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'short' }),
+      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'short', SECRET_ENV_PREFIX: 'A' }),
     );
     expect(problems).toEqual([
       expect.stringMatching(/^PORT: /),
       'DATABASE_URL: expected a postgres:// URL',
       'ADMIN_TOKEN: must be at least 16 characters',
+      'SECRET_ENV_PREFIX: expected the start of a variable name, ending in _ (such as PINGAN_SECRET_)',
     ]);
   });
 });

@@ -49,6 +49,8 @@ export interface Channel {
 export interface ChannelContext {
   /** Where `env:NAME` credentials are read from; `process.env` when absent. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The prefix `env:NAME` references must start with (SECRET_ENV_PREFIX); `PINGAN_SECRET_` when absent. */
+  secretPrefix?: string;
   /** The live hub's emitter, required by the socket channel. */
   emit?: (notification: Notification) => void | Promise<void>;
 }

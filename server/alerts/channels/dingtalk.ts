@@ -6,15 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { langSchema, timeoutMsSchema, type Channel, type ChannelDefinition } from './channel.js';
-import {
-  credential,
-  credentialReader,
-  httpUrl,
-  maskSecret,
-  maskUrl,
-  scrubber,
-  urlSecrets,
-} from './credentials.js';
+import { credential, credentialReader, httpUrl, maskSecret, scrubber } from './credentials.js';
+import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
 import { robotVerdict, sendHttp } from './http.js';
 import { headline, markdown } from './message.js';
 

@@ -3,7 +3,7 @@
  * every HTTP channel (webhook, WeCom, DingTalk, SMS gateway).
  */
 import { deadline, failed, type DeliveryFailure, type DeliveryResult } from './channel.js';
-import { describeUrl } from './credentials.js';
+import { describeUrl } from '../../http/url-secrets.js';
 
 export interface HttpRequest {
   url: string;

@@ -12,16 +12,8 @@ import {
   type ChannelDefinition,
   type Notification,
 } from './channel.js';
-import {
-  credential,
-  credentialReader,
-  httpUrl,
-  maskPhone,
-  maskSecret,
-  maskUrl,
-  scrubber,
-  urlSecrets,
-} from './credentials.js';
+import { credential, credentialReader, httpUrl, maskPhone, maskSecret, scrubber } from './credentials.js';
+import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
 import { sendHttp } from './http.js';
 import { bodyLines, kindLabel, severityLabel, truncate } from './message.js';
 

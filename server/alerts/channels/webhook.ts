@@ -12,15 +12,8 @@ import {
   type ChannelDefinition,
   type Notification,
 } from './channel.js';
-import {
-  credential,
-  credentialReader,
-  httpUrl,
-  maskSecret,
-  maskUrl,
-  scrubber,
-  urlSecrets,
-} from './credentials.js';
+import { credential, credentialReader, httpUrl, maskSecret, scrubber } from './credentials.js';
+import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
 import { sendHttp } from './http.js';
 
 export const webhookConfigSchema = z.strictObject({

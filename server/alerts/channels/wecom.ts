@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { langSchema, timeoutMsSchema, type Channel, type ChannelDefinition } from './channel.js';
-import { credential, credentialReader, httpUrl, maskUrl, scrubber, urlSecrets } from './credentials.js';
+import { credential, credentialReader, httpUrl, scrubber } from './credentials.js';
+import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
 import { robotVerdict, sendHttp } from './http.js';
 import { markdown } from './message.js';
 

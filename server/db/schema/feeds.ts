@@ -127,6 +127,8 @@ export const quarantine = pgTable(
     feed: text('feed').notNull(),
     via: text('via').notNull(),
     record: jsonb('record').$type<Record<string, unknown>>().notNull(),
+    /** The configured street the record names, when it names one: a street token sees its own streets' only. */
+    street: text('street'),
     reason: text('reason').notNull(),
     receivedAt: instant('received_at').notNull().defaultNow(),
   },
