@@ -7,15 +7,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FeedFault =
-  | 'none'
-  | 'error'
-  | 'html'
-  | 'hang'
-  | 'garbage'
-  | 'stuck'
-  | 'circle'
-  | 'unauthorized';
+export type FeedFault = 'none' | 'error' | 'html' | 'hang' | 'garbage' | 'stuck' | 'circle' | 'unauthorized';
 
 export interface TestFeedServer {
   url: string;
