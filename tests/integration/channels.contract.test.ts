@@ -21,7 +21,11 @@ import {
 
 type Fault = ReceiverFault;
 const FAULTS: readonly Fault[] = ['transient', 'permanent', 'hang', 'down'];
-const TIMEOUT_MS = 400;
+/**
+ * Each channel's timeout here: what a hanging receiver costs a test, and long enough that a local
+ * receiver answers well within it on a busy machine (400 ms was not, for an SMTP conversation).
+ */
+const TIMEOUT_MS = 3000;
 
 interface Receivers {
   http: HttpReceiver;
