@@ -4,10 +4,9 @@
  * to and an expiry, signed with HMAC-SHA256 under a key the server creates once and keeps in the
  * database (or ACK_LINK_SECRET), so links survive restarts and cannot be forged or extended.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { settings } from '../db/schema/index.js';
+import { storedKey } from '../repositories/settings.js';
 
 const SECRET_KEY = 'ack_link_secret';
 
@@ -25,12 +24,7 @@ export type AckLinkCheck =
 /** The key: ACK_LINK_SECRET when set, else one created on first start and kept in `settings`. */
 export async function ackLinkSecret(db: Db, configured?: string): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'utf8');
-  await db
-    .insert(settings)
-    .values({ key: SECRET_KEY, value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(settings).where(eq(settings.key, SECRET_KEY));
-  return Buffer.from(row!.value, 'base64url');
+  return storedKey(db, SECRET_KEY);
 }
 
 export class AckLinks {

@@ -6,22 +6,16 @@
  * The hash is keyed (HMAC-SHA256) with a key the server creates once and keeps in the database:
  * a plain hash of a phone number is reversed by hashing every phone number, which takes minutes.
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { createHmac } from 'node:crypto';
 import { containsPersonalData } from '../../shared/personal-data.js';
 import type { Db } from '../db/client.js';
-import { settings } from '../db/schema/index.js';
+import { storedKey } from '../repositories/settings.js';
 
 const KEY = 'feed-id-key';
 
 /** The key of opaque ids, created on first use and the same on every node and after a restart. */
-export async function feedIdKey(db: Db): Promise<Buffer> {
-  await db
-    .insert(settings)
-    .values({ key: KEY, value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(settings).where(eq(settings.key, KEY));
-  return Buffer.from(row!.value, 'base64url');
+export function feedIdKey(db: Db): Promise<Buffer> {
+  return storedKey(db, KEY);
 }
 
 /** An id as it is stored: as received, or `h:` and its keyed hash when it holds personal data. */

@@ -23,6 +23,7 @@ import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
 import { connectedSocket, type LiveSocket } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 type HttpKey = Exclude<AccessKey, SocketAction>;
 type Caller = Role | 'none';
@@ -42,15 +43,6 @@ interface Call {
   method?: string;
   body?: unknown;
 }
-
-const until = async <T>(probe: () => Promise<T | null | undefined | false>, what: string): Promise<T> => {
-  for (let i = 0; i < 500; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe.each(databaseTargets)('the access table on $name', (target) => {
   let server: TestServer;

@@ -12,22 +12,13 @@ import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
 import { connectedSocket, type LiveSocket } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const json = (body: unknown) => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
-
-async function until<T>(probe: () => T | null | undefined | false, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(databaseTargets)('a failing indicator fails alone on $name', (target) => {
   let server: TestServer;

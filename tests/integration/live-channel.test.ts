@@ -10,6 +10,7 @@ import {
 import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,17 +34,6 @@ function connect(server: TestServer, token: string | undefined) {
     }
   });
   return client;
-}
-
-/** Waits for a probe to hold; the bound is generous (a busy machine), how soon is `npm run bench`'s. */
-async function until<T>(probe: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe.each(databaseTargets)('the live channel on $name', (target) => {

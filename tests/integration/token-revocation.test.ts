@@ -10,20 +10,11 @@ import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
 import { connectedSocket, type LiveSocket } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const START = Date.parse('2026-11-25T02:00:00Z');
 const shift = START - Date.now();
 const clock = () => new Date(Date.now() + shift);
-
-async function until<T>(probe: () => T | null | undefined | false, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A socket, what it received, and why it was disconnected. */
 function watched(socket: LiveSocket) {
