@@ -1,11 +1,11 @@
 /**
  * First-start work: the initial weight set from the city configuration, the first tokens, and a
- * month of demo values with their daily snapshots. Each step only acts on an empty table.
+ * month of demo values. Each step only acts on an empty table.
  */
 import type { AppContext } from './context.js';
-import { addDays } from '../shared/period.js';
 import { demoIndicatorValues } from './seed/demo.js';
 import type { LiveIndex } from '../shared/api.js';
+import { resultOf } from './repositories/snapshots.js';
 
 export interface IssuedToken {
   role: 'admin' | 'wall';
@@ -52,27 +52,8 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
   return true;
 }
 
-/**
- * With no snapshots recorded yet (a first start), records one per day for the past month as the
- * index then stood, from what the backfill stored, so that history and trends start full.
- */
-export async function recordHistory(ctx: AppContext, days = 30): Promise<number> {
-  if (await ctx.snapshots.any()) return 0;
-  const today = ctx.liveIndex.today(ctx.clock());
-  for (let back = days; back >= 1; back--) {
-    // Noon UTC falls on the same local date in every time zone from −11 to +11.
-    const at = new Date(`${addDays(today, -back)}T12:00:00Z`);
-    await recordSnapshot(ctx, at, await ctx.liveIndex.asOf(at));
-  }
-  return days;
-}
-
 /** Records the live index as a snapshot. */
 export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex): Promise<void> {
-  await ctx.snapshots.record(
-    at,
-    { city: live.city, streets: live.streets.map((s) => ({ ...s, grade: s.grade?.id ?? null })) },
-    live.weightSet.id,
-  );
+  await ctx.snapshots.record(at, resultOf(live), live.weightSet.id);
   ctx.metrics.snapshots.inc();
 }

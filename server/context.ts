@@ -16,6 +16,7 @@ import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
 import { isZeroTolerance } from '../shared/alerts/observe.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
+import { HistoryService } from './services/history.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WeightSetRepository } from './repositories/weight-sets.js';
@@ -39,6 +40,8 @@ export interface AppContext {
   weightSets: WeightSetRepository;
   snapshots: SnapshotRepository;
   liveIndex: LiveIndexService;
+  /** Records past days, and records them again when their inputs arrive later. */
+  history: HistoryService;
   silences: SilenceRepository;
   /** The alert evaluator, and the wall's alerts. */
   alerts: AlertService;
@@ -68,6 +71,8 @@ export interface ContextOptions {
   version?: string;
   feedIdKey: Uint8Array;
   secretEnvPrefix?: string;
+  /** How long history gathers the days marked before recording them (default 30 s). */
+  historyDelayMs?: number;
 }
 
 /** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
@@ -79,6 +84,30 @@ export function createContext(options: ContextOptions): AppContext {
   const clock = options.clock ?? (() => new Date());
   const values = new IndicatorValueRepository(db);
   const weightSets = new WeightSetRepository(db);
+  const snapshots = new SnapshotRepository(db);
+  const liveIndex = new LiveIndexService(
+    options.city,
+    db,
+    values,
+    weightSets,
+    (feed) => ctx.feeds?.isStale(feed) ?? false,
+    options.logger,
+  );
+  const history = new HistoryService(
+    {
+      snapshots,
+      index: liveIndex,
+      timeZone: options.city.city.timezone,
+      clock,
+      logger: options.logger,
+      backfilling: () => ctx.feeds?.backfilling() ?? false,
+      onRecorded: (days) => {
+        ctx.metrics.snapshots.inc(days);
+        ctx.live?.trendsChanged();
+      },
+    },
+    options.historyDelayMs,
+  );
   const ctx: AppContext = {
     ...options,
     clock,
@@ -88,15 +117,9 @@ export function createContext(options: ContextOptions): AppContext {
     tokens: new TokenRepository(db),
     values,
     weightSets,
-    snapshots: new SnapshotRepository(db),
-    liveIndex: new LiveIndexService(
-      options.city,
-      db,
-      values,
-      weightSets,
-      (feed) => ctx.feeds?.isStale(feed) ?? false,
-      options.logger,
-    ),
+    snapshots,
+    liveIndex,
+    history,
     silences: new SilenceRepository(db),
     alerts: new AlertService(
       () => ctx,
@@ -118,6 +141,13 @@ export function createContext(options: ContextOptions): AppContext {
         );
       stop();
       ctx.live?.noteStored(feed, batch);
+      // Items of past days change those days' history: they are recorded again.
+      if (batch.earliest)
+        await ctx.history
+          .markSince(batch.earliest)
+          .catch((error: unknown) =>
+            ctx.logger.error({ err: error, feed }, 'marking past days for recording failed'),
+          );
       // Zero-tolerance events alert at once, whether or not the index moved; any other change of the
       // index is evaluated within a second by the alert service itself.
       const alertsAtOnce = (row: Record<string, unknown>) =>

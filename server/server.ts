@@ -13,7 +13,6 @@ import { FEEDS, type FeedName } from '../shared/city.js';
 import {
   ensureInitialWeightSet,
   ensureTokens,
-  recordHistory,
   recordSnapshot,
   seedDemo,
   type IssuedToken,
@@ -65,6 +64,8 @@ export interface StartOptions {
   jobs?: boolean;
   /** How often the live channel publishes a delta; default 250 ms. */
   liveTickMs?: number;
+  /** How long history gathers the past days marked before recording them; default 30 s. */
+  historyDelayMs?: number;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -94,6 +95,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock: options.clock,
     version: options.version,
     secretEnvPrefix: env.SECRET_ENV_PREFIX,
+    historyDelayMs: options.historyDelayMs,
   });
   await ensureInitialWeightSet(ctx);
   const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
@@ -195,6 +197,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stopping = true;
       await feeds.stop();
       await warmedUp;
+      await ctx.history.stop();
       await jobs.stop();
       await ctx.alerts.stop();
       // Before the live channel and the database: its last batch may still emit and record.
@@ -210,22 +213,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
 /**
  * After a start: lets every feed finish its backfill (runs join the scheduled ones), recomputes
- * everything, and on a first start records the past month's history from what was backfilled.
+ * everything, and records the past days that lack a recording (all of them on a first start). A
+ * feed that fails is not waited for: the days it lacked are recorded again once it has backfilled.
  */
 async function warmUp(ctx: AppContext, feeds: FeedRuntime, stopping: () => boolean): Promise<void> {
   try {
     for (let round = 0; round < 20 && !stopping(); round++) {
       await feeds.runAll();
-      const pending = [...feeds.pollers.values()].filter(
-        (p) => !p.health.backfillDone && p.snapshot().status !== 'failing',
-      );
-      if (pending.length === 0) break;
+      if (!feeds.backfilling()) break;
     }
-    // History from a backfill cut short would be wrong; a later start records it.
+    // History from a backfill cut short would be wrong; the next start records it.
     if (stopping()) return;
     await ctx.liveIndex.refreshAll(ctx.clock());
-    const days = await recordHistory(ctx);
-    ctx.live?.trendsChanged();
+    await ctx.history.markIncomplete();
+    const days = await ctx.history.flush();
     const now = ctx.clock();
     if (days > 0) await recordSnapshot(ctx, now, await ctx.liveIndex.current(now));
     ctx.logger.info({ historyDays: days }, 'warmed up');

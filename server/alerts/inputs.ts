@@ -11,21 +11,23 @@ import type { RecentEvents } from '../../shared/alerts/why.js';
 import type { StreetResult } from '../../shared/index/types.js';
 import type { Db } from '../db/client.js';
 import { incidents, indexSnapshots } from '../db/schema/index.js';
+import { dayMean } from '../repositories/snapshots.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /**
  * A baseline needs this many days with a recorded index in its window: one stray day is not a norm.
- * The first start records one a day for the past month, so a new server has a baseline at once.
+ * The history service records the past month's days from what the feeds hold, so a new server has a
+ * baseline as soon as its feeds have backfilled.
  */
 export const MIN_BASELINE_DAYS = 3;
 
 /**
  * Street code → its baseline (BASELINE_LAG_DAYS): the mean of the daily means of its recorded index
  * over the street's `indexDrop.baselineDays` days before the last one, days counted back from `now`
- * in 24-hour steps; provisional snapshots are left out (their index may lack a block). Null without
- * enough history.
+ * in 24-hour steps, a day's recorded snapshot taking precedence over its live ones; provisional
+ * snapshots are left out (their index may lack a block). Null without enough history.
  */
 export async function readBaselines(
   db: Db,
@@ -47,7 +49,7 @@ export async function readBaselines(
       .select({
         street: indexSnapshots.streetCode,
         day: dayBack.as('day'),
-        mean: sql<number>`avg(${indexSnapshots.index})`.as('day_mean'),
+        mean: sql<number>`${dayMean}`.as('day_mean'),
       })
       .from(indexSnapshots)
       .where(

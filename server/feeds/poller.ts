@@ -36,6 +36,7 @@ function mergeBatches(a: StoredBatch, b: StoredBatch): StoredBatch {
     quarantined: a.quarantined + b.quarantined,
     streets: new Set([...a.streets, ...b.streets]),
     created: [...a.created, ...b.created],
+    earliest: !a.earliest || (b.earliest && b.earliest < a.earliest) ? b.earliest : a.earliest,
   };
 }
 

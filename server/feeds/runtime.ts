@@ -18,6 +18,8 @@ export interface FeedRuntime {
   /** Every feed's health; feeds without a URL show as `off`. */
   health(): (FeedHealth | { feed: FeedName; status: 'off'; stale: false; url: null })[];
   isStale(feed: FeedName): boolean;
+  /** Whether a feed is still reading its backfill; a failing one is not (it may fail for days). */
+  backfilling(): boolean;
   /** Runs every poller once now (tests, first start). */
   runAll(): Promise<void>;
   start(): void;
@@ -52,6 +54,8 @@ export async function createFeedRuntime(
           pollers.get(feed)?.snapshot() ?? { feed, status: 'off' as const, stale: false as const, url: null },
       ),
     isStale: (feed) => pollers.get(feed)?.isStale() ?? false,
+    backfilling: () =>
+      [...pollers.values()].some((p) => !p.health.backfillDone && p.snapshot().status !== 'failing'),
     runAll: async () => {
       await Promise.all([...pollers.values()].map((poller) => track(poller.run())));
     },

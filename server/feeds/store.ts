@@ -25,6 +25,8 @@ export interface StoredBatch {
   streets: Set<string>;
   /** Rows of items seen for the first time (the live ticker's news). */
   created: Record<string, unknown>[];
+  /** The earliest event time among the items stored: the days from then on count them. */
+  earliest: Date | null;
 }
 
 const CHUNK = 500;
@@ -104,6 +106,10 @@ export async function storeBatch(
     quarantined: batch.invalid.length,
     streets: new Set(batch.valid.map((r) => r.street)),
     created: createdIds.size > 0 ? rows.filter((row) => createdIds.has(row.id as string)) : [],
+    earliest: batch.valid.reduce<Date | null>(
+      (min, r) => (min === null || r.eventTime < min ? r.eventTime : min),
+      null,
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Import of indicator values (JSON or CSV), all or nothing. */
 import { Hono } from 'hono';
 import { validateIndicatorValues } from '../../shared/indicator-values.js';
+import { startOfLocalDate } from '../../shared/period.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
 import { readRecords } from '../http/body.js';
@@ -23,6 +24,12 @@ export function indicatorValueRoutes(ctx: AppContext) {
     }
     await ctx.values.upsertMany(valid, 'import');
     await ctx.liveIndex.refreshManual(ctx.clock());
+    // The days of their periods so far are recorded again, with these values.
+    const earliest = valid.reduce(
+      (min, row) => (row.periodStart < min ? row.periodStart : min),
+      valid[0]!.periodStart,
+    );
+    await ctx.history.markSince(startOfLocalDate(earliest, ctx.city.city.timezone));
     ctx.metrics.valuesImported.inc(valid.length);
     ctx.logger.info({ rows: valid.length, by: c.get('principal').name }, 'indicator values imported');
     return c.json({ stored: valid.length }, 201);

@@ -30,9 +30,14 @@ describe.each(databaseTargets)('the index-drop baseline on $name', (target) => {
     await testDatabase.drop();
   });
 
-  /** Records 金方's index at `hoursBack` hours before now. */
-  const record = (hoursBack: number, index: number, provisional = false) =>
-    snapshots.record(
+  /** Records 金方's index at `hoursBack` hours before now, as the live index or a day's recording. */
+  const record = (
+    hoursBack: number,
+    index: number,
+    provisional = false,
+    kind: 'live' | 'recorded' = 'live',
+  ) =>
+    snapshots[kind === 'live' ? 'record' : 'replaceRecorded'](
       new Date(NOW.getTime() - hoursBack * HOUR),
       {
         city: index,
@@ -74,6 +79,14 @@ describe.each(databaseTargets)('the index-drop baseline on $name', (target) => {
     // Seven days of 86, one of them averaged with 80s: that day's mean is 80·72/73 + 86/73.
     const mixedDay = (80 * 72 + 86) / 73;
     expect(await baseline()).toBeCloseTo((6 * 86 + mixedDay) / 7, 9);
+  });
+
+  it("takes a day's recording, where it has one, for that whole day", async () => {
+    await daily(86, 8);
+    // A live server showed 80 all of one day; that day recorded again later holds 88.
+    await dense(36, 30, 80);
+    await record(33, 88, false, 'recorded');
+    expect(await baseline()).toBeCloseTo((6 * 86 + 88) / 7, 9);
   });
 
   it('looks back the configured number of days and no further', async () => {

@@ -56,6 +56,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Where the server logs; by default a logger at TEST_LOG_LEVEL (silent). */
   logger?: Logger;
+  /** How long history gathers marked days before recording them (the product waits 30 s). */
+  historyDelayMs?: number;
 }
 
 /** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
@@ -106,6 +108,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       displayDir: options.displayDir,
       feedUrls,
       jobs: options.jobs ?? false,
+      historyDelayMs: options.historyDelayMs ?? 200,
     });
   } catch (error) {
     await simulator?.stop();

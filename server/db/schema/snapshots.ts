@@ -19,6 +19,8 @@ export interface SnapshotIndicator {
   contribution: number;
 }
 
+export type SnapshotKind = 'live' | 'recorded';
+
 /**
  * The live index recorded at an instant, one row per street plus one for the city
  * (street_code `_city`), for history, trends and alert baselines.
@@ -35,6 +37,22 @@ export const indexSnapshots = pgTable(
     weightSetId: integer('weight_set_id').notNull(),
     blocks: jsonb('blocks').$type<Record<Block, number | null>>(),
     indicators: jsonb('indicators').$type<SnapshotIndicator[]>(),
+    /**
+     * `live`: the index the server showed at that instant. `recorded`: a past day computed afresh
+     * from what the database holds for it (one instant per day, replaced when later inputs arrive);
+     * a day's history takes its value from its recorded snapshot when it has one.
+     */
+    kind: text('kind').$type<SnapshotKind>().notNull().default('live'),
   },
   (t) => [index('index_snapshots_street_at').on(t.streetCode, t.at)],
 );
+
+/**
+ * Past local days whose recorded snapshot is to be computed (again): inputs for them arrived after
+ * they were recorded. Kept in the database so that a crash between the mark and the recording
+ * loses nothing; `marks` counts marks, so that a recording clears only the marks it has seen.
+ */
+export const historyDue = pgTable('history_due', {
+  day: text('day').primaryKey(),
+  marks: integer('marks').notNull().default(1),
+});
