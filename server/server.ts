@@ -62,6 +62,8 @@ export interface StartOptions {
   feedUrls?: Partial<Record<FeedName, string>>;
   /** Runs the snapshot and refresh jobs (default true). */
   jobs?: boolean;
+  /** Polls each feed at its interval (default true); off, feeds are read once at start and when asked. */
+  pollSchedule?: boolean;
   /** How often the live channel publishes a delta; default 250 ms. */
   liveTickMs?: number;
   /** How long history gathers the past days marked before recording them; default 30 s. */
@@ -129,7 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw error;
   }
   ctx.feeds = feeds;
-  feeds.start();
+  feeds.start({ schedule: options.pollSchedule ?? true });
   let stopping = false;
   const warmedUp = warmUp(ctx, feeds, () => stopping);
 

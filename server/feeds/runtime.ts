@@ -22,7 +22,8 @@ export interface FeedRuntime {
   backfilling(): boolean;
   /** Runs every poller once now (tests, first start). */
   runAll(): Promise<void>;
-  start(): void;
+  /** Reads every feed at once, then at its interval unless `schedule` is false. */
+  start(options?: { schedule?: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -59,8 +60,11 @@ export async function createFeedRuntime(
     runAll: async () => {
       await Promise.all([...pollers.values()].map((poller) => track(poller.run())));
     },
-    start() {
+    start({ schedule = true } = {}) {
       for (const poller of pollers.values()) {
+        // Start reading at once rather than at the first tick.
+        void track(poller.run());
+        if (!schedule) continue;
         // No overlap: a run asked for while one is going joins it (FeedPoller.run).
         const task = cron.schedule(
           cronFor(deps.city.feeds[poller.feed].intervalSeconds),
@@ -70,8 +74,6 @@ export async function createFeedRuntime(
           },
         );
         tasks.push(task);
-        // Start reading at once rather than at the first tick.
-        void track(poller.run());
       }
     },
     async stop() {

@@ -32,6 +32,11 @@ export interface TestServerOptions {
   feedUrls?: Partial<Record<FeedName, string>>;
   /** Scheduled snapshot and refresh jobs; off by default so tests decide what runs. */
   jobs?: boolean;
+  /**
+   * Feeds polled at their intervals on the machine's clock (default on). Off, a feed is read once
+   * at start and then only when the test runs it: for tests that count a feed's requests or runs.
+   */
+  pollSchedule?: boolean;
   /** Poll the built-in simulator for every feed (30 days of backfill, as the product), optionally with a scenario. */
   simulator?: boolean | { scenario: Scenario };
   /**
@@ -108,6 +113,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       displayDir: options.displayDir,
       feedUrls,
       jobs: options.jobs ?? false,
+      pollSchedule: options.pollSchedule,
       historyDelayMs: options.historyDelayMs ?? 200,
     });
   } catch (error) {
