@@ -13,6 +13,7 @@ import type { AppContext } from './context.js';
 import { accessProblems, answeringRoutes } from './http/access.js';
 import { accessControl, type AppEnv } from './http/auth.js';
 import { ApiError, errorHandler } from './http/errors.js';
+import { reportRoutes } from './routes/reports.js';
 import { alertRoutes } from './routes/alerts.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
@@ -87,6 +88,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', subscriptionRoutes(ctx));
   app.route('/', feedRoutes(ctx));
   app.route('/', alertRoutes(ctx));
+  app.route('/', reportRoutes(ctx));
   app.all('/api/*', (c) =>
     c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
   );

@@ -17,6 +17,8 @@ import { isZeroTolerance } from '../shared/alerts/observe.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
 import { HistoryService } from './services/history.js';
+import { ReportService } from './services/reports.js';
+import { ReportRepository } from './repositories/reports.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WeightSetRepository } from './repositories/weight-sets.js';
@@ -42,6 +44,8 @@ export interface AppContext {
   liveIndex: LiveIndexService;
   /** Records past days, and records them again when their inputs arrive later. */
   history: HistoryService;
+  /** The monthly publication: computes, publishes and compares months. */
+  reports: ReportService;
   silences: SilenceRepository;
   /** The alert evaluator, and the wall's alerts. */
   alerts: AlertService;
@@ -108,6 +112,15 @@ export function createContext(options: ContextOptions): AppContext {
     },
     options.historyDelayMs,
   );
+  const reports = new ReportService({
+    reports: new ReportRepository(db),
+    index: liveIndex,
+    city: options.city,
+    clock,
+    logger: options.logger,
+    // The red-month ladder reads publications: evaluate at once.
+    onPublished: () => void ctx.alerts.evaluate().catch(logFailure(ctx)),
+  });
   const ctx: AppContext = {
     ...options,
     clock,
@@ -120,6 +133,7 @@ export function createContext(options: ContextOptions): AppContext {
     snapshots,
     liveIndex,
     history,
+    reports,
     silences: new SilenceRepository(db),
     alerts: new AlertService(
       () => ctx,

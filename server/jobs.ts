@@ -1,6 +1,7 @@
 /**
  * Scheduled work of one server: refreshing every window as time passes, recording the live index,
- * evaluating the alert rules, and pruning old snapshots and delivered notifications.
+ * evaluating the alert rules, publishing the month before on the 1st, and pruning old snapshots and
+ * delivered notifications.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { recordSnapshot } from './bootstrap.js';
@@ -70,9 +71,26 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
     { noOverlap: true, name: 'prune-snapshots', timezone: ctx.city.city.timezone },
   );
 
+  // Five minutes past midnight on the 1st: the month before is over in the city, and published.
+  const publish: ScheduledTask = cron.schedule(
+    '0 5 0 1 * *',
+    async () => {
+      try {
+        const published = await ctx.reports.publishPrevious();
+        if (!published) ctx.logger.info('the month before was already published');
+      } catch (error) {
+        ctx.logger.error(
+          { err: error },
+          'publishing the month before failed; publish it with POST /api/reports/monthly/:month/publish',
+        );
+      }
+    },
+    { noOverlap: true, name: 'publish-month', timezone: ctx.city.city.timezone },
+  );
+
   return {
     async stop() {
-      await Promise.all([stopRefresh(), stopSnapshots(), stopAlerts(), prune.stop()]);
+      await Promise.all([stopRefresh(), stopSnapshots(), stopAlerts(), prune.stop(), publish.stop()]);
     },
   };
 }

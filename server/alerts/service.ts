@@ -174,14 +174,16 @@ export class AlertService {
     const live = await ctx.liveIndex.current(now);
     const codes = live.streets.map((street) => street.code);
     const db = ctx.database.db;
-    const [baselines, events, silences] = await Promise.all([
+    const [baselines, events, silences, monthlyGrades] = await Promise.all([
       readBaselines(db, now, codes, config),
       readZeroToleranceEvents(db, now, codes, config),
       this.silences(now),
+      ctx.reports.grades(),
     ]);
     const inputs = {
       streets: live.streets,
       baselines,
+      monthlyGrades,
       grades: ctx.city.grades,
       events,
       feeds: this.feedFreshness(now),

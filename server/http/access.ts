@@ -52,6 +52,11 @@ export const ACCESS = {
   'GET /api/weight-sets/:id/history': rule('read', 'no-street-data'),
   'POST /api/weight-sets/:id/preview': rule('read', 'own-streets'),
 
+  // A published month: every street's figures, a street token's own only (the city figure stays).
+  'GET /api/reports/monthly': rule('read', 'no-street-data'),
+  'GET /api/reports/monthly/:month': rule('read', 'own-streets'),
+  'POST /api/reports/monthly/:month/publish': rule('admin', 'no-street-data'),
+
   'GET /api/tokens': rule('admin', 'all-streets'),
   'POST /api/tokens': rule('admin', 'all-streets'),
   'DELETE /api/tokens/:id': rule('admin', 'all-streets'),

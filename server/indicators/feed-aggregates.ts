@@ -89,11 +89,17 @@ function aggregates(rule: FeedRule, column: (field: string) => PgColumn, inWindo
 /** Indicator id → street → the measure inputs of that indicator in that street. */
 export type FeedAggregates = Map<string, Map<string, MeasureInput>>;
 
+/**
+ * What the aggregates count: as of an instant, each indicator over its own rolling window (the live
+ * index); or every indicator over one span, `from` included and `to` not (a calendar month).
+ */
+export type AggregateSpan = Date | { from: Date; to: Date };
+
 type FeedIndicator = IndicatorConfig & { rule: FeedRule };
 
 /**
- * Computes the measure inputs of every indicator of one feed as of an instant, for some streets
- * (all when `streets` is absent). Streets without items in a window get zero counts.
+ * Computes the measure inputs of every indicator of one feed as of an instant or over a span, for
+ * some streets (all when `streets` is absent). Streets without items in a window get zero counts.
  *
  * When the feed's query fails, each indicator is queried alone: one that still fails is missing
  * (for the streets asked for, an input from which no value follows) and reported to `onFailure`;
@@ -103,7 +109,7 @@ export async function computeFeedAggregates(
   db: Db,
   adapter: FeedAdapter,
   indicators: readonly IndicatorConfig[],
-  asOf: Date,
+  asOf: AggregateSpan,
   streets?: readonly string[],
   onFailure?: (indicatorId: string, error: unknown) => void,
 ): Promise<FeedAggregates> {
@@ -133,7 +139,7 @@ async function queryAggregates(
   db: Db,
   adapter: FeedAdapter,
   own: readonly FeedIndicator[],
-  asOf: Date,
+  span: AggregateSpan,
   streets?: readonly string[],
 ): Promise<FeedAggregates> {
   const result: FeedAggregates = new Map(own.map((i) => [i.id, new Map()]));
@@ -143,23 +149,28 @@ async function queryAggregates(
     if (!found) throw new Error(`the ${adapter.feed} feed has no field ${field}`);
     return found;
   };
-  const at = sql`${asOf.toISOString()}::timestamptz`;
-  const longest = Math.max(...own.map((i) => i.windowDays));
+  const time = adapter.eventTime;
+  const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+  /** Events after `days` before the instant, up to it; or within the span. */
+  const within = (days: number): SQL => {
+    if (!(span instanceof Date))
+      return sql`${time} >= ${instant(span.from)} and ${time} < ${instant(span.to)}`;
+    return sql`${time} > ${instant(new Date(span.getTime() - days * DAY_MS))} and ${time} <= ${instant(span)}`;
+  };
+  // A case is late by the end of what is counted.
+  const at = instant(span instanceof Date ? span : span.to);
   const selection: Record<string, SQL | PgColumn> = { street: adapter.table.street };
   own.forEach((indicator, i) => {
-    const since = new Date(asOf.getTime() - indicator.windowDays * DAY_MS).toISOString();
-    const inWindow = sql`${adapter.eventTime} > ${since}::timestamptz and ${adapter.eventTime} <= ${at}`;
+    const inWindow = within(indicator.windowDays);
     for (const [name, expression] of Object.entries(aggregates(indicator.rule, column, inWindow, at)))
       selection[`${name}_${i}`] = expression;
   });
-  const since = new Date(asOf.getTime() - longest * DAY_MS).toISOString();
   const rows = (await db
     .select(selection)
     .from(adapter.table)
     .where(
       and(
-        sql`${adapter.eventTime} > ${since}::timestamptz`,
-        sql`${adapter.eventTime} <= ${at}`,
+        within(Math.max(...own.map((i) => i.windowDays))),
         streets ? inArray(adapter.table.street, [...streets]) : undefined,
       ),
     )

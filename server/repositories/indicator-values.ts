@@ -57,6 +57,21 @@ export class IndicatorValueRepository {
       );
   }
 
+  /** The values whose period is exactly `period` (a month's own values). */
+  async ofPeriod(period: string): Promise<IndicatorValueRow[]> {
+    return this.db
+      .select({
+        indicatorId: indicatorValues.indicatorId,
+        streetCode: indicatorValues.streetCode,
+        period: indicatorValues.period,
+        periodStart: indicatorValues.periodStart,
+        periodEnd: indicatorValues.periodEnd,
+        value: indicatorValues.value,
+      })
+      .from(indicatorValues)
+      .where(eq(indicatorValues.period, period));
+  }
+
   async count(filter?: { origin?: 'import' | 'demo' }): Promise<number> {
     const [row] = await this.db
       .select({ n: count() })

@@ -15,10 +15,14 @@ import {
 } from '../../shared/index/index.js';
 import type { LiveIndex } from '../../shared/api.js';
 import type { RawValues, WeightSet } from '../../shared/index/types.js';
-import { addDays, localDate, startOfLocalDate } from '../../shared/period.js';
+import { addDays, localDate, startOfLocalDate, type Period } from '../../shared/period.js';
 import type { Db } from '../db/client.js';
 import { adapterOf } from '../feeds/registry.js';
-import { computeFeedAggregates, type FeedAggregates } from '../indicators/feed-aggregates.js';
+import {
+  computeFeedAggregates,
+  type AggregateSpan,
+  type FeedAggregates,
+} from '../indicators/feed-aggregates.js';
 import type { IndicatorValueRepository, IndicatorValueRow } from '../repositories/indicator-values.js';
 import type { WeightSetRepository, WeightSetRow } from '../repositories/weight-sets.js';
 
@@ -144,6 +148,41 @@ export class LiveIndexService {
   }
 
   /**
+   * The index of a calendar month from the month's own data: events of the month (each feed's
+   * indicators over the month, not their rolling windows), the values imported for the month, under
+   * the weight set in force on its last day — or, for a month before any set took effect, the first
+   * set to take effect (the figures name the set they used). A feed with no item in the month has its
+   * indicators missing, not zero.
+   */
+  async month(period: Period): Promise<{ index: LiveIndex; weights: WeightSet['weights'] }> {
+    const { timezone } = this.city.city;
+    const span = {
+      from: startOfLocalDate(period.start, timezone),
+      to: startOfLocalDate(addDays(period.end, 1), timezone),
+    };
+    const [manual, set, ...feeds] = await Promise.all([
+      this.values.ofPeriod(period.period),
+      this.setInForce(period.end).catch(async (error: unknown) => {
+        if (!(error instanceof NoWeightSetError)) throw error;
+        const first = (await this.weightSets.list())
+          .filter((set) => set.effectiveFrom !== null)
+          .sort((a, b) => a.effectiveFrom!.localeCompare(b.effectiveFrom!) || a.id - b.id)[0];
+        if (!first) throw error;
+        return toWeightSet(first);
+      }),
+      ...FEEDS.map((feed) => this.aggregates(feed, span)),
+    ]);
+    const state: RawState = { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
+    const withData = new Set(
+      FEEDS.filter((feed) => [...state.feeds.get(feed)!.values()].some((perStreet) => perStreet.size > 0)),
+    );
+    return {
+      index: this.present(span.to, period.end, state, set, () => false, withData),
+      weights: set.weights,
+    };
+  }
+
+  /**
    * A weight set applied to the values as they stood at the end of a period (or now, for a period
    * not over yet), beside the set then in force.
    */
@@ -194,7 +233,7 @@ export class LiveIndexService {
     return { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
   }
 
-  private aggregates(feed: FeedName, at: Date, streets?: string[]): Promise<FeedAggregates> {
+  private aggregates(feed: FeedName, at: AggregateSpan, streets?: string[]): Promise<FeedAggregates> {
     return computeFeedAggregates(
       this.db,
       adapterOf(feed),
@@ -206,14 +245,15 @@ export class LiveIndexService {
     );
   }
 
-  private rawValues(state: RawState): RawValues {
+  /** Raw values of a state; a feed's indicators count only once the feed has data (`withData`). */
+  private rawValues(state: RawState, withData: ReadonlySet<FeedName> = this.feedsWithData): RawValues {
     const raw: RawValues = {};
     for (const row of state.manual) {
       const indicator = this.indicatorById(row.indicatorId);
       if (indicator?.source === 'manual') (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
     }
     for (const [feed, aggregates] of state.feeds) {
-      if (!this.feedsWithData.has(feed)) continue;
+      if (!withData.has(feed)) continue;
       for (const [indicatorId, perStreet] of aggregates) {
         const indicator = this.indicatorById(indicatorId)!;
         for (const [street, input] of perStreet)
@@ -237,12 +277,13 @@ export class LiveIndexService {
     state: RawState,
     set: WeightSet,
     feedStale: FeedStaleness,
+    withData?: ReadonlySet<FeedName>,
   ): LiveIndex {
     const result = computeIndex({
       streets: this.streetSpecs,
       indicators: this.indicatorSpecs,
       weights: set.weights,
-      raw: this.rawValues(state),
+      raw: this.rawValues(state, withData),
       grades: this.city.grades,
     });
     const manualByKey = new Map(state.manual.map((row) => [`${row.streetCode}|${row.indicatorId}`, row]));

@@ -60,7 +60,7 @@ function effect(kind: EffectKind, alert: AlertState, at: string, upgrade = false
     kind,
     alertId: alert.id,
     severity: alert.severity,
-    audience: audienceOf(alert.rule, kind, alert.severity),
+    audience: audienceOf(alert.rule, kind),
     at,
     upgrade,
     alert,

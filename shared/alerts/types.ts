@@ -152,12 +152,13 @@ export interface AlertEffect {
 }
 
 /**
- * Who hears about an alert: feed staleness goes to operators only; escalations go to leaders;
- * a leaders' interview (约谈, red months at `critical`) concerns the leaders as well as the street.
+ * Who hears about an alert: feed staleness goes to operators only; escalations go to leaders; the
+ * red-month ladder's warning notice (预警通报) and leaders' interview (约谈) are governance steps, for
+ * the leaders as well as the street.
  */
-export function audienceOf(rule: RuleId, kind: EffectKind, severity: Severity): Audience[] {
+export function audienceOf(rule: RuleId, kind: EffectKind): Audience[] {
   if (kind === 'escalate') return ['leaders'];
   if (rule === 'feedStale') return ['operators'];
-  if (rule === 'redMonths' && severity === 'critical') return ['street', 'leaders'];
+  if (rule === 'redMonths') return ['street', 'leaders'];
   return ['street'];
 }

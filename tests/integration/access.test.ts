@@ -115,6 +115,13 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       method: 'POST',
       body: { period: '2026-11' },
     }),
+    'GET /api/reports/monthly': async () => ({ path: '/api/reports/monthly' }),
+    // The running month's draft: every street with data is in it.
+    'GET /api/reports/monthly/:month': async () => ({ path: '/api/reports/monthly/2026-11?draft=1' }),
+    'POST /api/reports/monthly/:month/publish': async () => ({
+      path: '/api/reports/monthly/2026-10/publish',
+      method: 'POST',
+    }),
     'GET /api/tokens': async () => ({ path: '/api/tokens' }),
     'POST /api/tokens': async () => ({
       path: '/api/tokens',

@@ -197,7 +197,7 @@ describe('evaluating the rules over a city', () => {
       [3, red(months('fair', 'poor', 'poor', 'poor', 'poor', 'fair'))],
     ]);
     expect(effects.map((e) => [e.kind, e.severity, e.audience.join('+'), e.upgrade])).toEqual([
-      ['notify', 'warning', 'street', false],
+      ['notify', 'warning', 'street+leaders', false],
       ['notify', 'critical', 'street+leaders', true],
       ['resolved-notify', 'critical', 'street+leaders', false],
     ]);

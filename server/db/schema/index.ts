@@ -5,3 +5,4 @@ export * from './weights.js';
 export * from './feeds.js';
 export * from './alerts.js';
 export * from './settings.js';
+export * from './reports.js';
