@@ -34,7 +34,7 @@ export function surveyRoutes(ctx: AppContext) {
 
     const { street } = query.data;
     if (street !== undefined && !city.streets.some((s) => s.code === street))
-      throw badRequest(`street: no street ${street} is configured`);
+      throw badRequest(`street: no street "${street}" is configured`);
     // A street token names one of its streets, or gets them all; any other street is refused.
     if (street !== undefined) ensureAllowed(c, 'read', street);
     const principal = c.get('principal');
