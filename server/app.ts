@@ -21,6 +21,7 @@ import { indicatorValueRoutes } from './routes/indicator-values.js';
 import { liveIndexRoutes } from './routes/live-index.js';
 import { regionRoutes } from './routes/regions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { surveyRoutes } from './routes/surveys.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { weightSetRoutes } from './routes/weight-sets.js';
 import { NoWeightSetError } from './services/live-index.js';
@@ -89,6 +90,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', feedRoutes(ctx));
   app.route('/', alertRoutes(ctx));
   app.route('/', reportRoutes(ctx));
+  app.route('/', surveyRoutes(ctx));
   app.all('/api/*', (c) =>
     c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
   );

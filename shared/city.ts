@@ -7,6 +7,7 @@ import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
+import { DEFAULT_MIN_SAMPLE } from './surveys.js';
 
 const nonEmpty = z.string().trim().min(1);
 const names = z.object({ zh: nonEmpty, en: nonEmpty });
@@ -190,6 +191,20 @@ export const vocabularySchema = z.object({
   mediationTypes: z.array(nonEmpty).default([]),
 });
 
+/** How survey results are shown (GET /api/surveys). */
+export const surveySettingsSchema = z.strictObject({
+  /**
+   * A group of responses (a community, a street, a survey method, one question) with fewer than this
+   * shows its n and no mean: 样本不足.
+   */
+  minSample: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100_000, 'must be at most 100000')
+    .default(DEFAULT_MIN_SAMPLE),
+});
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 
 const gradeSchema = z.object({
@@ -216,6 +231,8 @@ export const cityConfigSchema = z
     weights: z.object({ name: nonEmpty, effectiveFrom: isoDate, weights: weightsSchema }),
     /** Drop-alert rules, with the defaults of shared/alerts when absent. */
     alerts: alertRulesSchema.prefault({}),
+    /** The survey drill-down's minimum sample, DEFAULT_MIN_SAMPLE when absent. */
+    surveys: surveySettingsSchema.prefault({}),
     feeds: z
       .object({
         incident: feedConfigSchema.default(feedDefaults(10)),

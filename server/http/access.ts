@@ -81,6 +81,9 @@ export const ACCESS = {
   'POST /api/silences': rule('silence', 'all-streets'),
   'DELETE /api/silences/:id': rule('silence', 'all-streets'),
 
+  // A street token's own streets, and the city as a whole.
+  'GET /api/surveys': rule('read', 'own-streets'),
+
   'socket:connect': rule('read', 'own-streets'),
   'socket:resync': rule('read', 'own-streets'),
   'socket:heartbeat': rule('read', 'no-street-data'),

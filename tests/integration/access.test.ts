@@ -174,6 +174,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       body: { comment: '已派员处置' },
     }),
     'GET /api/silences': async () => ({ path: '/api/silences' }),
+    'GET /api/surveys': async () => ({ path: '/api/surveys?month=2026-11' }),
     'POST /api/silences': async () => ({
       path: '/api/silences',
       method: 'POST',
@@ -226,6 +227,13 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
     items.push(incident('atlantis'));
     const pushed = await send({ path: '/api/ingest/incident', method: 'POST', body: items }, feed);
     expect(pushed.status).toBe(200);
+    // Survey responses in the same streets, for the survey drill-down.
+    const responses = STREETS_WITH_DATA.flatMap((street) => {
+      const community = city.streets.find((s) => s.code === street)!.communities[0];
+      return [1, 2, 3].map(() => feedItem('survey', clock(), { street, community }));
+    });
+    const surveyed = await send({ path: '/api/ingest/survey', method: 'POST', body: responses }, feed);
+    expect(await surveyed.json()).toEqual({ stored: responses.length, quarantined: [] });
     await until(async () => {
       const alerts = await server.ctx.alerts.list({ state: 'open', limit: 100 });
       for (const alert of alerts) if (alert.street) alertOf.set(alert.street, alert.id);
@@ -298,12 +306,13 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
     }
   });
 
-  it("refuses a street token another street's alert, history and acknowledgement", async () => {
+  it("refuses a street token another street's alert, history, surveys and acknowledgement", async () => {
     const street = tokens.get('street')!;
     const theirs = alertOf.get('jinfang')!;
     expect((await send({ path: `/api/alerts/${theirs}` }, street)).status).toBe(403);
     expect((await send({ path: '/api/alerts?street=jinfang' }, street)).status).toBe(403);
     expect((await send({ path: '/api/index/history?street=jinfang' }, street)).status).toBe(403);
+    expect((await send({ path: '/api/surveys?month=2026-11&street=jinfang' }, street)).status).toBe(403);
     const ack = await send(
       { path: `/api/alerts/${theirs}/ack`, method: 'POST', body: { comment: '处置' } },
       street,

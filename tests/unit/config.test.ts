@@ -57,6 +57,22 @@ describe('city configuration', () => {
     ]);
   });
 
+  it("takes the survey drill-down's minimum sample from the configuration, 30 when absent, and refuses one that cannot be", () => {
+    expect(parseCityConfig(anning()).surveys.minSample).toBe(30);
+    const config = anning();
+    config.surveys = { minSample: 12 };
+    expect(parseCityConfig(config).surveys.minSample).toBe(12);
+    for (const [surveys, problem] of [
+      [{ minSample: 0 }, 'surveys.minSample: must be at least 1'],
+      [{ minSample: 2.5 }, 'surveys.minSample: must be a whole number'],
+      [{ minSample: '30' }, 'surveys.minSample: Invalid input: expected number, received string'],
+      [{ minSampel: 10 }, 'surveys: Unrecognized key: "minSampel"'],
+    ] as const) {
+      config.surveys = surveys;
+      expect(problemsOf(() => parseCityConfig(config))).toEqual([problem]);
+    }
+  });
+
   it('refuses a street that appears twice', () => {
     const config = anning();
     config.streets.push(config.streets[0]);
