@@ -66,7 +66,7 @@ export class ReportRepository {
   }
 
   /** Each street's grade in every published month (latest versions), for the red-month ladder. */
-  async grades(): Promise<Record<string, { month: Month; grade: string | null }[]>> {
+  async grades(): Promise<Record<string, { month: Month; grade: string | null; index: number | null }[]>> {
     const rows = await this.db
       .selectDistinctOn([monthlyReports.month], {
         month: monthlyReports.month,
@@ -74,10 +74,10 @@ export class ReportRepository {
       })
       .from(monthlyReports)
       .orderBy(monthlyReports.month, desc(monthlyReports.version));
-    const byStreet: Record<string, { month: Month; grade: string | null }[]> = {};
+    const byStreet: Record<string, { month: Month; grade: string | null; index: number | null }[]> = {};
     for (const row of rows)
       for (const street of row.figures.streets)
-        (byStreet[street.code] ??= []).push({ month: row.month, grade: street.grade });
+        (byStreet[street.code] ??= []).push({ month: row.month, grade: street.grade, index: street.index });
     return byStreet;
   }
 

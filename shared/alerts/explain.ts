@@ -155,14 +155,19 @@ function text(detail: AlertDetail, street: Names, context: ExplainContext, lang:
       const until = formatMonth(detail.lastMonth, lang);
       const warnAt = formatNumber(detail.warnAt, 0);
       const interviewAt = formatNumber(detail.interviewAt, 0);
+      // Each month of the run with its published index: 2026年9月 64.2 · 2026年10月 61.8 …
+      const run = (detail.run ?? [])
+        .map((m) => `${formatMonth(m.month, lang)} ${m.index === null ? '—' : formatNumber(m.index, 1)}`)
+        .join(' · ');
+      const runLine = run ? `\n${run}` : '';
       return zh
         ? {
             title: `${name}连续 ${months} 个月评为${lowest.zh}，${interview ? '启动约谈' : '约谈预警'}`,
-            body: `截至${until}连续 ${months} 个月处于最低等级“${lowest.zh}”\n满 ${warnAt} 个月发约谈预警，满 ${interviewAt} 个月约谈`,
+            body: `截至${until}连续 ${months} 个月处于最低等级“${lowest.zh}”${runLine}\n满 ${warnAt} 个月发约谈预警，满 ${interviewAt} 个月约谈`,
           }
         : {
             title: `${name}: ${months} months in a row graded ${lowest.en} — ${interview ? "leaders' interview" : 'warning notice'}`,
-            body: `${months} consecutive months at the lowest grade (${lowest.en}) up to ${until}\nWarning notice at ${warnAt} months, leaders' interview at ${interviewAt}`,
+            body: `${months} consecutive months at the lowest grade (${lowest.en}) up to ${until}${runLine}\nWarning notice at ${warnAt} months, leaders' interview at ${interviewAt}`,
           };
     }
   }

@@ -34,6 +34,8 @@ export interface FeedFreshness {
 export interface MonthlyGrade {
   month: string;
   grade: string | null;
+  /** The published index of that month, named in the explanation. */
+  index?: number | null;
 }
 
 const MINUTE = 60_000;
@@ -254,6 +256,10 @@ export function observeRedMonths(
   const lastMonth = latestFirst(months)[0]?.month;
   if (!rule.enabled || lowest === undefined || lastMonth === undefined) return null;
   const run = consecutiveMonthsAt(months, lowest.id);
+  const inRun = latestFirst(months)
+    .slice(0, run)
+    .reverse()
+    .map((m) => ({ month: m.month, index: m.index ?? null }));
   return {
     key: { rule: 'redMonths', street },
     condition: run >= rule.warnAt ? 'breach' : 'clear',
@@ -262,6 +268,7 @@ export function observeRedMonths(
       rule: 'redMonths',
       months: run,
       lastMonth,
+      run: inRun,
       warnAt: rule.warnAt,
       interviewAt: rule.interviewAt,
     },

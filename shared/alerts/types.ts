@@ -74,6 +74,8 @@ export type AlertDetail =
       /** Consecutive months at the lowest grade, ending with `lastMonth` (YYYY-MM). */
       months: number;
       lastMonth: string;
+      /** The months of the run, oldest first, with their published index (absent in older alerts). */
+      run?: { month: string; index: number | null }[];
       warnAt: number;
       interviewAt: number;
     };

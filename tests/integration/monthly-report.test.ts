@@ -296,6 +296,18 @@ describe.each(databaseTargets)('the red-month ladder on $name', (target) => {
     const interview = await until(() => received()[1], 'the 约谈 notification');
     expect(interview).toMatchObject({ street: 'jinfang', severity: 'critical' });
     expect(interview.title.zh).toMatch(/连续 4 个月评为差，启动约谈/);
+    // The months of the run and their published indices.
+    const published = await Promise.all(
+      ['2026-08', '2026-09', '2026-10', '2026-11'].map((m) =>
+        server.ctx.reports.report(ReportService.period(m)),
+      ),
+    );
+    const indices = published.map((r) =>
+      r.figures.streets.find((s) => s.code === 'jinfang')!.index!.toFixed(1),
+    );
+    expect(interview.body.zh).toContain(
+      `2026年8月 ${indices[0]} · 2026年9月 ${indices[1]} · 2026年10月 ${indices[2]} · 2026年11月 ${indices[3]}`,
+    );
     // Evaluating again, and publishing again, queues nothing more: the outbox holds these two, sent.
     await server.ctx.alerts.evaluate();
     await server.ctx.reports.publish(ReportService.period('2026-11'), 'test');
