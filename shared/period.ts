@@ -41,23 +41,31 @@ export function parsePeriod(text: string): Period | { error: string } {
   return { period: date, kind: 'day', start: date, end: date };
 }
 
-/** One formatter per time zone: building one costs far more than formatting with it. */
+/**
+ * A formatter of a kind for a time zone, built once: building one costs far more than formatting
+ * with it.
+ */
+function formatter(
+  cache: Map<string, Intl.DateTimeFormat>,
+  locale: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  let format = cache.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    cache.set(timeZone, format);
+  }
+  return format;
+}
+
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The local calendar date of an instant in an IANA time zone. */
 export function localDate(at: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(at);
+  // en-CA formats as YYYY-MM-DD.
+  const options = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+  return formatter(dateFormats, 'en-CA', timeZone, options).format(at);
 }
 
 /** An ISO date moved by a number of days. */
@@ -85,20 +93,15 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** Milliseconds a time zone is ahead of UTC at an instant (formatters are built once per zone). */
 export function zoneOffset(at: number, timeZone: string): number {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(timeZone, format);
-  }
+  const format = formatter(formats, 'en-US', timeZone, {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, Number(part.value)]));
   const local = Date.UTC(
     parts.year!,

@@ -10,6 +10,16 @@ export type IndicatorValueRow = ValidIndicatorValue;
 /** Rows per INSERT statement: well under PostgreSQL's 65,535 bind parameters. */
 const CHUNK = 1000;
 
+/** The columns of a value as the engine reads it. */
+const VALUE_COLUMNS = {
+  indicatorId: indicatorValues.indicatorId,
+  streetCode: indicatorValues.streetCode,
+  period: indicatorValues.period,
+  periodStart: indicatorValues.periodStart,
+  periodEnd: indicatorValues.periodEnd,
+  value: indicatorValues.value,
+};
+
 export class IndicatorValueRepository {
   constructor(private readonly db: Db) {}
 
@@ -39,14 +49,7 @@ export class IndicatorValueRepository {
    */
   async latestAsOf(date: string): Promise<IndicatorValueRow[]> {
     return this.db
-      .selectDistinctOn([indicatorValues.indicatorId, indicatorValues.streetCode], {
-        indicatorId: indicatorValues.indicatorId,
-        streetCode: indicatorValues.streetCode,
-        period: indicatorValues.period,
-        periodStart: indicatorValues.periodStart,
-        periodEnd: indicatorValues.periodEnd,
-        value: indicatorValues.value,
-      })
+      .selectDistinctOn([indicatorValues.indicatorId, indicatorValues.streetCode], VALUE_COLUMNS)
       .from(indicatorValues)
       .where(lte(indicatorValues.periodStart, date))
       .orderBy(
@@ -59,17 +62,7 @@ export class IndicatorValueRepository {
 
   /** The values whose period is exactly `period` (a month's own values). */
   async ofPeriod(period: string): Promise<IndicatorValueRow[]> {
-    return this.db
-      .select({
-        indicatorId: indicatorValues.indicatorId,
-        streetCode: indicatorValues.streetCode,
-        period: indicatorValues.period,
-        periodStart: indicatorValues.periodStart,
-        periodEnd: indicatorValues.periodEnd,
-        value: indicatorValues.value,
-      })
-      .from(indicatorValues)
-      .where(eq(indicatorValues.period, period));
+    return this.db.select(VALUE_COLUMNS).from(indicatorValues).where(eq(indicatorValues.period, period));
   }
 
   async count(filter?: { origin?: 'import' | 'demo' }): Promise<number> {
