@@ -49,6 +49,7 @@ function visibleTo(principal: Principal, report: MonthlyReport): MonthlyReport {
     figures: { ...report.figures, streets: mine(report.figures.streets) },
     monthOnMonth: comparison(report.monthOnMonth),
     yearOnYear: comparison(report.yearOnYear),
+    ladder: mine(report.ladder),
   };
 }
 

@@ -4,11 +4,13 @@
  * never recomputed; a correction is a new version with its reason.
  */
 import type { Logger } from 'pino';
+import { rulesFor } from '../../shared/alerts/config.js';
 import type { CityConfig } from '../../shared/city.js';
 import type { Weights } from '../../shared/index/types.js';
 import { addDays, localDate, parsePeriod, startOfLocalDate, type Period } from '../../shared/period.js';
 import {
   compareMonths,
+  ladderAsOf,
   monthlyFigures,
   previousMonth,
   sameMonthLastYear,
@@ -128,9 +130,10 @@ export class ReportService {
   async report(period: Period, options: { draft?: boolean; version?: number } = {}): Promise<MonthlyReport> {
     const month = period.period;
     const against = [previousMonth(month), sameMonthLastYear(month)];
-    const [versions, earlier] = await Promise.all([
+    const [versions, earlier, grades] = await Promise.all([
       this.deps.reports.versions(month),
       this.deps.reports.latest(against),
+      this.deps.reports.grades(),
     ]);
     let figures: MonthlyFigures;
     let shown: PublishedMonth | null = null;
@@ -164,6 +167,13 @@ export class ReportService {
       figures,
       monthOnMonth: mom!,
       yearOnYear: yoy!,
+      ladder: ladderAsOf(
+        month,
+        grades,
+        figures.streets.map((s) => s.code),
+        [...this.deps.city.grades].sort((a, b) => a.min - b.min)[0]?.id,
+        (street) => rulesFor(this.deps.city.alerts, street).redMonths,
+      ),
     };
   }
 

@@ -70,6 +70,47 @@ export interface MonthlyReport {
   monthOnMonth: MonthComparison;
   /** 同比: against the same month a year before. */
   yearOnYear: MonthComparison;
+  /** The red-month ladder of each street as of this month (published months only). */
+  ladder: LadderStanding[];
+}
+
+/** Where a street stands on the red-month ladder: 预警 at `warnAt` red months in a row, 约谈 at `interviewAt`. */
+export interface LadderStanding {
+  code: string;
+  /** Consecutive published months at the lowest grade, ending with the report's month. */
+  months: number;
+  /** Those months, oldest first, with their published index. */
+  run: { month: Month; index: number | null }[];
+  step: 'none' | 'warning' | 'interview';
+  warnAt: number;
+  interviewAt: number;
+}
+
+/**
+ * The ladder as of a month, from the published grades of each street: the run of lowest-grade
+ * months that ends with that month (a month not published, or not red, ends the run).
+ */
+export function ladderAsOf(
+  month: Month,
+  published: Readonly<
+    Record<string, readonly { month: Month; grade: string | null; index: number | null }[]>
+  >,
+  streets: readonly string[],
+  lowestGrade: string | undefined,
+  rule: (street: string) => { warnAt: number; interviewAt: number },
+): LadderStanding[] {
+  return streets.map((code) => {
+    const byMonth = new Map((published[code] ?? []).map((m) => [m.month, m]));
+    const run: { month: Month; index: number | null }[] = [];
+    for (let m = month; ; m = previousMonth(m)) {
+      const found = byMonth.get(m);
+      if (!found || lowestGrade === undefined || found.grade !== lowestGrade) break;
+      run.unshift({ month: m, index: found.index });
+    }
+    const { warnAt, interviewAt } = rule(code);
+    const step = run.length >= interviewAt ? 'interview' : run.length >= warnAt ? 'warning' : 'none';
+    return { code, months: run.length, run, step, warnAt, interviewAt };
+  });
 }
 
 /** The month before, and the same month a year before. */

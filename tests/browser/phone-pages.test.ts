@@ -10,6 +10,7 @@ import type { AlertView } from '../../shared/api.js';
 import { openPhone, PHONE, useAlertsPages } from '../support/alerts-pages.js';
 import { brokenText, requireBrowser } from '../support/browser.js';
 import { RESULTS } from '../support/wall-page.js';
+import { ReportService } from '../../server/services/reports.js';
 
 const available = requireBrowser('the phone pages');
 
@@ -139,6 +140,38 @@ describe.skipIf(!available)('the acknowledgement page and the street page on a p
       });
       await page.close();
     }
+  });
+
+  it('shows where the street stands on the red-month ladder: none before a publication, then the latest', async () => {
+    const token = await t.server.issue('street', ['jinfang'], '金方街道负责人');
+    const open = async () => {
+      const page = await openPhone(t.browser, `${t.server.baseUrl}/street/jinfang?token=${token}`);
+      const ladder = page.getByTestId('red-month-ladder');
+      await expect.poll(() => ladder.getAttribute('data-status')).not.toBe('loading');
+      return { page, ladder };
+    };
+    if ((await t.server.ctx.reports.months()).length === 0) {
+      const before = await open();
+      expect(await before.ladder.getAttribute('data-status')).toBe('none-published');
+      expect(await before.ladder.innerText()).toContain('尚无已发布的月份');
+      await before.page.close();
+    }
+    await t.server.ctx.reports.publish(ReportService.period('2026-10'), 'test');
+    const report = await t.server.ctx.reports.report(ReportService.period('2026-10'));
+    const standing = report.ladder.find((l) => l.code === 'jinfang')!;
+    const { page, ladder } = await open();
+    expect(await ladder.getAttribute('data-status')).toBe('ready');
+    expect(await ladder.getAttribute('data-months')).toBe(String(standing.months));
+    expect(await ladder.getAttribute('data-step')).toBe(standing.step);
+    expect(await ladder.innerText()).toContain('截至 2026年10月 发布');
+    expect(await ladder.innerText()).toContain('满 3 个月：约谈预警');
+    expect(await brokenText(page)).toEqual([]);
+    await page.screenshot({
+      path: `${RESULTS}/street-page-ladder-390.png`,
+      fullPage: true,
+      animations: 'disabled',
+    });
+    await page.close();
   });
 
   it('covers the whole acknowledgement page with its background, however far a phone scrolls', async () => {

@@ -325,5 +325,46 @@ describe.each(databaseTargets)('the red-month ladder on $name', (target) => {
       interview.idempotencyKey,
     ]);
     expect(received()).toHaveLength(2);
+    // The report of each month says where 金方 stood on the ladder.
+    const standing = async (month: string) =>
+      (await server.ctx.reports.report(ReportService.period(month))).ladder.find(
+        (l) => l.code === 'jinfang',
+      )!;
+    expect(await standing('2026-09')).toMatchObject({ months: 2, step: 'none' });
+    expect(await standing('2026-10')).toMatchObject({ months: 3, step: 'warning' });
+    expect(await standing('2026-11')).toMatchObject({
+      months: 4,
+      step: 'interview',
+      run: ['2026-08', '2026-09', '2026-10', '2026-11'].map((month, i) => ({
+        month,
+        index: published[i]!.figures.streets.find((s) => s.code === 'jinfang')!.index,
+      })),
+    });
+    expect((await standing('2026-11')).run.map((m) => m.month)).toEqual([
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+    ]);
+  });
+});
+
+describe.each(databaseTargets)('the publication on the 1st on $name', (target) => {
+  let server: TestServer;
+  let now = new Date('2026-11-30T15:50:00Z'); // 23:50 on November 30th in Anning
+  beforeAll(async () => {
+    server = await startTestServer({ target, clock: () => now });
+    await server.warmedUp;
+  });
+  afterAll(() => server?.stop());
+
+  it("publishes the month before in the city's time zone, once", async () => {
+    // Still November there: the month before is October.
+    expect(await server.ctx.reports.publishPrevious()).toMatchObject({ version: 1, publishedBy: 'schedule' });
+    expect((await server.ctx.reports.months()).map((m) => m.month)).toEqual(['2026-10']);
+    now = new Date('2026-11-30T16:05:00Z'); // 00:05 on December 1st
+    expect(await server.ctx.reports.publishPrevious()).toMatchObject({ version: 1 });
+    expect(await server.ctx.reports.publishPrevious()).toBeNull();
+    expect((await server.ctx.reports.months()).map((m) => m.month)).toEqual(['2026-11', '2026-10']);
   });
 });
