@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { MonthlyFigures } from '../../shared/reports/monthly.js';
+import type { MonthlyFigures, MonthlyReport } from '../../shared/reports/monthly.js';
 import {
   dayRange,
   indexChange,
   monthWindow,
   monthlyTrend,
   rankChange,
+  ladderThresholds,
   redMonthLadder,
 } from '../../display/src/lib/briefing/model.js';
 
-const GRADES = [
-  { id: 'good', min: 80, label: { zh: '良', en: 'Good' }, colour: '#3fa7ff' },
-  { id: 'poor', min: 0, label: { zh: '差', en: 'Poor' }, colour: '#ef4f4f' },
-];
 const figures = (month: string, grades: Record<string, string | null>): MonthlyFigures =>
   ({
     month,
@@ -54,18 +51,20 @@ describe('the briefing model', () => {
     expect(trend.filter((p) => !p.published)).toHaveLength(11);
   });
 
-  it('counts red months in a row up to the month, a month not published breaking the run', () => {
-    const published = new Map([
-      ['2026-07', figures('2026-07', { a: 'poor', b: 'poor' })],
-      ['2026-09', figures('2026-09', { a: 'poor', b: 'poor' })],
-      ['2026-10', figures('2026-10', { a: 'poor', b: 'good' })],
-      ['2026-11', figures('2026-11', { a: 'poor', b: 'poor' })],
-    ]);
-    const ladder = redMonthLadder('2026-11', published, GRADES, { warnAt: 3, interviewAt: 4 });
-    expect(ladder.map((r) => [r.code, r.months, r.stage])).toEqual([
+  it("shows the server's ladder: red streets only, longest run first, with their names", () => {
+    const report = {
+      figures: figures('2026-11', { a: 'poor', b: 'poor', c: 'good' }),
+      ladder: [
+        { code: 'b', months: 1, run: [], step: 'none', warnAt: 3, interviewAt: 4 },
+        { code: 'a', months: 3, run: [], step: 'warning', warnAt: 3, interviewAt: 4 },
+        { code: 'c', months: 0, run: [], step: 'none', warnAt: 3, interviewAt: 4 },
+      ],
+    } as unknown as MonthlyReport;
+    expect(redMonthLadder(report).map((r) => [r.code, r.months, r.stage])).toEqual([
       ['a', 3, 'warning'],
       ['b', 1, 'watch'],
     ]);
+    expect(ladderThresholds(report, { warnAt: 9, interviewAt: 10 })).toEqual({ warnAt: 3, interviewAt: 4 });
   });
 
   it("spans a day of the city's time zone", () => {

@@ -5,7 +5,6 @@
  */
 import type { LadderStanding, MonthlyReport } from '$shared/reports/monthly.js';
 import { getJson } from './api.js';
-import type { Lang } from './i18n.js';
 
 export type LadderStatus = 'loading' | 'ready' | 'none-published' | 'failed';
 

@@ -3,13 +3,13 @@
  * arrows, the 12-month trend from the months that are published, the red-month ladder, the month's
  * alerts. Pure; the store fetches, the components render.
  */
-import { consecutiveMonthsAt } from '$shared/alerts/observe.js';
 import type { AlertView } from '$shared/api.js';
 import type { GradeBand } from '$shared/index/types.js';
 import {
   previousMonth,
   type MonthComparison,
   type MonthlyFigures,
+  type MonthlyReport,
   type MonthlyStreet,
 } from '$shared/reports/monthly.js';
 import { addDays, startOfLocalDate } from '$shared/period.js';
@@ -117,33 +117,27 @@ export interface LadderThresholds {
 }
 
 /**
- * The red-month ladder: every street with at least one month at the lowest grade (红/差) running up
- * to `month`, longest run first, read from the published figures only (a month not published
- * breaks the run, as the alert rule counts it).
+ * The red-month ladder of a report, as the server counted it from the published months (a month
+ * not published, or not at the lowest grade, ends a run): every street with at least one red month
+ * in a row up to the report's month, longest run first.
  */
-export function redMonthLadder(
-  month: string,
-  published: ReadonlyMap<string, MonthlyFigures>,
-  grades: readonly GradeBand[],
-  thresholds: LadderThresholds,
-): LadderRung[] {
-  const lowest = [...grades].sort((a, b) => a.min - b.min)[0];
-  const current = published.get(month);
-  if (!lowest || !current) return [];
-  const earlier = [...published.values()].filter((figures) => figures.month <= month);
-  return current.streets
-    .map((street) => {
-      const grades = earlier.map((figures) => ({
-        month: figures.month,
-        grade: figures.streets.find((s) => s.code === street.code)?.grade ?? null,
-      }));
-      const months = consecutiveMonthsAt(grades, lowest.id);
-      const stage: LadderRung['stage'] =
-        months >= thresholds.interviewAt ? 'interview' : months >= thresholds.warnAt ? 'warning' : 'watch';
-      return { code: street.code, name: street.name, months, stage };
-    })
-    .filter((rung) => rung.months > 0)
+export function redMonthLadder(report: MonthlyReport): LadderRung[] {
+  const names = new Map(report.figures.streets.map((s) => [s.code, s.name]));
+  return report.ladder
+    .filter((standing) => standing.months > 0)
+    .map((standing) => ({
+      code: standing.code,
+      name: names.get(standing.code) ?? { zh: standing.code, en: standing.code },
+      months: standing.months,
+      stage: standing.step === 'none' ? ('watch' as const) : standing.step,
+    }))
     .sort((a, b) => b.months - a.months);
+}
+
+/** The thresholds of the ladder as the server applied them (the configuration's defaults in a report without streets). */
+export function ladderThresholds(report: MonthlyReport, defaults: LadderThresholds): LadderThresholds {
+  const first = report.ladder[0];
+  return first ? { warnAt: first.warnAt, interviewAt: first.interviewAt } : defaults;
 }
 
 /** The first instant of a month and of the next one, in a time zone. */

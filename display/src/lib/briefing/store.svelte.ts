@@ -10,7 +10,7 @@ import type { MonthlyFigures, MonthlyReport } from '$shared/reports/monthly.js';
 import type { SurveysPayload } from '$shared/surveys.js';
 import { ApiFailure, getJson, type IndicatorCatalogue, type Regions } from '../api.js';
 import { SvelteMap } from 'svelte/reactivity';
-import { alertsOfMonth, dayRange, monthWindow, type LadderThresholds } from './model.js';
+import { alertsOfMonth, dayRange, ladderThresholds, monthWindow, type LadderThresholds } from './model.js';
 
 /** `GET /api/reports/monthly`. */
 export interface PublishedMonth {
@@ -122,11 +122,10 @@ export class BriefingStore {
       if (serial !== this.serial) return;
       const published = new SvelteMap(reports.map((r) => [r.month, r.figures]));
       const report = reports.find((r) => r.month === chosen)!;
-      const redMonths = alerts.alerts.find((a) => a.detail.rule === 'redMonths')?.detail;
-      const thresholds =
-        redMonths?.rule === 'redMonths'
-          ? { warnAt: redMonths.warnAt, interviewAt: redMonths.interviewAt }
-          : { warnAt: DEFAULT_RULES.redMonths.warnAt, interviewAt: DEFAULT_RULES.redMonths.interviewAt };
+      const thresholds = ladderThresholds(report, {
+        warnAt: DEFAULT_RULES.redMonths.warnAt,
+        interviewAt: DEFAULT_RULES.redMonths.interviewAt,
+      });
       this.data = {
         months: list.months,
         report,
