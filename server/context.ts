@@ -109,6 +109,7 @@ export function createContext(options: ContextOptions): AppContext {
         ctx.metrics.snapshots.inc(days);
         ctx.live?.trendsChanged();
       },
+      publishedMonths: async () => new Set((await ctx.reports.months()).map((m) => m.month)),
     },
     options.historyDelayMs,
   );

@@ -31,6 +31,9 @@ import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
 import { defaultNodeId } from './node-identity.js';
 
+/** How long an idle HTTP keep-alive connection is kept open. */
+const KEEP_ALIVE_MS = 65_000;
+
 /** A reason the server cannot start that a person can act on; said without a stack trace. */
 export class StartError extends Error {}
 
@@ -153,6 +156,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw code === 'EADDRINUSE'
       ? new StartError(`port ${env.PORT} on ${env.HOST} is already in use: stop what holds it, or set PORT`)
       : error;
+  }
+  // Node closes an idle keep-alive connection after 5 s, a client may send its next request down it
+  // at that very moment, and a busy event loop widens that window to seconds: the request fails
+  // with ECONNRESET. Idle connections are kept a minute (as proxies expect), headers a little longer.
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   }
   const port = (server.address() as AddressInfo).port;
   ctx.ackLinks = new AckLinks(

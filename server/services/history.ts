@@ -6,6 +6,9 @@
  * again when inputs for it arrive later — a feed's batch with items of past days (a backfill after
  * a failure, a late correction) or indicator values imported for a period it falls in.
  *
+ * A day of a published month keeps its recording: the month was published on what it said (a day
+ * of such a month without any snapshot is still recorded).
+ *
  * Marked days are kept in the database until recorded, so a crash in between loses none. Marks
  * are gathered for `delayMs` into one run, and a run waits while a feed is still reading its
  * backfill, rather than record a day from half of it.
@@ -29,6 +32,8 @@ export interface HistoryDeps {
   backfilling: () => boolean;
   /** After a run that recorded days (the wall's trends change). */
   onRecorded: (days: number) => void;
+  /** The published months (YYYY-MM): their recorded days stand as they were when published. */
+  publishedMonths: () => Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -123,19 +128,31 @@ export class HistoryService {
       this.schedule();
       return 0;
     }
-    const window = new Set(this.window());
+    const days = this.window();
+    const window = new Set(days);
+    const [due, published, states] = await Promise.all([
+      this.deps.snapshots.due(),
+      this.deps.publishedMonths(),
+      this.deps.snapshots.days(
+        recordingInstant(days[0]!),
+        recordingInstant(addDays(days.at(-1)!, 1)),
+        this.deps.timeZone,
+      ),
+    ]);
+    const hasRecording = new Set(states.filter((s) => s.recorded).map((s) => s.day));
     let recorded = 0;
-    for (const { day, marks } of await this.deps.snapshots.due()) {
+    for (const { day, marks } of due) {
       if (this.stopped) break;
       // A mark from now on is a new one: it writes again, and this run's clearing leaves it.
       this.marked.delete(day);
-      if (window.has(day)) {
+      const frozen = published.has(day.slice(0, 7)) && hasRecording.has(day);
+      if (window.has(day) && !frozen) {
         const at = recordingInstant(day);
         const live = await this.deps.index.asOf(at);
         await this.deps.snapshots.replaceRecorded(at, resultOf(live), live.weightSet.id);
         recorded++;
       }
-      // A day that left the window is no longer history's to record.
+      // A day that left the window, or of a published month, is no longer history's to record.
       await this.deps.snapshots.clearDue(day, marks);
     }
     if (recorded > 0) {

@@ -9,6 +9,7 @@ import { readBaselines } from '../../server/alerts/inputs.js';
 import { historyDue, indexSnapshots } from '../../server/db/schema/index.js';
 import { CITY } from '../../server/repositories/snapshots.js';
 import { parseScenario } from '../../server/simulator/scenario.js';
+import { ReportService } from '../../server/services/reports.js';
 import { addDays } from '../../shared/period.js';
 import { WORKING_MORNING } from '../support/clock.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
@@ -151,6 +152,23 @@ describe.each(databaseTargets)('recorded history on $name', (target) => {
         after.map((row) => (dayOf(row) < '2026-11-01' ? 80 : 90)),
       );
       expect(after.map((row) => row.index)).not.toEqual(before.map((row) => row.index));
+
+      // October published, a correction of its values no longer changes its recorded days; November's do.
+      await server.ctx.reports.publish(ReportService.period('2026-10'), 'test');
+      const corrected = rows.map((row) => ({ ...row, value: row.value + 5 }));
+      const again = await server.api('/api/indicator-values', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(corrected),
+      });
+      expect(again.status).toBe(201);
+      const final = await until(async () => {
+        const recordedNow = await recorded(server!, 'jinfang');
+        return recordedNow.some((row) => raw(row, 'cameras_online') === 95) && recordedNow;
+      }, "November's recorded days to hold the corrected values");
+      expect(final.map((row) => raw(row, 'cameras_online'))).toEqual(
+        final.map((row) => (dayOf(row) < '2026-11-01' ? 80 : 95)),
+      );
     },
     SIMULATED_MONTH_MS,
   );
