@@ -287,13 +287,13 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     expect(current.detail.rule === 'indexDrop' && current.detail.drop).toBeGreaterThan(2);
     expect(current.status).toBe('acknowledged');
 
-    const recovered = await reclassify(remaining);
+    await reclassify(remaining);
     const resolved = await drop();
     expect(resolved.status).toBe('resolved');
     expect(resolved.detail.rule === 'indexDrop' && resolved.detail.drop).toBeLessThanOrEqual(2);
-    expect(recovered.effects.filter((e) => e.alertId === alert.id).map((e) => e.kind)).toEqual([
-      'resolved-notify',
-    ]);
+    // Which evaluation resolved it (the test's, or the one the index change started by itself
+    // while the ingest answered) is the machine's business; that one resolution went out, once, is
+    // what the receivers below say.
     expect(resolved.text.zh.title).toBe('金方街道平安指数已回升');
     expect(server.ctx.alerts.live().some((a) => a.id === alert.id)).toBe(false);
 
