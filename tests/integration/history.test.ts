@@ -164,7 +164,9 @@ describe.each(databaseTargets)('recorded history on $name', (target) => {
       expect(again.status).toBe(201);
       const final = await until(async () => {
         const recordedNow = await recorded(server!, 'jinfang');
-        return recordedNow.some((row) => raw(row, 'cameras_online') === 95) && recordedNow;
+        // Oldest first: once the last November day has it, October's days have had their turn.
+        const november = recordedNow.filter((row) => dayOf(row) >= '2026-11-01');
+        return november.every((row) => raw(row, 'cameras_online') === 95) && recordedNow;
       }, "November's recorded days to hold the corrected values");
       expect(final.map((row) => raw(row, 'cameras_online'))).toEqual(
         final.map((row) => (dayOf(row) < '2026-11-01' ? 80 : 95)),
