@@ -4,8 +4,12 @@
  */
 import type { AppContext } from './context.js';
 import { demoIndicatorValues } from './seed/demo.js';
+import { demoMonthlyHistory } from './seed/demo-history.js';
 import type { LiveIndex } from '../shared/api.js';
+import { rulesFor } from '../shared/alerts/config.js';
+import { previousMonth } from '../shared/reports/monthly.js';
 import { resultOf } from './repositories/snapshots.js';
+import { ReportService } from './services/reports.js';
 
 export interface IssuedToken {
   role: 'admin' | 'wall';
@@ -56,4 +60,72 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
 export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex): Promise<void> {
   await ctx.snapshots.record(at, resultOf(live), live.weightSet.id);
   ctx.metrics.snapshots.inc();
+}
+
+/**
+ * The demo's past months, once: with no month published yet, `months` months before the current one
+ * get monthly values of every indicator around the simulated city's level now (see
+ * seed/demo-history.ts) and are published, oldest first. Waits (returns 0) while a feed has not
+ * delivered: the months would lack its indicators; the next start tries again.
+ */
+export async function publishDemoHistory(ctx: AppContext, months: number, seed: number): Promise<number> {
+  if (months <= 0 || (await ctx.reports.months()).length > 0) return 0;
+  const started = performance.now();
+  const now = ctx.clock();
+  const live = await ctx.liveIndex.current(now);
+  // A source none of whose indicators has a value anywhere has not delivered (a rare event such as a
+  // homicide to clear may leave one indicator without a value: that one stays missing).
+  const known = new Set(
+    live.streets.flatMap((s) => s.indicators.filter((i) => i.raw !== null).map((i) => i.id)),
+  );
+  const missing = [...new Set(ctx.city.indicators.map((i) => i.source))].filter((source) =>
+    ctx.city.indicators.every((i) => i.source !== source || !known.has(i.id)),
+  );
+  if (missing.length > 0) {
+    ctx.logger.info(
+      { missing },
+      'the demo months wait for every source to deliver; the next start publishes them',
+    );
+    return 0;
+  }
+  const periods = [];
+  for (
+    let month = previousMonth(live.date.slice(0, 7));
+    periods.length < months;
+    month = previousMonth(month)
+  )
+    periods.unshift(ReportService.period(month));
+  const base = Object.fromEntries(
+    live.streets.map((s) => [s.code, Object.fromEntries(s.indicators.map((i) => [i.id, i.raw]))]),
+  );
+  const { weights } = await ctx.liveIndex.setInForce(live.date);
+  const { rows, trouble } = demoMonthlyHistory({
+    city: ctx.city,
+    base,
+    weights,
+    months: periods,
+    runMonths: (street) => rulesFor(ctx.city.alerts, street).redMonths.interviewAt,
+    seed,
+  });
+  // Values already there (the seeded manual values of a month) stand: days were recorded with them.
+  const stored = new Set(
+    (await Promise.all(periods.map((p) => ctx.values.ofPeriod(p.period))))
+      .flat()
+      .map((row) => `${row.indicatorId}|${row.streetCode}|${row.period}`),
+  );
+  await ctx.values.upsertMany(
+    rows.filter((row) => !stored.has(`${row.indicatorId}|${row.streetCode}|${row.period}`)),
+    'demo',
+  );
+  for (const period of periods) await ctx.reports.publish(period, 'demo');
+  ctx.logger.info(
+    {
+      months: periods.length,
+      from: periods[0]?.period,
+      trouble,
+      ms: Math.round(performance.now() - started),
+    },
+    'demo months published',
+  );
+  return periods.length;
 }

@@ -13,6 +13,7 @@ import { FEEDS, type FeedName } from '../shared/city.js';
 import {
   ensureInitialWeightSet,
   ensureTokens,
+  publishDemoHistory,
   recordSnapshot,
   seedDemo,
   type IssuedToken,
@@ -136,7 +137,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ctx.feeds = feeds;
   feeds.start({ schedule: options.pollSchedule ?? true });
   let stopping = false;
-  const warmedUp = warmUp(ctx, feeds, () => stopping);
+  const demoMonths = env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0;
+  const warmedUp = warmUp(ctx, feeds, () => stopping, { demoMonths, seed: env.SIMULATOR_SEED });
 
   const app = createApp(ctx, { displayDir: options.displayDir });
   let server: ServerType;
@@ -227,8 +229,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
  * After a start: lets every feed finish its backfill (runs join the scheduled ones), recomputes
  * everything, and records the past days that lack a recording (all of them on a first start). A
  * feed that fails is not waited for: the days it lacked are recorded again once it has backfilled.
+ * With the demo, its past months are then published (once).
  */
-async function warmUp(ctx: AppContext, feeds: FeedRuntime, stopping: () => boolean): Promise<void> {
+async function warmUp(
+  ctx: AppContext,
+  feeds: FeedRuntime,
+  stopping: () => boolean,
+  demo: { demoMonths: number; seed: number },
+): Promise<void> {
   try {
     for (let round = 0; round < 20 && !stopping(); round++) {
       await feeds.runAll();
@@ -242,6 +250,7 @@ async function warmUp(ctx: AppContext, feeds: FeedRuntime, stopping: () => boole
     const now = ctx.clock();
     if (days > 0) await recordSnapshot(ctx, now, await ctx.liveIndex.current(now));
     ctx.logger.info({ historyDays: days }, 'warmed up');
+    if (!stopping()) await publishDemoHistory(ctx, demo.demoMonths, demo.seed);
   } catch (error) {
     ctx.logger.error({ err: error }, 'warm-up failed');
   }

@@ -102,11 +102,6 @@ export function validateIndicatorValues(
     const indicator = indicators.get(indicatorText);
     if (!indicatorText) problem('indicator', 'is missing');
     else if (!indicator) problem('indicator', `unknown indicator "${indicatorText}"`);
-    else if (indicator.source !== 'manual')
-      problem(
-        'indicator',
-        `${indicator.id} is computed from the ${indicator.source} feed; send its items to /api/ingest/${indicator.source}`,
-      );
 
     const streetText = typeof record.street === 'string' ? record.street : '';
     const streetCode = streetText ? resolveStreet(streetText) : undefined;
@@ -116,6 +111,14 @@ export function validateIndicatorValues(
     const periodText = typeof record.period === 'string' ? record.period : '';
     const period = periodText ? parsePeriod(periodText) : { error: 'is missing' };
     if ('error' in period) problem('period', period.error);
+    else if (indicator && indicator.source !== 'manual' && period.kind !== 'month')
+      // A feed's indicator is computed from its items; a whole month's figure (the month's official
+      // statistics, from before the feed was connected, or a correction) stands in that month's
+      // publication in place of what the items give.
+      problem(
+        'period',
+        `${indicator.id} is computed from the ${indicator.source} feed: a value of it can be imported for a whole month (YYYY-MM) only, not "${period.period}"; send its items to /api/ingest/${indicator.source}`,
+      );
 
     const value = parseValue(record.value);
     if (typeof value === 'string') problem('value', value);

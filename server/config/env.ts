@@ -38,6 +38,8 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Seeds a month of demo indicator values into an empty database. */
   SEED_DEMO: onOff.default('on'),
+  /** With SEED_DEMO, the months before the current one the demo publishes once (0: none). */
+  DEMO_MONTHS: z.coerce.number().int().min(0).max(60).default(13),
   /** Runs the built-in simulator of the city's feeds and polls it for feeds without a URL. */
   SIMULATOR: onOff.default('on'),
   SIMULATOR_SCENARIO: z.string().min(1).default('./config/scenarios/anning-demo.json'),

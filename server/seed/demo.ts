@@ -8,6 +8,7 @@ import type { CityConfig, IndicatorConfig, StreetConfig } from '../../shared/cit
 import { addDays, parsePeriod } from '../../shared/period.js';
 import type { IndicatorValueRow } from '../repositories/indicator-values.js';
 import { Rng } from '../../shared/random.js';
+import type { Normalisation } from '../../shared/index/types.js';
 
 const DAYS = 30;
 const WINDOW = 30;
@@ -17,7 +18,8 @@ function badness(random: Rng, quality: number): number {
   return Math.min(1.3, Math.max(0, 0.35 - 0.25 * quality + 0.12 * random.normal()));
 }
 
-function goalposts(indicator: IndicatorConfig): { good: number; bad: number } {
+/** An indicator's satisfactory and unacceptable ends, whichever way its normalisation names them. */
+export function goalposts(indicator: { normalisation: Normalisation }): { good: number; bad: number } {
   const n = indicator.normalisation;
   if (n.method === 'efficacy') return { good: n.satisfactory, bad: n.unacceptable };
   if (n.method === 'minmax') return { good: n.best, bad: n.worst };

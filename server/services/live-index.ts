@@ -46,6 +46,8 @@ export type FeedStaleness = (feed: FeedName) => boolean;
 interface RawState {
   manual: IndicatorValueRow[];
   feeds: Map<FeedName, FeedAggregates>;
+  /** Values imported for a month of indicators a feed computes: they stand in place of the feed's. */
+  imported?: IndicatorValueRow[];
 }
 
 export class LiveIndexService {
@@ -118,7 +120,7 @@ export class LiveIndexService {
   }
 
   async refreshManual(at: Date): Promise<void> {
-    this.state = { ...this.state, manual: await this.values.latestAsOf(this.today(at)) };
+    this.state = { ...this.state, manual: await this.manualAsOf(at) };
     this.changed();
   }
 
@@ -152,7 +154,8 @@ export class LiveIndexService {
    * indicators over the month, not their rolling windows), the values imported for the month, under
    * the weight set in force on its last day — or, for a month before any set took effect, the first
    * set to take effect (the figures name the set they used). A feed with no item in the month has its
-   * indicators missing, not zero.
+   * indicators missing, not zero. A value imported for the month of an indicator a feed computes (the
+   * month's official statistics) stands in place of what the feed's items give.
    */
   async month(period: Period): Promise<{ index: LiveIndex; weights: WeightSet['weights'] }> {
     const { timezone } = this.city.city;
@@ -160,7 +163,7 @@ export class LiveIndexService {
       from: startOfLocalDate(period.start, timezone),
       to: startOfLocalDate(addDays(period.end, 1), timezone),
     };
-    const [manual, set, ...feeds] = await Promise.all([
+    const [values, set, ...feeds] = await Promise.all([
       this.values.ofPeriod(period.period),
       this.setInForce(period.end).catch(async (error: unknown) => {
         if (!(error instanceof NoWeightSetError)) throw error;
@@ -172,7 +175,9 @@ export class LiveIndexService {
       }),
       ...FEEDS.map((feed) => this.aggregates(feed, span)),
     ]);
-    const state: RawState = { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
+    const manual = this.manualOnly(values);
+    const imported = values.filter((row) => !manual.includes(row));
+    const state: RawState = { manual, imported, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
     const withData = new Set(
       FEEDS.filter((feed) => [...state.feeds.get(feed)!.values()].some((perStreet) => perStreet.size > 0)),
     );
@@ -222,7 +227,7 @@ export class LiveIndexService {
   /** Everything as of an instant. A feed that cannot be read leaves its indicators missing, not the rest. */
   private async readState(at: Date): Promise<RawState> {
     const [manual, ...feeds] = await Promise.all([
-      this.values.latestAsOf(this.today(at)),
+      this.manualAsOf(at),
       ...FEEDS.map((feed) =>
         this.aggregates(feed, at).catch((error: unknown): FeedAggregates => {
           this.logger?.error({ err: error, feed }, 'the indicators of a feed could not be computed');
@@ -231,6 +236,15 @@ export class LiveIndexService {
       ),
     ]);
     return { manual, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
+  }
+
+  /** The latest values of the manual indicators as of an instant (a feed's monthly imports are not live values). */
+  private async manualAsOf(at: Date): Promise<IndicatorValueRow[]> {
+    return this.manualOnly(await this.values.latestAsOf(this.today(at)));
+  }
+
+  private manualOnly(rows: IndicatorValueRow[]): IndicatorValueRow[] {
+    return rows.filter((row) => this.indicatorById(row.indicatorId)?.source === 'manual');
   }
 
   private aggregates(feed: FeedName, at: AggregateSpan, streets?: string[]): Promise<FeedAggregates> {
@@ -248,10 +262,7 @@ export class LiveIndexService {
   /** Raw values of a state; a feed's indicators count only once the feed has data (`withData`). */
   private rawValues(state: RawState, withData: ReadonlySet<FeedName> = this.feedsWithData): RawValues {
     const raw: RawValues = {};
-    for (const row of state.manual) {
-      const indicator = this.indicatorById(row.indicatorId);
-      if (indicator?.source === 'manual') (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
-    }
+    for (const row of state.manual) (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
     for (const [feed, aggregates] of state.feeds) {
       if (!withData.has(feed)) continue;
       for (const [indicatorId, perStreet] of aggregates) {
@@ -264,6 +275,7 @@ export class LiveIndexService {
           );
       }
     }
+    for (const row of state.imported ?? []) (raw[row.streetCode] ??= {})[row.indicatorId] = row.value;
     return raw;
   }
 
@@ -286,7 +298,12 @@ export class LiveIndexService {
       raw: this.rawValues(state, withData),
       grades: this.city.grades,
     });
-    const manualByKey = new Map(state.manual.map((row) => [`${row.streetCode}|${row.indicatorId}`, row]));
+    const valueByKey = new Map(
+      [...state.manual, ...(state.imported ?? [])].map((row) => [
+        `${row.streetCode}|${row.indicatorId}`,
+        row,
+      ]),
+    );
     const config = new Map(this.city.indicators.map((i) => [i.id, i]));
     const streetConfig = new Map(this.city.streets.map((s) => [s.code, s]));
     return {
@@ -305,8 +322,7 @@ export class LiveIndexService {
         blocks: street.blocks,
         indicators: street.indicators.map((indicator) => {
           const source = config.get(indicator.id)!;
-          const row =
-            source.source === 'manual' ? manualByKey.get(`${street.code}|${indicator.id}`) : undefined;
+          const row = valueByKey.get(`${street.code}|${indicator.id}`);
           const stale =
             source.source === 'manual'
               ? row !== undefined && addDays(row.periodEnd, source.windowDays) < date

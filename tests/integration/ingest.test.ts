@@ -151,14 +151,16 @@ describe.each(databaseTargets)('push and import of feed items on $name', (target
     expect(wall.status).toBe(403);
   });
 
-  it('refuses to import a value for an indicator that a feed computes', async () => {
+  it("refuses a day's value of an indicator that a feed computes (a whole month's stands in its publication)", async () => {
     const response = await server.api(
       '/api/indicator-values',
-      json([{ indicator: 'theft', street: 'jinfang', period: '2026-11', value: 3 }]),
+      json([{ indicator: 'theft', street: 'jinfang', period: '2026-11-05', value: 3 }]),
     );
     expect(response.status).toBe(400);
-    expect((await response.json()).details[0].reason).toBe(
-      'theft is computed from the incident feed; send its items to /api/ingest/incident',
-    );
+    expect((await response.json()).details[0]).toMatchObject({
+      field: 'period',
+      reason:
+        'theft is computed from the incident feed: a value of it can be imported for a whole month (YYYY-MM) only, not "2026-11-05"; send its items to /api/ingest/incident',
+    });
   });
 });

@@ -142,6 +142,27 @@ describe.each(databaseTargets)('the monthly publication on $name', (target) => {
     expect(again.city).toBeCloseTo(draft.figures.city!, 9);
   });
 
+  it("lets a month's imported statistics of a feed's indicator stand in place of its events, not in the live index", async () => {
+    const before = await report('2026-10', '?draft=1');
+    const imported = await post('/api/indicator-values', [
+      { indicator: 'theft', street: 'qinglong', period: '2026-10', value: 4.25 },
+    ]);
+    expect(imported.status, await imported.clone().text()).toBe(201);
+    const after = await report('2026-10', '?draft=1');
+    expect(raw(after, 'qinglong', 'theft')).toBe(4.25);
+    expect(street(after, 'qinglong').indicators.find((i) => i.id === 'theft')).not.toEqual(
+      street(before, 'qinglong').indicators.find((i) => i.id === 'theft'),
+    );
+    // 金方's October stays what its events give; the live index never reads a month's statistics.
+    expect(raw(after, 'jinfang', 'theft')).toBe(raw(before, 'jinfang', 'theft'));
+    const live = await (await server.api('/api/index')).json();
+    const liveTheft = live.streets
+      .find((s: { code: string }) => s.code === 'qinglong')
+      .indicators.find((i: { id: string }) => i.id === 'theft');
+    expect(liveTheft.period).toBeNull();
+    expect(liveTheft.raw).not.toBe(4.25);
+  });
+
   it('refuses a running or future month, a malformed one, and says when a month is not published', async () => {
     const running = await post('/api/reports/monthly/2026-12/publish');
     expect(running.status).toBe(409);
