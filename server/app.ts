@@ -30,7 +30,7 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Every other body: an acknowledgement, a silence, a subscription, a weight set. */
 const MAX_SMALL_BODY_BYTES = 256 * 1024;
 /** The paths whose bodies are records or uploaded files, up to MAX_BODY_BYTES. */
-const CARRIES_FILES = /^\/api\/(ingest|import|indicator-values)(\/|$)/;
+const CARRIES_FILES = /^\/api\/(ingest|import|webhook|indicator-values)(\/|$)/;
 
 export interface AppOptions {
   /** Folder of the built display; served at / when it exists. */

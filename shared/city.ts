@@ -3,6 +3,7 @@
  * initial weight set. One JSON file per city; Anning's is the default (config/anning.json).
  */
 import { z } from 'zod';
+import { feedPushSchema } from './feed-push.js';
 import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
@@ -153,6 +154,8 @@ export const feedConfigSchema = z.object({
    */
   clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   mapping: feedMappingSchema.default({ fields: {}, values: {} }),
+  /** For a system that pushes: how its requests to POST /api/webhook/:feed are signed. */
+  push: feedPushSchema.optional(),
 });
 
 export type FeedConfig = z.infer<typeof feedConfigSchema>;

@@ -11,7 +11,7 @@ import { feedCursors, quarantine } from '../db/schema/index.js';
 import type { FeedAdapter } from './adapter.js';
 import type { InvalidRecord, ValidRecord } from './records.js';
 
-export type Via = 'poll' | 'ingest' | 'import';
+export type Via = 'poll' | 'ingest' | 'import' | 'webhook';
 
 export interface CursorUpdate {
   cursor: string | null;

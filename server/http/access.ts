@@ -7,9 +7,14 @@ import { authorise, PERMISSIONS, type Permission, type Principal } from '../../s
 
 /**
  * Who may call: a token whose role grants the permission; anyone (`public`: probes, metrics, the
- * display's files); or whoever holds a signed acknowledgement link, whose signature is its permission.
+ * display's files); whoever holds a signed acknowledgement link, whose signature is its permission;
+ * or a system pushing to a feed, whose HMAC of the body with the feed's secret is its permission.
  */
-export type Caller = Permission | 'public' | 'signed-link';
+export type Caller = Permission | 'public' | 'signed-link' | 'signed-webhook';
+
+/** Whether a caller's request itself proves its right (a signature the route checks), not a token. */
+export const isSigned = (who: Caller): who is 'signed-link' | 'signed-webhook' =>
+  who === 'signed-link' || who === 'signed-webhook';
 
 /**
  * What the answer holds of the streets:
@@ -71,6 +76,8 @@ export const ACCESS = {
   'GET /api/quarantine': rule('read', 'own-streets'),
   'POST /api/ingest/:feed': rule('ingest', 'all-streets'),
   'POST /api/import/:feed': rule('ingest', 'all-streets'),
+  // The answer holds what the caller sent: counts, and its own refused lines with their reasons.
+  'POST /api/webhook/:feed': rule('signed-webhook', 'no-street-data'),
 
   'GET /api/alerts': rule('read', 'own-streets'),
   'GET /api/alerts/:id': rule('read', 'own-streets'),
@@ -130,12 +137,12 @@ export function accessProblems(routes: readonly string[]): string[] {
   const streetToken: Principal = { tokenId: 0, name: 'street', role: 'street', streets: [] };
   for (const [key, entry] of Object.entries(ACCESS) as [string, AccessRule][]) {
     const open = entry.who === 'public';
-    if (!open && entry.who !== 'signed-link' && !(PERMISSIONS as readonly string[]).includes(entry.who))
+    if (!open && !isSigned(entry.who) && !(PERMISSIONS as readonly string[]).includes(entry.who))
       problems.push(`${key}: unknown permission ${entry.who}`);
     if (open && entry.streets !== 'no-street-data')
       problems.push(`${key}: a public entry may not hold street data`);
     const streetMayCall =
-      open || entry.who === 'signed-link' || authorise(streetToken, entry.who as Permission).allowed;
+      open || isSigned(entry.who) || authorise(streetToken, entry.who as Permission).allowed;
     if (streetMayCall && entry.streets === 'all-streets')
       problems.push(`${key}: every street's data is within a street token's reach`);
   }
@@ -144,6 +151,6 @@ export function accessProblems(routes: readonly string[]): string[] {
 
 /** Whether a principal (null: no token) may call an entry, by its permission alone. */
 export function mayCall(entry: AccessRule, principal: Principal | null): boolean {
-  if (entry.who === 'public' || entry.who === 'signed-link') return true;
+  if (entry.who === 'public' || isSigned(entry.who)) return true;
   return principal !== null && authorise(principal, entry.who).allowed;
 }

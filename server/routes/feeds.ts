@@ -12,8 +12,11 @@ import { recordParser, type RecordParser } from '../feeds/records.js';
 import { adapterOf } from '../feeds/registry.js';
 import { storeBatch, type Via } from '../feeds/store.js';
 import type { AppEnv } from '../http/auth.js';
-import { readRecords } from '../http/body.js';
-import { badRequest, zodMessage } from '../http/errors.js';
+import { readRecords, type Records } from '../http/body.js';
+import { ApiError, badRequest, zodMessage } from '../http/errors.js';
+import { readReferences } from '../config/secret-env.js';
+import { signatureProblem } from '../feeds/signature.js';
+import { atPath } from '../../shared/feed-push.js';
 
 const quarantineQuery = z.object({
   feed: z.enum(FEEDS).optional(),
@@ -36,9 +39,27 @@ export function feedRoutes(ctx: AppContext) {
     return text as FeedName;
   };
 
-  const receive = (via: Via) => async (c: Context<AppEnv>) => {
-    const feed = feedParam(c.req.param('feed') ?? '');
-    const { records, firstLine, csv } = await readRecords(c, 'items');
+  // Each signed feed's secret, read once: a secret that cannot be read stops start-up, naming it.
+  const pushes = new Map(
+    FEEDS.flatMap((feed) => {
+      const push = ctx.city.feeds[feed].push;
+      if (!push) return [];
+      const [secret] = Object.values(
+        readReferences(
+          { secret: push.secret },
+          `feeds.${feed}.push`,
+          'city configuration',
+          process.env,
+          ctx.secretEnvPrefix,
+        ),
+      );
+      return [[feed, { push, secret: secret! }] as const];
+    }),
+  );
+
+  /** Stores what a request brought, through the feed's mapping and validation, and says what it kept. */
+  const store = async (c: Context<AppEnv>, feed: FeedName, via: Via, received: Records) => {
+    const { records, firstLine, csv } = received;
     if (records.length === 0) throw badRequest('no items in the request');
     const parsed = parsers.get(feed)!.parse(records, { now: ctx.clock(), firstLine, fromCsv: csv });
     const stored = await storeBatch(ctx.database.db, adapterOf(feed), parsed, via);
@@ -56,6 +77,47 @@ export function feedRoutes(ctx: AppContext) {
       },
       parsed.valid.length > 0 ? 200 : 422,
     );
+  };
+
+  const receive = (via: Via) => async (c: Context<AppEnv>) =>
+    store(c, feedParam(c.req.param('feed') ?? ''), via, await readRecords(c, 'items'));
+
+  /** A signed push: the signature is checked on the body exactly as it came, before it is parsed. */
+  const webhook = async (c: Context<AppEnv>) => {
+    const feed = feedParam(c.req.param('feed') ?? '');
+    const signed = pushes.get(feed);
+    if (!signed)
+      throw new ApiError(
+        404,
+        'not_found',
+        `the ${feed} feed takes no signed pushes: configure feeds.${feed}.push, or push with a feed token to /api/ingest/${feed}`,
+      );
+    const body = await c.req.text();
+    const problem = signatureProblem(signed.push, signed.secret, {
+      body,
+      header: (name) => c.req.header(name),
+      now: ctx.clock(),
+    });
+    if (problem) {
+      ctx.logger.warn({ feed, reason: problem }, 'a signed push was refused');
+      throw new ApiError(401, 'unauthorized', problem);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (error) {
+      throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+    }
+    const items = Array.isArray(json) ? json : atPath(json, signed.push.items);
+    if (!Array.isArray(items))
+      throw badRequest(
+        `${signed.push.items}: expected the pushed items there, as an array (or a bare array)`,
+      );
+    return store(c, feed, 'webhook', {
+      records: items as Record<string, unknown>[],
+      firstLine: 1,
+      csv: false,
+    });
   };
 
   return new Hono<AppEnv>()
@@ -78,5 +140,6 @@ export function feedRoutes(ctx: AppContext) {
       return c.json({ records: rows });
     })
     .post('/api/ingest/:feed', receive('ingest'))
-    .post('/api/import/:feed', receive('import'));
+    .post('/api/import/:feed', receive('import'))
+    .post('/api/webhook/:feed', webhook);
 }

@@ -22,7 +22,9 @@ import { ROLES, type Principal, type Role } from '../../shared/roles.js';
 import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
 import { connectedSocket, type LiveSocket } from '../support/live.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, testCity, type TestServer } from '../support/server.js';
+import { sign } from '../../server/feeds/signature.js';
+import { feedPushSchema } from '../../shared/feed-push.js';
 import { until } from '../support/wait.js';
 
 type HttpKey = Exclude<AccessKey, SocketAction>;
@@ -42,7 +44,12 @@ interface Call {
   path: string;
   method?: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
+
+/** The incident feed takes signed pushes in this walk, with this secret. */
+const WEBHOOK_SECRET_ENV = 'PINGAN_SECRET_ACCESS_WALK_WEBHOOK';
+const WEBHOOK_SECRET = 'access-walk-webhook-secret';
 
 describe.each(databaseTargets)('the access table on $name', (target) => {
   let server: TestServer;
@@ -59,10 +66,25 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       method: call.method ?? 'GET',
       token,
       ...(call.body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(call.body),
+        headers: { 'content-type': 'application/json', ...call.headers },
+        body: typeof call.body === 'string' ? call.body : JSON.stringify(call.body),
       }),
     });
+  /** A push to the webhook, signed as the feed's configuration says. */
+  const signedPush = (items: unknown[]): Call => {
+    const body = JSON.stringify({ items });
+    const timestamp = String(Math.floor(clock().getTime() / 1000));
+    const push = server.ctx.city.feeds.incident.push!;
+    return {
+      path: '/api/webhook/incident',
+      method: 'POST',
+      body,
+      headers: {
+        [push.signatureHeader]: `sha256=${sign(push, WEBHOOK_SECRET, body, timestamp)}`,
+        [push.timestampHeader!]: timestamp,
+      },
+    };
+  };
   const admin = async (call: Call) => {
     const response = await send(call, server.adminToken);
     expect(response.status, `${call.method} ${call.path}`).toBeLessThan(300);
@@ -160,6 +182,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       method: 'POST',
       body: [incident('caopu')],
     }),
+    'POST /api/webhook/:feed': async () => signedPush([incident('lubiao')]),
     'GET /api/alerts': async () => ({ path: '/api/alerts?state=all' }),
     'GET /api/alerts/:id': async () => ({ path: `/api/alerts/${alertOf.get(OWN)}` }),
     'POST /api/alerts/:id/ack': async () => ({
@@ -203,8 +226,10 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ target, clock });
-    const city = server.ctx.city;
+    process.env[WEBHOOK_SECRET_ENV] = WEBHOOK_SECRET;
+    const city = await testCity();
+    city.feeds.incident.push = feedPushSchema.parse({ secret: `env:${WEBHOOK_SECRET_ENV}` });
+    server = await startTestServer({ target, clock, city });
     otherStreets = city.streets
       .filter((street) => street.code !== OWN)
       .map((street) => ({ code: street.code, zh: street.name.zh }));
@@ -304,6 +329,17 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       const post = await send({ path, method: 'POST', body: { comment: '处置' } }, tokens.get(caller)!);
       expect(post.status).toBe(403);
     }
+  });
+
+  it('refuses a signed-webhook entry to every caller, token or not, when the push is not signed', async () => {
+    const unsigned = { ...signedPush([incident(OWN)]), headers: {} };
+    const forged = signedPush([incident(OWN)]);
+    forged.body = JSON.stringify({ items: [incident(OWN, { category: 'robbery' })] });
+    for (const caller of CALLERS)
+      for (const call of [unsigned, forged]) {
+        const response = await send(call, tokens.get(caller)!);
+        expect(response.status, caller).toBe(401);
+      }
   });
 
   it("refuses a street token another street's alert, history, surveys and acknowledgement", async () => {
