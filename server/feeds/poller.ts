@@ -175,6 +175,23 @@ export class FeedPoller {
     }
   }
 
+  /**
+   * One page of the feed as it stands at the stored cursor (the first page before any), read once
+   * without retries and stored nowhere: what a dry run of the mapping is tried on.
+   */
+  async samplePage(): Promise<unknown[]> {
+    const [row] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    const envelope = await fetchPage({
+      url: this.url,
+      headers: this.headers,
+      cursor: row?.cursor ?? null,
+      limit: this.config.pageSize,
+      timeoutMs: this.config.timeoutMs,
+      retries: 0,
+    });
+    return envelope.items;
+  }
+
   /** Stops the current run at its next await (shutdown). */
   stop(): void {
     this.abort.abort();

@@ -73,6 +73,8 @@ export const ACCESS = {
   'DELETE /api/subscriptions/:id': rule('admin', 'all-streets'),
 
   'GET /api/feeds': rule('read', 'no-street-data'),
+  // Records mapped as they would be stored: any street's.
+  'POST /api/feeds/:feed/test': rule('admin', 'all-streets'),
   'GET /api/quarantine': rule('read', 'own-streets'),
   'POST /api/ingest/:feed': rule('ingest', 'all-streets'),
   'POST /api/import/:feed': rule('ingest', 'all-streets'),

@@ -16,7 +16,25 @@ import { readRecords, type Records } from '../http/body.js';
 import { ApiError, badRequest, zodMessage } from '../http/errors.js';
 import { readReferences } from '../config/secret-env.js';
 import { signatureProblem } from '../feeds/signature.js';
+import { dryRun, sampleRecords } from '../feeds/dry-run.js';
+import { FeedFetchError } from '../feeds/http-source.js';
 import { atPath } from '../../shared/feed-push.js';
+
+/** `POST /api/feeds/:feed/test`: records to try (an array, or a whole page), or none to fetch a page. */
+const dryRunBody = z.strictObject({ sample: z.unknown().optional() });
+
+function dryRunRequest(text: string): z.infer<typeof dryRunBody> {
+  if (text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = dryRunBody.safeParse(json);
+  if (!parsed.success) throw badRequest(zodMessage(parsed.error));
+  return parsed.data;
+}
 
 const quarantineQuery = z.object({
   feed: z.enum(FEEDS).optional(),
@@ -141,5 +159,29 @@ export function feedRoutes(ctx: AppContext) {
     })
     .post('/api/ingest/:feed', receive('ingest'))
     .post('/api/import/:feed', receive('import'))
-    .post('/api/webhook/:feed', webhook);
+    .post('/api/webhook/:feed', webhook)
+    .post('/api/feeds/:feed/test', async (c) => {
+      const feed = feedParam(c.req.param('feed') ?? '');
+      const { sample } = dryRunRequest(await c.req.text());
+      const parser = parsers.get(feed)!;
+      if (sample !== undefined) {
+        const records = sampleRecords(sample, ctx.city.feeds[feed].push?.items ?? 'items');
+        if ('error' in records) throw badRequest(records.error);
+        return c.json(dryRun(feed, parser, records, ctx.clock(), 'sample'));
+      }
+      const poller = ctx.feeds?.pollers.get(feed);
+      if (!poller)
+        throw badRequest(
+          `sample: the ${feed} feed has no URL to fetch from; send {"sample": [...]} to try records`,
+        );
+      let records: unknown[];
+      try {
+        records = await poller.samplePage();
+      } catch (error) {
+        if (!(error instanceof FeedFetchError)) throw error;
+        // The same sentence the feed's health would show: scheme and host, never a secret.
+        throw new ApiError(502, 'feed_unreachable', error.message);
+      }
+      return c.json(dryRun(feed, parser, records, ctx.clock(), 'fetched'));
+    });
 }

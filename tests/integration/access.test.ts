@@ -171,6 +171,11 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       method: 'DELETE',
     }),
     'GET /api/feeds': async () => ({ path: '/api/feeds' }),
+    'POST /api/feeds/:feed/test': async () => ({
+      path: '/api/feeds/incident/test',
+      method: 'POST',
+      body: { sample: [incident('jinfang'), incident('atlantis')] },
+    }),
     'GET /api/quarantine': async () => ({ path: '/api/quarantine' }),
     'POST /api/ingest/:feed': async () => ({
       path: '/api/ingest/incident',

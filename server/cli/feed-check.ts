@@ -1,0 +1,100 @@
+/**
+ * The dry run from the shell, before a server runs:
+ *   npm run feed:check -- <city config> <feed> [sample.json]
+ * With a sample file (an array of records, or a whole page as the system answers), its records;
+ * without, one page fetched from the feed's URL with its configured headers. Prints each mapped
+ * item as it would be stored and each refused record with its reason; stores nothing. Exits 0 when
+ * every record maps, 1 when some are refused, 2 when it cannot run.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { FEEDS, type FeedName } from '../../shared/city.js';
+import { loadCityConfig } from '../config/city.js';
+import { ConfigError, parseEnv } from '../config/env.js';
+import { readReferences } from '../config/secret-env.js';
+import { dryRun, sampleRecords, type DryRun } from '../feeds/dry-run.js';
+import { FeedFetchError, fetchPage } from '../feeds/http-source.js';
+import { recordParser } from '../feeds/records.js';
+import { adapterOf } from '../feeds/registry.js';
+
+const usage = `usage: npm run feed:check -- <city config> <${FEEDS.join('|')}> [sample.json]`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+/** The dry run as a person reads it: the count, each refusal, then each mapped item on a line. */
+export function describeDryRun(result: DryRun): string {
+  const lines = [
+    `${result.feed}: ${result.records} records (${result.source}), ${result.mapped.length} mapped, ${result.rejected.length} refused`,
+    ...result.rejected.map(({ line, reason }) => `  refused  line ${line}: ${reason}`),
+    ...result.mapped.map(({ line, item }) => `  mapped   line ${line}: ${JSON.stringify(item)}`),
+  ];
+  return lines.join('\n');
+}
+
+async function main() {
+  const [configPath, feedName, samplePath] = process.argv.slice(2);
+  if (!configPath || !feedName) fail(usage);
+  if (!(FEEDS as readonly string[]).includes(feedName)) fail(`unknown feed "${feedName}"\n${usage}`);
+  const feed = feedName as FeedName;
+  let city;
+  let env;
+  try {
+    city = await loadCityConfig(configPath);
+    env = parseEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const config = city.feeds[feed];
+  // Ids holding personal data are shown hashed with a key of this run, not the server's.
+  const parser = recordParser(adapterOf(feed), config.mapping, city, {
+    idKey: randomBytes(32),
+    clockSkewSeconds: config.clockSkewSeconds,
+  });
+  let records: unknown[];
+  let source: DryRun['source'];
+  if (samplePath) {
+    let sample: unknown;
+    try {
+      sample = JSON.parse(await readFile(samplePath, 'utf8'));
+    } catch (error) {
+      fail(`${samplePath} cannot be read as JSON: ${(error as Error).message}`);
+    }
+    const found = sampleRecords(sample, config.push?.items ?? 'items');
+    if ('error' in found) fail(found.error);
+    records = found;
+    source = 'sample';
+  } else {
+    if (!config.url) fail(`feeds.${feed}.url is not set: give a sample file instead`);
+    try {
+      const headers = readReferences(
+        config.headers,
+        `feeds.${feed}.headers`,
+        configPath,
+        process.env,
+        env.SECRET_ENV_PREFIX,
+      );
+      const page = await fetchPage({
+        url: config.url,
+        headers,
+        cursor: null,
+        limit: config.pageSize,
+        timeoutMs: config.timeoutMs,
+        retries: 0,
+      });
+      records = page.items;
+    } catch (error) {
+      if (error instanceof FeedFetchError || error instanceof ConfigError) fail(error.message);
+      throw error;
+    }
+    source = 'fetched';
+  }
+  const result = dryRun(feed, parser, records, new Date(), source);
+  process.stdout.write(`${describeDryRun(result)}\n`);
+  process.exit(result.rejected.length > 0 ? 1 : 0);
+}
+
+if (process.argv[1]?.endsWith('feed-check.ts')) await main();
