@@ -7,6 +7,7 @@ import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
+import { checkStreetNames } from './streets.js';
 import { DEFAULT_MIN_SAMPLE } from './surveys.js';
 
 const nonEmpty = z.string().trim().min(1);
@@ -47,6 +48,13 @@ export const streetConfigSchema = z.object({
   population: z.number().int().positive(),
   /** Its communities and villages (社区/村组): a feed's `community` must be one of them, or it is unknown. */
   communities: z.array(nonEmpty).default([]),
+  /**
+   * Other names feeds use for the street (a division code such as 530181001, a former name): matched
+   * like its own names, with or without 街道/镇/乡 (shared/streets.ts).
+   */
+  aliases: z.array(nonEmpty).default([]),
+  /** Other names of its communities, alias → the community's configured name: `{"老街": "大屯社区"}`. */
+  communityAliases: z.record(nonEmpty, nonEmpty).default({}),
   /** Its public-service halls (便民服务中心): a ticket's `hall` must be one of them, or it is unknown. */
   halls: z.array(nonEmpty).default([]),
   geometry: geometrySchema.optional(),
@@ -254,6 +262,7 @@ export const cityConfigSchema = z
     const street = duplicate(config.streets.map((s) => s.code));
     if (street)
       ctx.addIssue({ code: 'custom', path: ['streets'], message: `street ${street} appears twice` });
+    for (const problem of checkStreetNames(config.streets)) ctx.addIssue({ code: 'custom', ...problem });
     const indicatorIds = config.indicators.map((i) => i.id);
     const indicator = duplicate(indicatorIds);
     if (indicator)

@@ -7,9 +7,9 @@
 import type { z } from 'zod';
 import { describeIssues, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
 import { timesAhead, type FeedItems } from '../../shared/feeds.js';
-import { streetResolver } from '../../shared/indicator-values.js';
 import { maskPersonalData, scrubPersonalData } from '../../shared/personal-data.js';
 import { replaceNul } from '../../shared/storable.js';
+import { streetResolver } from '../../shared/streets.js';
 import { cityVocabulary, withKnownFreeText } from '../../shared/vocabulary.js';
 import type { FeedAdapter } from './adapter.js';
 import { fromCsvRecord } from './csv.js';
