@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
+import { checkFeedMapping, feedMappingSchema } from './feed-mapping.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
 import { checkStreetNames } from './streets.js';
@@ -80,13 +81,6 @@ export function isSchedulableInterval(seconds: number): boolean {
   if (seconds < 60) return 60 % seconds === 0;
   return seconds % 60 === 0 && 60 % (seconds / 60) === 0;
 }
-
-const feedMappingSchema = z.object({
-  /** Our field → the feed's field (a dot path for nested fields): `{"reportedAt": "bjsj"}`. */
-  fields: z.record(z.string(), nonEmpty).default({}),
-  /** Our field → the feed's value → ours: `{"category": {"盗窃": "theft"}}`. */
-  values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))).default({}),
-});
 
 /** `env:NAME`: a value kept in the server's environment, read when the server starts. */
 export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -263,6 +257,9 @@ export const cityConfigSchema = z
     if (street)
       ctx.addIssue({ code: 'custom', path: ['streets'], message: `street ${street} appears twice` });
     for (const problem of checkStreetNames(config.streets)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const feed of FEEDS)
+      for (const problem of checkFeedMapping(feed, config.feeds[feed].mapping))
+        ctx.addIssue({ code: 'custom', ...problem, path: ['feeds', feed, 'mapping', ...problem.path] });
     const indicatorIds = config.indicators.map((i) => i.id);
     const indicator = duplicate(indicatorIds);
     if (indicator)
