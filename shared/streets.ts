@@ -77,16 +77,8 @@ export interface Regions {
 
 /** The streets and communities of a city, ready to resolve names in. */
 export function cityRegions(city: Pick<CityConfig, 'streets'>): Regions {
-  const streets = new NameIndex(STREET_SUFFIXES);
-  const communities = new Map<string, NameIndex>();
-  for (const street of city.streets) {
-    // A code is matched as written (case aside): "jinfang" is not the bare form of anything.
-    streets.add(street.code, street.code, true);
-    streets.add(street.name.en, street.code, true);
-    streets.add(street.name.zh, street.code);
-    for (const alias of street.aliases ?? []) streets.add(alias, street.code);
-    communities.set(street.code, communityIndex(street));
-  }
+  const streets = streetIndex(city.streets);
+  const communities = new Map(city.streets.map((street) => [street.code, communityIndex(street)]));
   const community = (value: unknown, street: string | undefined) => {
     const text = asText(value);
     return text === undefined || street === undefined ? undefined : communities.get(street)?.find(text);
@@ -107,6 +99,20 @@ export function cityRegions(city: Pick<CityConfig, 'streets'>): Regions {
   };
 }
 
+/** Every name of every street, to its code. */
+function streetIndex(streets: readonly Pick<StreetConfig, 'code' | 'name' | 'aliases'>[]): NameIndex {
+  const index = new NameIndex(STREET_SUFFIXES);
+  for (const street of streets) {
+    // A code is matched as written (case aside): "jinfang" is not the bare form of anything.
+    index.add(street.code, street.code, true);
+    index.add(street.name.en, street.code, true);
+    index.add(street.name.zh, street.code);
+    // `?? []`: a street built by hand (a test, a partial city) may have no aliases key.
+    for (const alias of street.aliases ?? []) index.add(alias, street.code);
+  }
+  return index;
+}
+
 function communityIndex(street: Pick<StreetConfig, 'communities' | 'communityAliases'>): NameIndex {
   const index = new NameIndex(COMMUNITY_SUFFIXES);
   for (const name of street.communities) index.add(name, name);
@@ -118,9 +124,11 @@ function communityIndex(street: Pick<StreetConfig, 'communities' | 'communityAli
  * A lookup of a street's code by any name of it (金方, 金方街道, Jinfang, jinfang, an alias), for
  * callers that hold text: indicator-value imports, feed records.
  */
-export function streetResolver(city: Pick<CityConfig, 'streets'>): (text: string) => string | undefined {
-  const regions = cityRegions(city);
-  return (text) => regions.street(text);
+export function streetResolver(city: {
+  streets: readonly Pick<StreetConfig, 'code' | 'name' | 'aliases'>[];
+}): (text: string) => string | undefined {
+  const index = streetIndex(city.streets);
+  return (text) => index.find(text);
 }
 
 /**
