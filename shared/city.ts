@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { feedPushSchema } from './feed-push.js';
 import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
+import { checkFeedMapping, feedMappingSchema } from './feed-mapping.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
+import { checkStreetNames } from './streets.js';
 import { DEFAULT_MIN_SAMPLE } from './surveys.js';
 
 const nonEmpty = z.string().trim().min(1);
@@ -48,6 +50,13 @@ export const streetConfigSchema = z.object({
   population: z.number().int().positive(),
   /** Its communities and villages (社区/村组): a feed's `community` must be one of them, or it is unknown. */
   communities: z.array(nonEmpty).default([]),
+  /**
+   * Other names feeds use for the street (a division code such as 530181001, a former name): matched
+   * like its own names, with or without 街道/镇/乡 (shared/streets.ts).
+   */
+  aliases: z.array(nonEmpty).default([]),
+  /** Other names of its communities, alias → the community's configured name: `{"老街": "大屯社区"}`. */
+  communityAliases: z.record(nonEmpty, nonEmpty).default({}),
   /** Its public-service halls (便民服务中心): a ticket's `hall` must be one of them, or it is unknown. */
   halls: z.array(nonEmpty).default([]),
   geometry: geometrySchema.optional(),
@@ -73,13 +82,6 @@ export function isSchedulableInterval(seconds: number): boolean {
   if (seconds < 60) return 60 % seconds === 0;
   return seconds % 60 === 0 && 60 % (seconds / 60) === 0;
 }
-
-const feedMappingSchema = z.object({
-  /** Our field → the feed's field (a dot path for nested fields): `{"reportedAt": "bjsj"}`. */
-  fields: z.record(z.string(), nonEmpty).default({}),
-  /** Our field → the feed's value → ours: `{"category": {"盗窃": "theft"}}`. */
-  values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))).default({}),
-});
 
 /** `env:NAME`: a value kept in the server's environment, read when the server starts. */
 export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -257,6 +259,10 @@ export const cityConfigSchema = z
     const street = duplicate(config.streets.map((s) => s.code));
     if (street)
       ctx.addIssue({ code: 'custom', path: ['streets'], message: `street ${street} appears twice` });
+    for (const problem of checkStreetNames(config.streets)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const feed of FEEDS)
+      for (const problem of checkFeedMapping(feed, config.feeds[feed].mapping))
+        ctx.addIssue({ code: 'custom', ...problem, path: ['feeds', feed, 'mapping', ...problem.path] });
     const indicatorIds = config.indicators.map((i) => i.id);
     const indicator = duplicate(indicatorIds);
     if (indicator)

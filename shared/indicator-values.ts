@@ -4,6 +4,7 @@
  */
 import type { CityConfig, IndicatorConfig } from './city.js';
 import { parsePeriod } from './period.js';
+import { streetResolver } from './streets.js';
 
 /** One row as received: from JSON as it was, from CSV as strings. */
 export type IndicatorValueRecord = Record<string, unknown>;
@@ -27,16 +28,6 @@ export interface RowProblem {
 export interface ValidationOutcome {
   valid: ValidIndicatorValue[];
   problems: RowProblem[];
-}
-
-/** A lookup that accepts a street's code or either of its names (金方, Jinfang, jinfang). */
-export function streetResolver(city: Pick<CityConfig, 'streets'>): (text: string) => string | undefined {
-  const byKey = new Map<string, string>();
-  for (const street of city.streets) {
-    for (const key of [street.code, street.name.zh, street.name.en])
-      byKey.set(key.toLowerCase(), street.code);
-  }
-  return (text) => byKey.get(text.trim().toLowerCase());
 }
 
 /** The largest value of a rate per 10,000 residents: ten events per resident. */
@@ -103,7 +94,13 @@ export function validateIndicatorValues(
     if (!indicatorText) problem('indicator', 'is missing');
     else if (!indicator) problem('indicator', `unknown indicator "${indicatorText}"`);
 
-    const streetText = typeof record.street === 'string' ? record.street : '';
+    // A division code may come as a number (530181001), from JSON as from a spreadsheet.
+    const streetText =
+      typeof record.street === 'string'
+        ? record.street
+        : typeof record.street === 'number'
+          ? String(record.street)
+          : '';
     const streetCode = streetText ? resolveStreet(streetText) : undefined;
     if (!streetText.trim()) problem('street', 'is missing');
     else if (!streetCode) problem('street', `unknown street "${streetText}"`);

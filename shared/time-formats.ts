@@ -111,9 +111,13 @@ export function parseTime(value: unknown, spec: TimeSpec): Date | { error: strin
       };
     return new Date(Math.round(seconds * 1000));
   }
-  if (typeof value !== 'string')
+  // A pattern of digits only (YYYYMMDDHHmmss) comes as a number from systems that store it as one.
+  const digitsOnly = spec.format !== 'iso' && /^[YMDHmsS]+$/.test(spec.format);
+  const written =
+    typeof value === 'number' && digitsOnly && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof written !== 'string')
     return { error: `${shown} is not a time (expected ${describeFormat(spec)})` };
-  const text = value.trim();
+  const text = written.trim();
   if (spec.format === 'iso') {
     if (HAS_OFFSET.test(text)) {
       const at = Date.parse(text);

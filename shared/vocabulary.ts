@@ -4,9 +4,11 @@
  * lists; anything else is stored as unknown. So a name or a phone number typed into a free-text field
  * ("张三 13812345678") is never stored, and the wall only ever shows the city's own words.
  *
- * Matching ignores surrounding whitespace and is otherwise exact.
+ * A community matches with or without its 社区/村 suffix and by its configured aliases
+ * (shared/streets.ts); the other lists match ignoring surrounding whitespace, otherwise exactly.
  */
 import type { CityConfig, FeedName } from './city.js';
+import { cityRegions } from './streets.js';
 
 /** What a not-null free-text field holds when its value is not in its vocabulary. */
 export const UNKNOWN = 'unknown';
@@ -37,25 +39,19 @@ export interface CityVocabulary {
 
 /** The vocabularies of a city configuration, ready to look values up in. */
 export function cityVocabulary(city: Pick<CityConfig, 'streets' | 'vocabulary'>): CityVocabulary {
-  const perStreet = new Map(
-    city.streets.map((street) => [
-      street.code,
-      { communities: new Set(street.communities), halls: new Set(street.halls) },
-    ]),
-  );
+  const regions = cityRegions(city);
+  const halls = new Map(city.streets.map((street) => [street.code, new Set(street.halls)]));
   const cityWide = {
     services: new Set(city.vocabulary.services),
     mediationTypes: new Set(city.vocabulary.mediationTypes),
   };
   return {
     known(list, value, street) {
+      // A community as other systems write it (大屯 for 大屯社区, an alias) is stored by its own name.
+      if (list === 'communities') return regions.community(value, street) ?? null;
       if (typeof value !== 'string') return null;
       const words =
-        list === 'communities' || list === 'halls'
-          ? street === undefined
-            ? undefined
-            : perStreet.get(street)?.[list]
-          : cityWide[list];
+        list === 'halls' ? (street === undefined ? undefined : halls.get(street)) : cityWide[list];
       const text = value.trim();
       return words?.has(text) ? text : null;
     },

@@ -18,15 +18,21 @@ function unwrap(schema: Schema): Def {
 const TRUE = new Set(['true', '1', 'yes', 'y', '是']);
 const FALSE = new Set(['false', '0', 'no', 'n', '否']);
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `departments.police` columns into `departments: {police}`, merged with a `departments` object the
+ * feed's mapping may have made already.
+ */
 function nest(record: Record<string, unknown>): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     const [head, ...rest] = key.split('.');
-    if (rest.length === 0) nested[key] = value;
-    else {
-      const inner = (nested[head!] ??= {}) as Record<string, unknown>;
-      inner[rest.join('.')] = value;
-    }
+    const field = rest.length === 0 ? key : head!;
+    const part = rest.length === 0 ? value : { [rest.join('.')]: value };
+    const existing = nested[field];
+    nested[field] = isObject(existing) && isObject(part) ? { ...existing, ...part } : part;
   }
   return nested;
 }

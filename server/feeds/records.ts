@@ -1,15 +1,16 @@
 /**
- * From a feed's raw record to a row: the configured field mapping (their names and values onto
- * ours), validation against the contract, street resolution, free-text fields checked against the
- * city's vocabulary. A record that fails is kept for quarantine with its reason, reduced to the
- * contract's fields and scrubbed of personal data, as its reason is.
+ * From a feed's raw record to a row: the configured mapping (their fields, values and times onto
+ * ours: shared/feed-mapping.ts), validation against the contract, street resolution, free-text
+ * fields checked against the city's vocabulary. A record that fails is kept for quarantine with
+ * its reason, reduced to the contract's fields and scrubbed of personal data, as its reason is.
  */
 import type { z } from 'zod';
-import { describeIssues, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
+import { issueText, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
+import { mapRecord, timeFieldsOf, type FieldProblem } from '../../shared/feed-mapping.js';
 import { timesAhead, type FeedItems } from '../../shared/feeds.js';
-import { streetResolver } from '../../shared/indicator-values.js';
 import { maskPersonalData, scrubPersonalData } from '../../shared/personal-data.js';
 import { replaceNul } from '../../shared/storable.js';
+import { cityRegions, streetResolver } from '../../shared/streets.js';
 import { cityVocabulary, withKnownFreeText } from '../../shared/vocabulary.js';
 import type { FeedAdapter } from './adapter.js';
 import { fromCsvRecord } from './csv.js';
@@ -38,25 +39,29 @@ export interface ParsedBatch {
 
 type Mapping = FeedConfig['mapping'];
 
-function pathValue(record: Record<string, unknown>, path: string): unknown {
-  let value: unknown = record;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
+/**
+ * A street or community sent as a number (a division code, 530181001) as its digits, so that the
+ * reason for an unknown one names it ("unknown street") rather than its type.
+ */
+function regionsAsText(record: Record<string, unknown>): Record<string, unknown> {
+  const text = { ...record };
+  for (const field of ['street', 'community'])
+    if (typeof text[field] === 'number') text[field] = String(text[field]);
+  return text;
 }
 
-/** Their field names and values onto ours. Fields without a mapping keep their names. */
-export function applyMapping(record: Record<string, unknown>, mapping: Mapping): Record<string, unknown> {
-  const mapped: Record<string, unknown> = { ...record };
-  for (const [ours, theirs] of Object.entries(mapping.fields)) mapped[ours] = pathValue(record, theirs);
-  for (const [field, values] of Object.entries(mapping.values)) {
-    const value = mapped[field];
-    if ((typeof value === 'string' || typeof value === 'number') && String(value) in values)
-      mapped[field] = values[String(value)];
-  }
-  return mapped;
+/**
+ * Why a record cannot be stored: the fields its mapping could not read, then the contract's issues
+ * on the other fields (a field that could not be read would only be refused again by the contract).
+ */
+function reasonsOf(problems: readonly FieldProblem[], issues: readonly z.core.$ZodIssue[]): string[] {
+  const failed = new Set(problems.map((p) => p.field.split('.')[0]));
+  return [
+    ...problems.map((p) => `${p.field}: ${p.reason}`),
+    ...issues
+      .filter((issue) => !failed.has(String(issue.path[0])))
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issueText(issue)}`),
+  ];
 }
 
 /**
@@ -95,10 +100,15 @@ export interface RecordParserOptions {
 export function recordParser<F extends FeedName>(
   adapter: FeedAdapter<F>,
   mapping: Mapping,
-  city: Pick<CityConfig, 'streets' | 'vocabulary'>,
+  city: Pick<CityConfig, 'city' | 'streets' | 'vocabulary'>,
   options: RecordParserOptions,
 ): RecordParser {
   const resolveStreet = streetResolver(city);
+  const context = {
+    zone: city.city.timezone,
+    timeFields: timeFieldsOf(adapter.feed),
+    regions: cityRegions(city),
+  };
   const vocabulary = cityVocabulary(city);
   const opaqueId = opaqueIds(options.idKey);
   const timeKey = eventKey(adapter);
@@ -133,11 +143,12 @@ export function recordParser<F extends FeedName>(
           invalid.push({ line, record: {}, street: null, reason: 'not an object' });
           return;
         }
-        const renamed = applyMapping(raw as Record<string, unknown>, mapping);
-        const mapped = fromCsv ? fromCsvRecord(adapter.schema, renamed) : renamed;
+        const { record: renamed, problems } = mapRecord(raw as Record<string, unknown>, mapping, context);
+        const mapped = regionsAsText(fromCsv ? fromCsvRecord(adapter.schema, renamed) : renamed);
         const parsed = adapter.schema.safeParse(mapped);
-        if (!parsed.success) {
-          invalid.push(refused(line, mapped, describeIssues(parsed.error).join('; ')));
+        if (problems.length > 0 || !parsed.success) {
+          const reasons = reasonsOf(problems, parsed.success ? [] : parsed.error.issues);
+          invalid.push(refused(line, mapped, reasons.join('; ')));
           return;
         }
         const item = parsed.data as FeedItems[F] & { street: string; updatedAt: string };

@@ -73,6 +73,19 @@ describe('city configuration', () => {
     }
   });
 
+  it('gives a street no aliases by default, and refuses an alias that names another street or a community alias to no community', () => {
+    expect(parseCityConfig(anning()).streets[1]).toMatchObject({ aliases: [], communityAliases: {} });
+    const config = anning();
+    config.streets[1].aliases = ['530181001', '连然'];
+    config.streets[2].aliases = ['530181001'];
+    config.streets[1].communityAliases = { 老金方: '金方社区', 新金方: '金方' };
+    expect(problemsOf(() => parseCityConfig(config))).toEqual([
+      'streets.1.aliases.1: "连然" also names street lianran',
+      'streets.1.communityAliases.新金方: "金方" is not one of the street\'s communities',
+      'streets.2.aliases.0: "530181001" also names street jinfang',
+    ]);
+  });
+
   it('refuses a street that appears twice', () => {
     const config = anning();
     config.streets.push(config.streets[0]);

@@ -40,6 +40,11 @@ describe('time formats', () => {
       '2026-01-01T11:00:00.000Z',
     );
     expect(at('30.11.2026', spec('YYYY-MM-DD'))).toEqual({ error: '"30.11.2026" does not match YYYY-MM-DD' });
+    // A pattern of digits only may come as a number; a pattern with separators may not.
+    expect(at(20261130140500, spec('YYYYMMDDHHmmss'))).toBe('2026-11-30T06:05:00.000Z');
+    expect(at(20261130.5, spec('YYYYMMDD'))).toEqual({
+      error: '20261130.5 is not a time (expected YYYYMMDD in Asia/Shanghai)',
+    });
     expect(at(5, spec('YYYY-MM-DD'))).toEqual({
       error: '5 is not a time (expected YYYY-MM-DD in Asia/Shanghai)',
     });

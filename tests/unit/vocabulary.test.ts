@@ -20,8 +20,19 @@ describe('free-text fields against the city vocabulary', () => {
     // 大屯社区 is a community of Lianran, not of Jinfang.
     expect(check('大屯社区')).toBeNull();
     expect(check('大屯社区', 'lianran')).toBe('大屯社区');
-    // Exact otherwise: a near miss is not the community.
-    expect(check('金方')).toBeNull();
+    // Without its suffix it is still the community, stored by its own name; a near miss is not.
+    expect(check('金方')).toBe('金方社区');
+    expect(check('金方小区')).toBeNull();
+    expect(check('金方社区居民 张三')).toBeNull();
+  });
+
+  it("stores a community by its configured name when a feed writes one of the street's aliases for it", () => {
+    const jinfang = { ...city.streets.find((s) => s.code === 'jinfang')! };
+    jinfang.communityAliases = { 老金方: '金方社区' };
+    const vocabulary = cityVocabulary({ ...city, streets: [jinfang] });
+    expect(withKnownFreeText('survey', { community: '老金方' }, 'jinfang', vocabulary).community).toBe(
+      '金方社区',
+    );
   });
 
   it('stores a hall, service or mediation type outside its list as unknown, and leaves other fields alone', () => {
