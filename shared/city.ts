@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
+import { ENV_REFERENCE } from './env-reference.js';
+import { checkFeedRequest, feedRequestFields } from './feed-request.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
 import { DEFAULT_MIN_SAMPLE } from './surveys.js';
@@ -80,8 +82,7 @@ const feedMappingSchema = z.object({
   values: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.boolean()]))).default({}),
 });
 
-/** `env:NAME`: a value kept in the server's environment, read when the server starts. */
-export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+export { ENV_REFERENCE };
 
 /** A header field name: an HTTP token (RFC 9110). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -119,7 +120,7 @@ const feedHeadersSchema = z
   })
   .default({});
 
-export const feedConfigSchema = z.object({
+const feedFields = z.object({
   /**
    * The feed's URL; absent: the built-in simulator's, when it runs. Shown by scheme and host only;
    * credentials go in `headers`, never in the URL's user info.
@@ -132,6 +133,8 @@ export const feedConfigSchema = z.object({
     )
     .optional(),
   headers: feedHeadersSchema,
+  /** auth, query, method and body, tls, minIntervalMs, paging: shared/feed-request.ts. */
+  ...feedRequestFields,
   intervalSeconds: z
     .number()
     .int()
@@ -154,6 +157,9 @@ export const feedConfigSchema = z.object({
   clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   mapping: feedMappingSchema.default({ fields: {}, values: {} }),
 });
+
+/** A feed's settings, with the checks across them of how it is requested and paged. */
+export const feedConfigSchema = feedFields.superRefine(checkFeedRequest);
 
 export type FeedConfig = z.infer<typeof feedConfigSchema>;
 
