@@ -83,16 +83,12 @@ export function readPosition(
   paging: Paging,
   context: PagingContext,
 ): { position: PagingPosition; restarted: boolean } {
-  if (paging.mode === 'cursor') return { position: { mode: 'cursor', cursor: text }, restarted: false };
   const first = { position: firstPosition(paging, context), restarted: text !== null };
   if (text === null) return first;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return first;
-  }
-  const stored = storedPosition.safeParse(json);
+  const stored = storedPosition.safeParse(jsonOf(text));
+  // A feed's own cursor is whatever text it gave; one of ours means the mode was changed from ours.
+  if (paging.mode === 'cursor')
+    return stored.success ? first : { position: { mode: 'cursor', cursor: text }, restarted: false };
   if (!stored.success || stored.data.mode !== paging.mode) return first;
   const position = stored.data;
   if (position.mode === 'page' && position.size !== context.pageSize) {
@@ -110,6 +106,14 @@ export function readPosition(
   }
   return { position, restarted: false };
 }
+
+const jsonOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** The paging values of the request a position asks for. */
 export function pagingValues(position: PagingPosition, paging: Paging, context: PagingContext): PagingValues {

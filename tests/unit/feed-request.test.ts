@@ -130,6 +130,11 @@ describe('cursor paging', () => {
     expect(step).toEqual({ position: { mode: 'cursor', cursor: '10' }, hasMore: true });
     expect(positionText(step.position)).toBe('10');
     expect(readPosition('10', cursor, context()).position).toEqual(step.position);
+    // A position another mode stored is not a cursor to send.
+    expect(readPosition('{"mode":"offset","offset":40}', cursor, context())).toEqual({
+      position: first,
+      restarted: true,
+    });
   });
 
   it('sends paging.start, now − backfillDays, on the first request only', () => {
