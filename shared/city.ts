@@ -7,6 +7,8 @@ import { feedPushSchema } from './feed-push.js';
 import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedMapping, feedMappingSchema } from './feed-mapping.js';
+import { ENV_REFERENCE } from './env-reference.js';
+import { checkFeedRequest, feedRequestFields } from './feed-request.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
 import { checkStreetNames } from './streets.js';
@@ -83,8 +85,7 @@ export function isSchedulableInterval(seconds: number): boolean {
   return seconds % 60 === 0 && 60 % (seconds / 60) === 0;
 }
 
-/** `env:NAME`: a value kept in the server's environment, read when the server starts. */
-export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+export { ENV_REFERENCE };
 
 /** A header field name: an HTTP token (RFC 9110). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -122,7 +123,7 @@ const feedHeadersSchema = z
   })
   .default({});
 
-export const feedConfigSchema = z.object({
+const feedFields = z.object({
   /**
    * The feed's URL; absent: the built-in simulator's, when it runs. Shown by scheme and host only;
    * credentials go in `headers`, never in the URL's user info.
@@ -135,6 +136,8 @@ export const feedConfigSchema = z.object({
     )
     .optional(),
   headers: feedHeadersSchema,
+  /** auth, query, method and body, tls, minIntervalMs, paging: shared/feed-request.ts. */
+  ...feedRequestFields,
   intervalSeconds: z
     .number()
     .int()
@@ -159,6 +162,9 @@ export const feedConfigSchema = z.object({
   /** For a system that pushes: how its requests to POST /api/webhook/:feed are signed. */
   push: feedPushSchema.optional(),
 });
+
+/** A feed's settings, with the checks across them of how it is requested and paged. */
+export const feedConfigSchema = feedFields.superRefine(checkFeedRequest);
 
 export type FeedConfig = z.infer<typeof feedConfigSchema>;
 

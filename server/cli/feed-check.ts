@@ -1,8 +1,9 @@
 /**
  * The dry run from the shell, before a server runs:
  *   npm run feed:check -- <city config> <feed> [sample.json]
- * With a sample file (an array of records, or a whole page as the system answers), its records;
- * without, one page fetched from the feed's URL with its configured headers. Prints each mapped
+ * With a sample file (an array of records, or a whole page as the system answers, its records at
+ * the feed's `paging.items`); without, the first page fetched from the feed's URL as the server
+ * would ask for it (auth, query, body, CA, paging). Prints each mapped
  * item as it would be stored and each refused record with its reason; stores nothing. Exits 0 when
  * every record maps, 1 when some are refused, 2 when it cannot run.
  */
@@ -11,9 +12,11 @@ import { readFile } from 'node:fs/promises';
 import { FEEDS, type FeedName } from '../../shared/city.js';
 import { loadCityConfig } from '../config/city.js';
 import { ConfigError, parseEnv } from '../config/env.js';
-import { readReferences } from '../config/secret-env.js';
 import { dryRun, sampleRecords, type DryRun } from '../feeds/dry-run.js';
-import { FeedFetchError, fetchPage } from '../feeds/http-source.js';
+import { FeedFetchError } from '../feeds/http-source.js';
+import { readOnePage } from '../feeds/poller.js';
+import { feedRequestSetup } from '../feeds/request-setup.js';
+import { firstPosition } from '../../shared/feed-paging.js';
 import { recordParser } from '../feeds/records.js';
 import { adapterOf } from '../feeds/registry.js';
 
@@ -63,32 +66,38 @@ async function main() {
     } catch (error) {
       fail(`${samplePath} cannot be read as JSON: ${(error as Error).message}`);
     }
-    const found = sampleRecords(sample, config.push?.items ?? 'items');
+    const found = sampleRecords(sample, config.paging.items);
     if ('error' in found) fail(found.error);
     records = found;
     source = 'sample';
   } else {
     if (!config.url) fail(`feeds.${feed}.url is not set: give a sample file instead`);
+    let request;
     try {
-      const headers = readReferences(
-        config.headers,
-        `feeds.${feed}.headers`,
-        configPath,
-        process.env,
-        env.SECRET_ENV_PREFIX,
-      );
-      const page = await fetchPage({
-        url: config.url,
-        headers,
-        cursor: null,
-        limit: config.pageSize,
-        timeoutMs: config.timeoutMs,
-        retries: 0,
-      });
-      records = page.items;
+      request = feedRequestSetup(feed, config, process.env, env.SECRET_ENV_PREFIX);
     } catch (error) {
-      if (error instanceof FeedFetchError || error instanceof ConfigError) fail(error.message);
+      if (error instanceof ConfigError) fail(error.message);
       throw error;
+    }
+    const context = {
+      pageSize: config.pageSize,
+      backfillDays: config.backfillDays,
+      zone: city.city.timezone,
+      now: new Date(),
+    };
+    try {
+      records = await readOnePage(
+        config,
+        config.url,
+        request,
+        firstPosition(config.paging, context),
+        context,
+      );
+    } catch (error) {
+      if (error instanceof FeedFetchError) fail(error.message);
+      throw error;
+    } finally {
+      await request.close();
     }
     source = 'fetched';
   }

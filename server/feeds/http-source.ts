@@ -1,20 +1,30 @@
 /**
- * Reading one page of a feed over HTTP: `GET <url>?since=<cursor>&limit=<n>` with the configured
- * headers, a timeout per attempt and retries with exponential backoff and full jitter. Anything but
- * a 200 with a valid envelope is a failure that stores nothing. A failure's message names the feed by
- * scheme and host only and quotes nothing of its path, query or headers: it reaches the log and
- * /api/health, which anyone may read.
+ * Reading one page of a feed over HTTP: a GET with the paging's query parameters, or a POST of a
+ * JSON body, with the configured headers and query, a timeout per attempt and retries with
+ * exponential backoff and full jitter, each attempt waiting for the feed's turn (its request rate).
+ * Anything but a 200 with a readable answer is a failure that stores nothing. A failure's message
+ * names the feed by scheme and host only and quotes nothing of its path, query, headers or body:
+ * it reaches the log and /api/health, which anyone may read.
  */
-import { describeIssues } from '../../shared/city.js';
-import { envelopeSchema, type Envelope } from '../../shared/feeds.js';
+import type { Dispatcher } from 'undici';
 import { describeUrl, scrubber, urlSecrets } from '../http/url-secrets.js';
+import { sleep } from './pacer.js';
 
 export interface PageRequest {
   url: string;
-  /** Sent with every request (an API key, a bearer token); never quoted in an error. */
+  method?: 'GET' | 'POST';
+  /** Sent with every request (an API key, the authorization); never quoted in an error. */
   headers?: Readonly<Record<string, string>>;
-  cursor: string | null;
-  limit: number;
+  /** Added to the URL's own query: the configured parameters and, in a GET, the paging's. */
+  query?: readonly (readonly [string, string])[];
+  /** A POST's JSON body. */
+  body?: unknown;
+  /** Values read from the environment (tokens, passwords): never quoted in an error. */
+  secrets?: readonly string[];
+  /** A connection pool of the feed's own (its CA); fetch's default when absent. */
+  dispatcher?: Dispatcher;
+  /** Waits for the feed's turn before each attempt (its request rate). */
+  pace?: (signal?: AbortSignal) => Promise<void>;
   timeoutMs: number;
   retries: number;
   /** Base of the backoff between attempts. */
@@ -25,28 +35,44 @@ export interface PageRequest {
   random?: () => number;
 }
 
+/** How an answer's JSON is read: its value, or what is wrong with it. */
+export type AnswerReader<T> = (json: unknown) => { ok: true; answer: T } | { ok: false; problems: string[] };
+
 export class FeedFetchError extends Error {}
 
 const MAX_BODY_CHARS = 200;
 /** An answer is scrubbed whole before it is cut, so that no part of a secret survives at the cut. */
 const MAX_SCRUBBED_CHARS = 64 * 1024;
 
-async function fetchOnce(request: PageRequest): Promise<Envelope> {
+async function fetchOnce<T>(request: PageRequest, read: AnswerReader<T>): Promise<T> {
   const where = describeUrl(request.url);
-  const scrub = scrubber([...urlSecrets(request.url), ...Object.values(request.headers ?? {})]);
+  const scrub = scrubber([
+    ...urlSecrets(request.url),
+    ...Object.values(request.headers ?? {}),
+    ...(request.secrets ?? []),
+  ]);
   const gist = (text: string) =>
     scrub(text.slice(0, MAX_SCRUBBED_CHARS)).replace(/\s+/g, ' ').trim().slice(0, MAX_BODY_CHARS);
   const url = new URL(request.url);
-  if (request.cursor !== null) url.searchParams.set('since', request.cursor);
-  url.searchParams.set('limit', String(request.limit));
+  for (const [name, value] of request.query ?? []) url.searchParams.set(name, value);
+  const post = request.method === 'POST';
   const signals = [AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])];
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, {
+    const init = {
+      method: post ? 'POST' : 'GET',
       signal: AbortSignal.any(signals),
-      headers: { accept: 'application/json', ...request.headers },
-    });
+      headers: {
+        accept: 'application/json',
+        ...(post ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        ...request.headers,
+      },
+      body: post ? JSON.stringify(request.body ?? {}) : undefined,
+      // Node's fetch is undici's: it takes an undici pool as its dispatcher (same major version).
+      dispatcher: request.dispatcher,
+    };
+    response = await fetch(url, init as RequestInit);
     text = await response.text();
   } catch (error) {
     const name = (error as Error).name;
@@ -66,30 +92,21 @@ async function fetchOnce(request: PageRequest): Promise<Envelope> {
   } catch {
     throw new FeedFetchError(`the answer of ${where} is not JSON: ${gist(text)}`);
   }
-  const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success)
-    throw new FeedFetchError(
-      `the answer of ${where} is not a feed envelope: ${describeIssues(envelope.error).join('; ')}`,
-    );
-  return envelope.data;
+  const answer = read(json);
+  if (!answer.ok)
+    throw new FeedFetchError(`the answer of ${where} is not a feed envelope: ${answer.problems.join('; ')}`);
+  return answer.answer;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
 /** One page, retried; throws the last attempt's FeedFetchError when every attempt failed. */
-export async function fetchPage(request: PageRequest): Promise<Envelope> {
+export async function fetchPage<T>(request: PageRequest, read: AnswerReader<T>): Promise<T> {
   const random = request.random ?? Math.random;
   const base = request.backoffMs ?? 500;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetchOnce(request);
+      await request.pace?.(request.signal);
+      if (request.signal?.aborted) throw new FeedFetchError('aborted');
+      return await fetchOnce(request, read);
     } catch (error) {
       if (!(error instanceof FeedFetchError) || attempt >= request.retries || request.signal?.aborted)
         throw error;

@@ -1,13 +1,27 @@
 /**
- * Polling one feed: read pages from the stored cursor, validate, store with the cursor in one
- * transaction, recompute what the batch touched. A first start backfills `backfillDays`; a restart
- * resumes from the last committed cursor, so nothing is skipped and (by upsert) nothing is counted
- * twice. Failures are retried, counted, and trip a circuit that stops hammering a dead feed.
+ * Polling one feed: read pages from the stored position (a cursor, a page number, an offset or a
+ * time: shared/feed-paging.ts), validate, store with the position in one transaction, recompute
+ * what the batch touched. A first start backfills `backfillDays`; a restart resumes from the last
+ * committed position, so nothing is skipped and (by upsert) nothing is counted twice. Failures are
+ * retried, counted, and trip a circuit that stops hammering a dead feed.
  */
+import { createHash } from 'node:crypto';
 import { eq, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CityConfig, FeedConfig, FeedName } from '../../shared/city.js';
-import { readReferences, type Environment } from '../config/secret-env.js';
+import {
+  alreadyRead,
+  nextPosition,
+  pagingParams,
+  pagingValues,
+  positionText,
+  readAnswer,
+  readPosition,
+  type PagingContext,
+  type PagingPosition,
+} from '../../shared/feed-paging.js';
+import { renderBody, type Json, type PagingValues } from '../../shared/feed-request.js';
+import type { Environment } from '../config/secret-env.js';
 import type { Db } from '../db/client.js';
 import { describeUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { describeUrl } from '../http/url-secrets.js';
@@ -16,8 +30,9 @@ import type { Metrics } from '../metrics.js';
 import type { FeedAdapter } from './adapter.js';
 import { Circuit } from './circuit.js';
 import { FeedHealthTracker, type FeedHealth } from './health.js';
-import { fetchPage } from './http-source.js';
-import { recordParser, type RecordParser } from './records.js';
+import { fetchPage, type PageRequest } from './http-source.js';
+import { recordParser, type InvalidRecord, type RecordParser, type ValidRecord } from './records.js';
+import { feedRequestSetup, type FeedRequestSetup } from './request-setup.js';
 import { storeBatch, type StoredBatch } from './store.js';
 
 const DAY_MS = 86_400_000;
@@ -55,6 +70,9 @@ export class StuckCursorError extends Error {
   }
 }
 
+/** A time cursor whose full page lies within its overlap would ask for that page for ever. */
+export class PagingStuckError extends Error {}
+
 export interface PollerDeps {
   db: Db;
   city: CityConfig;
@@ -76,8 +94,8 @@ export class FeedPoller {
   private readonly circuit: Circuit;
   private readonly parser: RecordParser;
   private readonly abort = new AbortController();
-  /** The configured headers, `env:NAME` ones read: secrets, never logged or shown. */
-  private readonly headers: Record<string, string>;
+  /** Headers, auth, query, CA and pacer, `env:NAME` values read: secrets, never logged or shown. */
+  private readonly request: FeedRequestSetup;
 
   constructor(
     readonly adapter: FeedAdapter,
@@ -85,14 +103,8 @@ export class FeedPoller {
     readonly url: string,
     private readonly deps: PollerDeps,
   ) {
-    // A header that cannot be read stops start-up, naming its key path.
-    this.headers = readReferences(
-      config.headers,
-      `feeds.${adapter.feed}.headers`,
-      'city configuration',
-      deps.env ?? process.env,
-      deps.secretPrefix,
-    );
+    // A secret or a CA that cannot be read stops start-up, naming its key path.
+    this.request = feedRequestSetup(adapter.feed, config, deps.env ?? process.env, deps.secretPrefix);
     const staleAfterMs = (config.staleAfterSeconds ?? Math.max(60, 3 * config.intervalSeconds)) * 1000;
     // Scheme and host only, for everyone who sees the feed's health: its path and query may hold keys.
     this.health = new FeedHealthTracker(adapter.feed, describeUrl(url), staleAfterMs, deps.clock().getTime());
@@ -176,25 +188,24 @@ export class FeedPoller {
   }
 
   /**
-   * One page of the feed as it stands at the stored cursor (the first page before any), read once
+   * One page of the feed as it stands at the stored position (the first page before any), read once
    * without retries and stored nowhere: what a dry run of the mapping is tried on.
    */
   async samplePage(): Promise<unknown[]> {
     const [row] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
-    const envelope = await fetchPage({
-      url: this.url,
-      headers: this.headers,
-      cursor: row?.cursor ?? null,
-      limit: this.config.pageSize,
-      timeoutMs: this.config.timeoutMs,
-      retries: 0,
-    });
-    return envelope.items;
+    const context = this.pagingContext();
+    const { position } = readPosition(row?.cursor ?? null, this.config.paging, context);
+    return readOnePage(this.config, this.url, this.request, position, context);
   }
 
   /** Stops the current run at its next await (shutdown). */
   stop(): void {
     this.abort.abort();
+  }
+
+  /** Closes the feed's own connections, once its runs are over. */
+  async close(): Promise<void> {
+    await this.request.close();
   }
 
   private async drain(): Promise<void> {
@@ -223,7 +234,7 @@ export class FeedPoller {
     }
   }
 
-  /** Reads, validates and stores up to `bound` pages from `cursor`, handing each stored page on. */
+  /** Reads, validates and stores up to `bound` pages from the stored position, handing each stored page on. */
   private async drainPages(
     bound: number,
     from: string | null,
@@ -231,36 +242,41 @@ export class FeedPoller {
     stored: (batch: StoredBatch, stillBackfilling: boolean) => Promise<void>,
   ): Promise<void> {
     const { db, clock, metrics } = this.deps;
-    let cursor = from;
+    const { paging } = this.config;
+    const read = readPosition(from, paging, this.pagingContext());
+    if (read.restarted)
+      this.deps.logger.warn(
+        { feed: this.feed, mode: paging.mode },
+        'the stored position is not one of this paging mode: reading from the backfill horizon',
+      );
+    let position = read.position;
     let backfilling = backfillingAtStart;
-    const seen = new Set([cursor]);
+    const seen = new Set([positionText(position)]);
     for (let page = 0; page < bound && !this.abort.signal.aborted; page++) {
-      const envelope = await fetchPage({
-        url: this.url,
-        headers: this.headers,
-        cursor,
-        limit: this.config.pageSize,
-        timeoutMs: this.config.timeoutMs,
-        retries: this.config.retries,
-        signal: this.abort.signal,
-      });
-      const parsed = this.parser.parse(envelope.items, { now: clock() });
+      const context = this.pagingContext();
+      const answer = await fetchPage(this.pageRequest(pagingValues(position, paging, context)), (json) =>
+        readAnswer(json, paging),
+      );
+      const parsed = this.parsePage(position, answer.items);
+      const step = nextPosition(position, paging, { ...answer, ...parsed }, this.config.pageSize);
+      if (step.stuck) throw new PagingStuckError(step.stuck);
+      const text = positionText(step.position);
+      if (step.hasMore && seen.has(text)) throw new StuckCursorError(text, text !== positionText(position));
+      seen.add(text);
+      const fresh = parsed.valid.length + parsed.invalid.length;
+      if (fresh === 0 && text === positionText(position) && !backfilling) break;
+
       // While backfilling, what happened before the backfill horizon is not needed.
       const horizon = clock().getTime() - this.config.backfillDays * DAY_MS;
       const valid = backfilling ? parsed.valid.filter((r) => r.eventTime.getTime() >= horizon) : parsed.valid;
-      const next = envelope.next ?? cursor;
-      if (envelope.hasMore && seen.has(next)) throw new StuckCursorError(next, next !== cursor);
-      seen.add(next);
-      if (envelope.items.length === 0 && next === cursor && !backfilling) break;
-
       const batch = await storeBatch(db, this.adapter, { valid, invalid: parsed.invalid }, 'poll', {
-        cursor: next,
-        backfilled: !envelope.hasMore,
+        cursor: text,
+        backfilled: !step.hasMore,
       });
-      cursor = next;
+      position = step.position;
       const wasBackfilling = backfilling;
       if (backfilling) this.health.backfillPages++;
-      backfilling &&= envelope.hasMore;
+      backfilling &&= step.hasMore;
       this.health.backfillDone = !backfilling;
       this.health.quarantined += batch.quarantined;
       const newest = valid.reduce<number | null>((t, r) => Math.max(t ?? 0, r.updatedAt.getTime()), null);
@@ -270,7 +286,103 @@ export class FeedPoller {
       metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, batch.quarantined);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'skipped' }, parsed.valid.length - valid.length);
       await stored(batch, backfilling);
-      if (!envelope.hasMore) break;
+      if (!step.hasMore) break;
     }
   }
+
+  private pagingContext(): PagingContext {
+    return {
+      pageSize: this.config.pageSize,
+      backfillDays: this.config.backfillDays,
+      zone: this.deps.city.city.timezone,
+      now: this.deps.clock(),
+    };
+  }
+
+  private pageRequest(values: PagingValues): PageRequest {
+    return { ...pageRequestOf(this.config, this.url, this.request, values), signal: this.abort.signal };
+  }
+
+  /**
+   * A page's records, validated, without those stored already (the head of a short page read again,
+   * what a time cursor's overlap brings again), with the largest `updatedAt` of the page and, for a
+   * time cursor, a key per item: its id and version, or for one that fails validation its content.
+   */
+  private parsePage(
+    position: PagingPosition,
+    items: unknown[],
+  ): { valid: ValidRecord[]; invalid: InvalidRecord[]; newest: number | null; keys?: string[] } {
+    const now = this.deps.clock();
+    if (position.mode !== 'updatedAfter') {
+      const fresh = items.filter((_, i) => !alreadyRead(position, i));
+      const parsed = this.parser.parse(fresh, { now, firstLine: items.length - fresh.length + 1 });
+      return { ...parsed, newest: newestOf(parsed.valid) };
+    }
+    // One by one: which record became which is what recognises it in the next page.
+    const valid: ValidRecord[] = [];
+    const invalid: InvalidRecord[] = [];
+    const keys: string[] = [];
+    let newest: number | null = null;
+    items.forEach((item, i) => {
+      const parsed = this.parser.parse([item], { now, firstLine: i + 1 });
+      const record = parsed.valid[0];
+      const key = itemKey(
+        record ? `${String(record.row.id)}\u0000${record.updatedAt.getTime()}` : JSON.stringify(item),
+      );
+      keys.push(key);
+      if (record) newest = Math.max(newest ?? -Infinity, record.updatedAt.getTime());
+      if (alreadyRead(position, i, key)) return;
+      valid.push(...parsed.valid);
+      invalid.push(...parsed.invalid);
+    });
+    return { valid, invalid, newest, keys };
+  }
+}
+
+const newestOf = (records: ValidRecord[]): number | null =>
+  records.reduce<number | null>((t, r) => Math.max(t ?? -Infinity, r.updatedAt.getTime()), null);
+
+/** A short fixed-length key of an item's identity, for the stored position (it is kept per page). */
+const itemKey = (identity: string): string =>
+  createHash('sha256').update(identity).digest('base64url').slice(0, 16);
+
+/** The request of one page: the paging's values in the query of a GET, or in a POST's body. */
+function pageRequestOf(
+  config: FeedConfig,
+  url: string,
+  request: FeedRequestSetup,
+  values: PagingValues,
+): PageRequest {
+  const post = config.method === 'POST';
+  return {
+    url,
+    method: config.method,
+    headers: request.headers,
+    query: post ? request.query : [...request.query, ...pagingParams(config.paging, values)],
+    body: post ? renderBody(config.body as Json, values) : undefined,
+    secrets: request.secrets,
+    dispatcher: request.dispatcher,
+    pace: request.pacer ? (signal?: AbortSignal) => request.pacer!.turn(signal) : undefined,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+  };
+}
+
+/**
+ * The records of one page at a position, as the feed sends them, read once without retries: a dry
+ * run's page (the API's, from a running poller, or the shell's, from the configuration alone).
+ */
+export async function readOnePage(
+  config: FeedConfig,
+  url: string,
+  request: FeedRequestSetup,
+  position: PagingPosition,
+  context: PagingContext,
+): Promise<unknown[]> {
+  const page = {
+    ...pageRequestOf(config, url, request, pagingValues(position, config.paging, context)),
+    retries: 0,
+  };
+  const answer = await fetchPage(page, (json) => readAnswer(json, config.paging));
+  return answer.items;
 }

@@ -80,6 +80,7 @@ export async function createFeedRuntime(
       for (const poller of pollers.values()) poller.stop();
       await Promise.all(tasks.map((task) => task.stop()));
       await Promise.allSettled([...inFlight]);
+      await Promise.all([...pollers.values()].map((poller) => poller.close()));
     },
   };
 }

@@ -165,7 +165,7 @@ export function feedRoutes(ctx: AppContext) {
       const { sample } = dryRunRequest(await c.req.text());
       const parser = parsers.get(feed)!;
       if (sample !== undefined) {
-        const records = sampleRecords(sample, ctx.city.feeds[feed].push?.items ?? 'items');
+        const records = sampleRecords(sample, ctx.city.feeds[feed].paging.items);
         if ('error' in records) throw badRequest(records.error);
         return c.json(dryRun(feed, parser, records, ctx.clock(), 'sample'));
       }
