@@ -38,7 +38,21 @@ export interface PageRequest {
 /** How an answer's JSON is read: its value, or what is wrong with it. */
 export type AnswerReader<T> = (json: unknown) => { ok: true; answer: T } | { ok: false; problems: string[] };
 
-export class FeedFetchError extends Error {}
+export class FeedFetchError extends Error {
+  /**
+   * The connection was closed by the other side before any answer (ECONNRESET, "other side
+   * closed"): typically a kept-alive connection the feed closed as idle just as it was reused.
+   */
+  constructor(
+    message: string,
+    readonly connectionLost = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Network error codes of a connection closed under a request. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 const MAX_BODY_CHARS = 200;
 /** An answer is scrubbed whole before it is cut, so that no part of a secret survives at the cut. */
@@ -80,7 +94,10 @@ async function fetchOnce<T>(request: PageRequest, read: AnswerReader<T>): Promis
       throw new FeedFetchError(`no answer within ${request.timeoutMs} ms from ${where}`);
     if (name === 'AbortError') throw new FeedFetchError('aborted');
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new FeedFetchError(`cannot reach ${where}: ${cause ?? gist((error as Error).message)}`);
+    throw new FeedFetchError(
+      `cannot reach ${where}: ${cause ?? gist((error as Error).message)}`,
+      cause !== undefined && CONNECTION_LOST.has(cause),
+    );
   }
   if (!response.ok) {
     const quoted = gist(text);
@@ -98,16 +115,31 @@ async function fetchOnce<T>(request: PageRequest, read: AnswerReader<T>): Promis
   return answer.answer;
 }
 
-/** One page, retried; throws the last attempt's FeedFetchError when every attempt failed. */
+/**
+ * One page, retried; throws the last attempt's FeedFetchError when every attempt failed. A connection
+ * lost under the request is tried again at once on a new one, once, besides the retries: it was a
+ * pooled connection the feed had closed, not a feed failing.
+ */
 export async function fetchPage<T>(request: PageRequest, read: AnswerReader<T>): Promise<T> {
   const random = request.random ?? Math.random;
   const base = request.backoffMs ?? 500;
+  let reconnected = false;
   for (let attempt = 0; ; attempt++) {
     try {
       await request.pace?.(request.signal);
       if (request.signal?.aborted) throw new FeedFetchError('aborted');
       return await fetchOnce(request, read);
     } catch (error) {
+      if (
+        error instanceof FeedFetchError &&
+        error.connectionLost &&
+        !reconnected &&
+        !request.signal?.aborted
+      ) {
+        reconnected = true;
+        attempt--;
+        continue;
+      }
       if (!(error instanceof FeedFetchError) || attempt >= request.retries || request.signal?.aborted)
         throw error;
       // Full jitter: anywhere between 0 and the exponential ceiling.

@@ -153,6 +153,8 @@ async function cityWith(config: Record<string, unknown>): Promise<CityConfig> {
     pageSize: 10,
     backfillDays: 30,
     retries: 0,
+    // No retries, so that the requests can be counted: a busy machine must not time one out.
+    timeoutMs: 60_000,
     ...config,
   });
   return city;
@@ -211,6 +213,7 @@ describe.each(databaseTargets)('foreign feed shapes on $name', (target: Database
       try {
         const first = await startTestServer({ ...options, clock: () => NOW });
         await first.warmedUp;
+        expect(source.requests.length, JSON.stringify(await incidentHealth(first))).toBeGreaterThan(0);
         // The first request asks only for the backfill's days, where the feed can be told.
         expect(shape.asked(source.requests[0]!)).toEqual(shape.firstAsk);
         expect(await incidentIds(first)).toEqual(ids.slice(0, 23));
@@ -222,6 +225,7 @@ describe.each(databaseTargets)('foreign feed shapes on $name', (target: Database
         source.requests.length = 0;
         server = await startTestServer({ ...options, clock: () => LATER });
         await server.warmedUp;
+        expect(source.requests.length, JSON.stringify(await incidentHealth(server))).toBeGreaterThan(0);
         expect(shape.asked(source.requests[0]!)).toEqual(shape.resumeAsk);
         expect(await incidentIds(server)).toEqual(ids);
         // Only the five new items were stored: nothing read before the restart was stored again.
