@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { FeedName } from './city.js';
 import { feedItemSchemas, TIME_FIELDS } from './feeds.js';
+import { valueAt } from './json-path.js';
 import type { Regions } from './streets.js';
 import { parseTime, timeFormatSchema, timeZoneSchema, type TimeFormat } from './time-formats.js';
 
@@ -238,16 +239,6 @@ export interface MappedRecord {
 export const timeFieldsOf = (feed: FeedName): readonly string[] => TIME_FIELDS[feed];
 
 const isUnsafeKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
-
-/** The value at a dotted path, own properties only. */
-function valueAt(record: unknown, path: string): unknown {
-  let value: unknown = record;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
 
 /** `record` with the value at a dotted path set (undefined: removed), nested objects copied, not changed. */
 function withValueAt(record: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

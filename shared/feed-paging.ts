@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { Paging, PagingValues } from './feed-request.js';
+import { valueAt } from './json-path.js';
 import { formatTime, type TimeSpec } from './time-formats.js';
 
 const DAY_MS = 86_400_000;
@@ -171,16 +172,6 @@ export interface PageAnswer {
   hasMore?: boolean;
   /** Page and offset modes: the number of items the feed holds, when configured. */
   total?: number;
-}
-
-/** The value at a dotted path of a JSON value; undefined when a step is missing. */
-export function valueAt(json: unknown, path: string): unknown {
-  let value = json;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 const kindOf = (value: unknown): string =>

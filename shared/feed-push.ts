@@ -35,13 +35,3 @@ export const feedPushSchema = z.strictObject({
 });
 
 export type FeedPush = z.infer<typeof feedPushSchema>;
-
-/** A dotted path into parsed JSON (`data.list`): the value there, or undefined. */
-export function atPath(value: unknown, path: string): unknown {
-  let at = value;
-  for (const key of path.split('.')) {
-    if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<string, unknown>)[key];
-  }
-  return at;
-}

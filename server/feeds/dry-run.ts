@@ -5,7 +5,7 @@
  * shell (`npm run feed:check`) both answer with this.
  */
 import type { FeedName } from '../../shared/city.js';
-import { atPath } from '../../shared/feed-push.js';
+import { valueAt } from '../../shared/json-path.js';
 import type { RecordParser } from './records.js';
 
 export interface DryRun {
@@ -22,7 +22,7 @@ export interface DryRun {
 /** The records of a sample: a bare array, or the array at `itemsPath` of an object (a whole page). */
 export function sampleRecords(sample: unknown, itemsPath: string): unknown[] | { error: string } {
   if (Array.isArray(sample)) return sample;
-  const items = atPath(sample, itemsPath);
+  const items = valueAt(sample, itemsPath);
   return Array.isArray(items)
     ? items
     : { error: `sample: expected an array of records, or a page with its records at "${itemsPath}"` };

@@ -18,7 +18,7 @@ import { readReferences } from '../config/secret-env.js';
 import { signatureProblem } from '../feeds/signature.js';
 import { dryRun, sampleRecords } from '../feeds/dry-run.js';
 import { FeedFetchError } from '../feeds/http-source.js';
-import { atPath } from '../../shared/feed-push.js';
+import { valueAt } from '../../shared/json-path.js';
 
 /** `POST /api/feeds/:feed/test`: records to try (an array, or a whole page), or none to fetch a page. */
 const dryRunBody = z.strictObject({ sample: z.unknown().optional() });
@@ -126,7 +126,7 @@ export function feedRoutes(ctx: AppContext) {
     } catch (error) {
       throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
     }
-    const items = Array.isArray(json) ? json : atPath(json, signed.push.items);
+    const items = Array.isArray(json) ? json : valueAt(json, signed.push.items);
     if (!Array.isArray(items))
       throw badRequest(
         `${signed.push.items}: expected the pushed items there, as an array (or a bare array)`,

@@ -89,11 +89,12 @@ const cases: ShapeCase[] = [
         fields: {
           id: 'jqbh',
           updatedAt: 'gxsj',
-          reportedAt: 'bjsj',
+          // Local times in Anning, street by its full name, categories in Chinese, kind derived.
+          reportedAt: { path: 'bjsj', time: 'YYYY-MM-DD HH:mm:ss' },
           street: 'jd',
-          category: 'lb',
-          kind: 'xz',
-          status: 'zt',
+          category: { path: 'lb', map: { 盗窃: 'theft' }, otherwise: 'other' },
+          kind: { from: 'category', map: { theft: 'criminal' }, otherwise: 'other' },
+          status: { path: 'zt', map: { 待派警: 'open' } },
         },
       },
     },
@@ -102,11 +103,13 @@ const cases: ShapeCase[] = [
     record: (id, at) => ({
       jqbh: id,
       gxsj: shanghai(at),
-      bjsj: shanghai(new Date(at.getTime() - 600_000)),
-      jd: 'jinfang',
-      lb: 'theft',
-      xz: 'criminal',
-      zt: 'open',
+      bjsj: formatTime(new Date(at.getTime() - 600_000), {
+        format: 'YYYY-MM-DD HH:mm:ss',
+        zone: 'Asia/Shanghai',
+      }),
+      jd: '金方街道',
+      lb: '盗窃',
+      zt: '待派警',
     }),
     asked: ({ body }) => body,
     // now − backfillDays in Anning's local time, kept from the first start: page numbers count from it.
@@ -217,6 +220,11 @@ describe.each(databaseTargets)('foreign feed shapes on $name', (target: Database
         // The first request asks only for the backfill's days, where the feed can be told.
         expect(shape.asked(source.requests[0]!)).toEqual(shape.firstAsk);
         expect(await incidentIds(first)).toEqual(ids.slice(0, 23));
+        // Every report time, local or not, lands ten minutes before its update, and in 金方.
+        for (const row of await first.ctx.database.db.query.incidents.findMany()) {
+          expect(row.updatedAt.getTime() - row.reportedAt.getTime(), row.id).toBe(600_000);
+          expect(row.street, row.id).toBe('jinfang');
+        }
         expect(await storedCount(first)).toBe(23);
         expect((await incidentHealth(first)).status).toBe('ok');
         await first.stop();
