@@ -35,6 +35,24 @@ export default tseslint.config(
     },
   },
   {
+    // shared/ is pure and used by both sides: it may import nothing of the server or the display.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/display/**', '$lib/**'],
+              message: 'shared/ imports nothing of server/ or display/',
+            },
+            { group: ['node:*'], message: 'shared/ does no I/O: keep node: modules in server/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },

@@ -1,7 +1,7 @@
 /**
  * One interface for the five feeds. An adapter knows its feed's item schema, its table, which
  * column holds each contract field, and how an item becomes a row. Fetching, validation, storage
- * and quarantine are the same for every feed (poller.ts, ingest.ts).
+ * and quarantine are the same for every feed (poller.ts; routes/feeds.ts for pushes and imports).
  */
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';

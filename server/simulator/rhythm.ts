@@ -93,10 +93,5 @@ export function quarterWeight(feed: FeedName, minuteOfDay: number): number {
   return QUARTERS[feed][Math.floor(minuteOfDay / 15)] ?? 0;
 }
 
-/** Whether the service halls take tickets at a local minute of the day. */
-export function windowsOpen(minuteOfDay: number): boolean {
-  return RAW['service-window'](minuteOfDay) > 0;
-}
-
 /** Mediation cases close in the day: between 08:30 and 18:00 local time. */
 export const MEDIATION_HOURS = { from: at(8, 30), to: at(18) } as const;

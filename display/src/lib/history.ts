@@ -16,13 +16,6 @@ export interface HistoryPoint {
   provisional: boolean;
 }
 
-export interface IndexHistory {
-  street: string;
-  from: string;
-  to: string;
-  points: HistoryPoint[];
-}
-
 /** The API path of a street's history over the `days` before `now`. */
 export function historyPath(street: string, now: number, days = HISTORY_DAYS): string {
   const query = new URLSearchParams({

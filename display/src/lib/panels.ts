@@ -41,10 +41,6 @@ export function fraudTotals(fraud: readonly FraudToday[]): FraudTotals {
   return total;
 }
 
-/** Share in percent of `part` in `whole`; null when the whole is 0. */
-export const shareOf = (part: number, whole: number): number | null =>
-  whole > 0 ? (100 * part) / whole : null;
-
 /** A mean of rates weighted by how much each stands for; null when nothing has a rate and a weight. */
 function weightedMean(rows: readonly { value: number | null; weight: number }[]): number | null {
   let sum = 0;

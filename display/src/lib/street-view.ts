@@ -15,12 +15,6 @@ export function rankingOrder(streets: readonly LiveStreet[]): LiveStreet[] {
   );
 }
 
-/** The street the wall shows when nobody has chosen one: the last ranked, which lost the most points. */
-export function defaultStreet(ranking: readonly LiveStreet[]): LiveStreet | null {
-  const ranked = ranking.filter((street) => street.rank !== null);
-  return ranked.at(-1) ?? ranking[0] ?? null;
-}
-
 export interface IndicatorRow extends LiveIndicator {
   name: Names;
   unit: Names;
@@ -74,12 +68,6 @@ export function indicatorGroups(street: LiveStreet, catalogue: readonly Indicato
   ).filter((g) => g.rows.length > 0);
   const unknown = street.indicators.filter((indicator) => blockOf(indicator.id) === null);
   return unknown.length > 0 ? [...groups, group(null, unknown)] : groups;
-}
-
-/** Whether the catalogue lacks any indicator the live index reports. */
-export function catalogueIsMissing(streets: readonly LiveStreet[], catalogue: readonly IndicatorConfig[]) {
-  const known = new Set(catalogue.map((indicator) => indicator.id));
-  return streets.some((street) => street.indicators.some((indicator) => !known.has(indicator.id)));
 }
 
 /** The ids of a street's `count` largest 扣分项 (points lost above zero), to highlight them. */
