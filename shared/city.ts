@@ -8,6 +8,7 @@ import { BLOCKS, MEASURES } from './index/types.js';
 import { alertRulesSchema } from './alerts/config.js';
 import { checkFeedMapping, feedMappingSchema } from './feed-mapping.js';
 import { ENV_REFERENCE } from './env-reference.js';
+import { HEADER_NAME, HEADER_NAME_MESSAGE } from './http-header.js';
 import { checkFeedRequest, feedRequestFields } from './feed-request.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
 import { isTimeZone } from './period.js';
@@ -87,9 +88,6 @@ export function isSchedulableInterval(seconds: number): boolean {
 
 export { ENV_REFERENCE };
 
-/** A header field name: an HTTP token (RFC 9110). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 const hasUserInfo = (url: string): boolean => {
   try {
     const parsed = new URL(url);
@@ -111,7 +109,7 @@ const feedHeadersSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: "expected a header name (letters, digits and !#$%&'*+-.^_`|~)",
+          message: HEADER_NAME_MESSAGE,
         });
       if (value.startsWith('env:') && !ENV_REFERENCE.test(value))
         ctx.addIssue({

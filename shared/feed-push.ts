@@ -5,20 +5,19 @@
  * system with its own convention can be connected without code.
  */
 import { z } from 'zod';
+import { ENV_REFERENCE } from './env-reference.js';
+import { HEADER_NAME, HEADER_NAME_MESSAGE } from './http-header.js';
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const headerName = z
   .string()
-  .regex(HEADER_NAME, "expected a header name (letters, digits and !#$%&'*+-.^_`|~)")
+  .regex(HEADER_NAME, HEADER_NAME_MESSAGE)
   .transform((name) => name.toLowerCase());
 
 export const SIGNATURE_ALGORITHMS = ['sha256', 'sha512', 'sha1'] as const;
 
 export const feedPushSchema = z.strictObject({
   /** The shared secret: `env:NAME`, never written into the configuration itself. */
-  secret: z
-    .string()
-    .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'expected env:NAME: a secret stays in the environment'),
+  secret: z.string().regex(ENV_REFERENCE, 'expected env:NAME: a secret stays in the environment'),
   /** Where the signature is: `sha256=<hex>` (the algorithm's name and `=` may be left out). */
   signatureHeader: headerName.default('x-pingan-signature'),
   /**

@@ -59,25 +59,38 @@ export function fromLocal(
   return guess - zoneOffset(first, zone);
 }
 
-const compiled = new Map<string, { regex: RegExp; order: Token[] }>();
+/** A pattern cut into its tokens and literal text, with the regex that reads it. */
+interface CompiledPattern {
+  parts: (Token | { literal: string })[];
+  regex: RegExp;
+  /** The tokens in the order the regex captures them. */
+  order: Token[];
+}
 
-function compile(pattern: string) {
+const compiled = new Map<string, CompiledPattern>();
+
+function compile(pattern: string): CompiledPattern {
   let found = compiled.get(pattern);
   if (found) return found;
-  const order: Token[] = [];
-  let source = '';
+  const parts: CompiledPattern['parts'] = [];
   for (let i = 0; i < pattern.length;) {
     const token = TOKENS.find((t) => pattern.startsWith(t, i));
-    if (token) {
-      order.push(token);
-      source += token === 'YYYY' ? '(\\d{4})' : token === 'SSS' ? '(\\d{3})' : '(\\d{2})';
-      i += token.length;
-    } else {
-      source += pattern[i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      i += 1;
-    }
+    parts.push(token ?? { literal: pattern[i]! });
+    i += token?.length ?? 1;
   }
-  found = { regex: new RegExp(`^${source}$`), order };
+  const source = parts
+    .map((part) =>
+      typeof part !== 'string'
+        ? part.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        : part === 'YYYY'
+          ? '(\\d{4})'
+          : part === 'SSS'
+            ? '(\\d{3})'
+            : '(\\d{2})',
+    )
+    .join('');
+  const order = parts.filter((part): part is Token => typeof part === 'string');
+  found = { parts, regex: new RegExp(`^${source}$`), order };
   compiled.set(pattern, found);
   return found;
 }
@@ -179,19 +192,9 @@ export function formatTime(at: Date, spec: TimeSpec): string | number {
     const minutes = Math.abs(Math.round(offset / 60_000));
     return `${values.YYYY}-${values.MM}-${values.DD}T${values.HH}:${values.mm}:${values.ss}.${values.SSS}${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
   }
-  const { order } = compile(spec.format);
-  let out = '';
-  for (let i = 0; i < spec.format.length;) {
-    const token = TOKENS.find((t) => spec.format.startsWith(t, i));
-    if (token && order.includes(token)) {
-      out += values[token];
-      i += token.length;
-    } else {
-      out += spec.format[i];
-      i += 1;
-    }
-  }
-  return out;
+  return compile(spec.format)
+    .parts.map((part) => (typeof part === 'string' ? values[part] : part.literal))
+    .join('');
 }
 
 function describeFormat(spec: TimeSpec): string {

@@ -125,7 +125,7 @@ export class FeedPoller {
 
   /** Reads where polling had got to and how fresh the stored items are. */
   async init(): Promise<void> {
-    const [cursor] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    const cursor = await this.storedCursor();
     this.health.backfillDone = cursor?.backfilled ?? false;
     this.health.backfillPages = cursor?.pages ?? 0;
     const [newest] = await this.deps.db
@@ -192,7 +192,7 @@ export class FeedPoller {
    * without retries and stored nowhere: what a dry run of the mapping is tried on.
    */
   async samplePage(): Promise<unknown[]> {
-    const [row] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    const row = await this.storedCursor();
     const context = this.pagingContext();
     const { position } = readPosition(row?.cursor ?? null, this.config.paging, context);
     return readOnePage(this.config, this.url, this.request, position, context);
@@ -208,8 +208,14 @@ export class FeedPoller {
     await this.request.close();
   }
 
-  private async drain(): Promise<void> {
+  /** The feed's row of where polling has got to, if it has one. */
+  private async storedCursor() {
     const [row] = await this.deps.db.select().from(feedCursors).where(eq(feedCursors.feed, this.feed));
+    return row;
+  }
+
+  private async drain(): Promise<void> {
+    const row = await this.storedCursor();
     const cursor = row?.cursor ?? null;
     const backfilling = !(row?.backfilled ?? false);
     // A backfill may drain far more pages in one run than the steady state allows.

@@ -57,24 +57,19 @@ export function demoMonthlyHistory(input: DemoHistoryInput): DemoHistory {
       goalposts({ normalisation: weights.normalisation?.[indicator.id] ?? indicator.normalisation }),
     ]),
   );
-  const clamp = (id: string, value: number) => {
-    const indicator = indicators.find((i) => i.id === id)!;
-    return Math.min(plausibleMaximum(indicator).max, Math.max(0, Math.round(value * 1000) / 1000));
-  };
+  const maxima = new Map(indicators.map((indicator) => [indicator.id, plausibleMaximum(indicator).max]));
+  const clamp = (id: string, value: number) =>
+    Math.min(maxima.get(id)!, Math.max(0, Math.round(value * 1000) / 1000));
+  const streets = city.streets.map(({ code, population }) => ({ code, population }));
+  const specs = indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
+    id,
+    block,
+    measure,
+    smoothing,
+    normalisation,
+  }));
   const indexOf = (raw: RawValues) =>
-    computeIndex({
-      streets: city.streets.map(({ code, population }) => ({ code, population })),
-      indicators: indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
-        id,
-        block,
-        measure,
-        smoothing,
-        normalisation,
-      })),
-      weights,
-      raw,
-      grades: city.grades,
-    });
+    computeIndex({ streets, indicators: specs, weights, raw, grades: city.grades });
 
   const now = indexOf(base);
   const trouble =

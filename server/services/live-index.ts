@@ -176,7 +176,7 @@ export class LiveIndexService {
       ...FEEDS.map((feed) => this.aggregates(feed, span)),
     ]);
     const manual = this.manualOnly(values);
-    const imported = values.filter((row) => !manual.includes(row));
+    const imported = values.filter((row) => this.indicatorById(row.indicatorId)?.source !== 'manual');
     const state: RawState = { manual, imported, feeds: new Map(FEEDS.map((feed, i) => [feed, feeds[i]!])) };
     const withData = new Set(
       FEEDS.filter((feed) => [...state.feeds.get(feed)!.values()].some((perStreet) => perStreet.size > 0)),
