@@ -76,12 +76,12 @@ export async function benchIngest(
   const server = await feedServer(all);
   const db = database.db;
   try {
-    const live = new LiveIndexService(
+    const live = new LiveIndexService({
       city,
       db,
-      new IndicatorValueRepository(db),
-      new WeightSetRepository(db),
-    );
+      values: new IndicatorValueRepository(db),
+      weightSets: new WeightSetRepository(db),
+    });
     const poller = new FeedPoller(
       incidentAdapter,
       { ...city.feeds.incident, pageSize: 500, maxPagesPerRun: 1000 },

@@ -12,7 +12,7 @@ import { routePath } from 'hono/route';
 import type { AppContext } from './context.js';
 import { accessProblems, answeringRoutes } from './http/access.js';
 import { accessControl, type AppEnv } from './http/auth.js';
-import { ApiError, errorHandler } from './http/errors.js';
+import { errorHandler } from './http/errors.js';
 import { reportRoutes } from './routes/reports.js';
 import { alertRoutes } from './routes/alerts.js';
 import { feedRoutes } from './routes/feeds.js';
@@ -24,7 +24,6 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { weightSetRoutes } from './routes/weight-sets.js';
-import { NoWeightSetError } from './services/live-index.js';
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Every other body: an acknowledgement, a silence, a subscription, a weight set. */
@@ -39,13 +38,7 @@ export interface AppOptions {
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  const handleError = errorHandler(ctx.logger);
-  app.onError((error, c) =>
-    handleError(
-      error instanceof NoWeightSetError ? new ApiError(409, 'no_weight_set', error.message) : error,
-      c,
-    ),
-  );
+  app.onError(errorHandler(ctx.logger));
 
   app.use('*', async (c, next) => {
     const started = performance.now();

@@ -59,7 +59,7 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
 /** Records the live index as a snapshot. */
 export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex): Promise<void> {
   await ctx.snapshots.record(at, resultOf(live), live.weightSet.id);
-  ctx.metrics.snapshots.inc();
+  await ctx.events.emit('history.recorded', { snapshots: 1 });
 }
 
 /**

@@ -1,28 +1,30 @@
-/** Everything a request handler or job needs, built once per server from its database and config. */
+/**
+ * The server's parts, built once from its database, configuration and feeds: the composition root.
+ * Each service is given the narrow dependencies it uses; they tell one another what happened through
+ * the event bus (events.ts), never by calling back into this context. Request handlers and jobs read
+ * the parts from here.
+ */
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
-import type { Database } from './db/client.js';
-import type { FeedName } from '../shared/city.js';
-import type { FeedRuntime } from './feeds/runtime.js';
-import type { StoredBatch } from './feeds/store.js';
-import type { LiveHub } from './live/hub.js';
-import type { Metrics } from './metrics.js';
-import type { AlertDispatcher } from './alerts/dispatcher.js';
+import { AlertDispatcher } from './alerts/dispatcher.js';
 import type { AckLinks } from './alerts/links.js';
-import type { AlertOutbox } from './alerts/outbox.js';
+import { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
-import { rulesFor } from '../shared/alerts/config.js';
 import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
-import { isZeroTolerance } from '../shared/alerts/observe.js';
+import type { Database } from './db/client.js';
+import type { EventBus } from './events.js';
+import type { FeedRuntime } from './feeds/runtime.js';
+import { WallRegistry } from './live/walls.js';
+import type { Metrics } from './metrics.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
-import { HistoryService } from './services/history.js';
-import { ReportService } from './services/reports.js';
 import { ReportRepository } from './repositories/reports.js';
 import { SnapshotRepository } from './repositories/snapshots.js';
 import { TokenRepository } from './repositories/tokens.js';
 import { WeightSetRepository } from './repositories/weight-sets.js';
+import { HistoryService } from './services/history.js';
 import { LiveIndexService } from './services/live-index.js';
+import { ReportService } from './services/reports.js';
 
 export interface AppContext {
   city: CityConfig;
@@ -37,6 +39,10 @@ export interface AppContext {
   startedAt: Date;
   /** Keys the hash that replaces feed ids holding personal data (feeds/opaque-id.ts). */
   feedIdKey: Uint8Array;
+  /** What happened, for whoever reacts: a stored batch, a changed index, queued notifications… */
+  events: EventBus;
+  /** The feed pollers and every feed's health (feeds without a URL show as `off`). */
+  feeds: FeedRuntime;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
   weightSets: WeightSetRepository;
@@ -49,21 +55,14 @@ export interface AppContext {
   silences: SilenceRepository;
   /** The alert evaluator, and the wall's alerts. */
   alerts: AlertService;
-  /** The notification outbox the evaluator writes to (absent: transitions are stored, nothing is sent). */
-  outbox: AlertOutbox | null;
-  /** Signs and checks acknowledgement links, once the server knows its address. */
-  ackLinks: AckLinks | null;
-  /** Sends what the outbox holds, once the server runs (absent in a bare context). */
-  dispatcher: AlertDispatcher | null;
-  /** The feed pollers, once started (absent in a context without feeds). */
-  feeds: FeedRuntime | null;
-  /** The live channel, once the HTTP server listens. */
-  live: LiveHub | null;
-  /**
-   * After a batch of a feed is stored (polled, pushed or imported): recompute what it touched, tell
-   * the wall. A recompute that fails is logged, never the batch's failure: it is stored.
-   */
-  feedStored(feed: FeedName, batch: StoredBatch): Promise<void>;
+  /** The notification outbox the evaluator writes to. */
+  outbox: AlertOutbox;
+  /** Signs and checks acknowledgement links. */
+  ackLinks: AckLinks;
+  /** Sends what the outbox holds. */
+  dispatcher: AlertDispatcher;
+  /** The walls' heartbeats (the live channel records them, /api/health lists them). */
+  walls: WallRegistry;
 }
 
 export interface ContextOptions {
@@ -77,57 +76,113 @@ export interface ContextOptions {
   secretEnvPrefix?: string;
   /** How long history gathers the days marked before recording them (default 30 s). */
   historyDelayMs?: number;
+  events: EventBus;
+  feeds: FeedRuntime;
+  ackLinks: AckLinks;
+  /** This node, for the outbox's claims. */
+  nodeId: string;
+  /** Nothing else dispatches from this database (PGlite's folder is locked by this process). */
+  exclusive: boolean;
 }
 
-/** Logs a failed background evaluation; the next one (a timer runs them) tries again. */
-const logFailure = (ctx: AppContext) => (error: unknown) =>
-  ctx.logger.error({ err: error }, 'alert evaluation failed');
-
 export function createContext(options: ContextOptions): AppContext {
+  const { city, logger, metrics, events, feeds, ackLinks } = options;
   const { db } = options.database;
   const clock = options.clock ?? (() => new Date());
+  const secretEnvPrefix = options.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX;
   const values = new IndicatorValueRepository(db);
   const weightSets = new WeightSetRepository(db);
   const snapshots = new SnapshotRepository(db);
-  const liveIndex = new LiveIndexService(
-    options.city,
+  const silences = new SilenceRepository(db);
+  const liveIndex = new LiveIndexService({
+    city,
     db,
     values,
     weightSets,
-    (feed) => ctx.feeds?.isStale(feed) ?? false,
-    options.logger,
-  );
+    feedStale: (feed) => feeds.isStale(feed),
+    logger,
+    events,
+  });
+  const reports = new ReportService({
+    reports: new ReportRepository(db),
+    index: liveIndex,
+    city,
+    clock,
+    logger,
+    events,
+  });
   const history = new HistoryService(
     {
       snapshots,
       index: liveIndex,
-      timeZone: options.city.city.timezone,
+      timeZone: city.city.timezone,
       clock,
-      logger: options.logger,
-      backfilling: () => ctx.feeds?.backfilling() ?? false,
-      onRecorded: (days) => {
-        ctx.metrics.snapshots.inc(days);
-        ctx.live?.trendsChanged();
-      },
-      publishedMonths: async () => new Set((await ctx.reports.months()).map((m) => m.month)),
+      logger,
+      backfilling: () => feeds.backfilling(),
+      events,
+      publishedMonths: async () => new Set((await reports.months()).map((m) => m.month)),
     },
     options.historyDelayMs,
   );
-  const reports = new ReportService({
-    reports: new ReportRepository(db),
-    index: liveIndex,
-    city: options.city,
-    clock,
-    logger: options.logger,
-    // The red-month ladder reads publications: evaluate at once.
-    onPublished: () => void ctx.alerts.evaluate().catch(logFailure(ctx)),
+  const outbox = new AlertOutbox(db, city, {
+    ackLink: (alertId, subscriptionId, now) => ackLinks.url(alertId, subscriptionId, now),
+    logger,
   });
-  const ctx: AppContext = {
-    ...options,
+  const startedAt = clock();
+  const alerts = new AlertService({
+    db,
+    city,
+    clock,
+    logger,
+    metrics,
+    startedAt,
+    index: liveIndex,
+    reports,
+    silences,
+    feeds,
+    outbox,
+    events,
+  });
+  const dispatcher = new AlertDispatcher({
+    db,
+    city,
+    logger,
+    metrics,
+    clock,
+    secretPrefix: secretEnvPrefix,
+    emit: (notification) => events.emit('notification.live', notification),
+    events,
+    nodeId: options.nodeId,
+    exclusive: options.exclusive,
+  });
+
+  // A stored batch changes the live index first (which says `index.changed`); the evaluator, the
+  // live channel and history subscribe when they start, after it (listeners run in that order).
+  events.on('feed.stored', async ({ feed, batch }) => {
+    const stop = metrics.recomputeSeconds.startTimer({ scope: 'batch' });
+    // The batch is stored whatever happens here: a failed recompute keeps the values it had, and
+    // the minute refresh tries again.
+    await liveIndex
+      .refreshFeed(feed, clock(), batch.streets)
+      .catch((error: unknown) =>
+        logger.error({ err: error, feed }, 'recomputing after a stored batch failed'),
+      );
+    stop();
+  });
+  events.on('history.recorded', ({ snapshots: recorded }) => metrics.snapshots.inc(recorded));
+
+  return {
+    city,
+    database: options.database,
+    logger,
+    metrics,
     clock,
     version: options.version ?? '0.0.0',
-    secretEnvPrefix: options.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
-    startedAt: clock(),
+    secretEnvPrefix,
+    startedAt,
+    feedIdKey: options.feedIdKey,
+    events,
+    feeds,
     tokens: new TokenRepository(db),
     values,
     weightSets,
@@ -135,41 +190,11 @@ export function createContext(options: ContextOptions): AppContext {
     liveIndex,
     history,
     reports,
-    silences: new SilenceRepository(db),
-    alerts: new AlertService(
-      () => ctx,
-      () => ctx.outbox,
-    ),
-    outbox: null,
-    ackLinks: null,
-    dispatcher: null,
-    feeds: null,
-    live: null,
-    async feedStored(feed, batch) {
-      const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'batch' });
-      // The batch is stored whatever happens here: a failed recompute keeps the values it had, and
-      // the minute refresh tries again.
-      await ctx.liveIndex
-        .refreshFeed(feed, ctx.clock(), batch.streets)
-        .catch((error: unknown) =>
-          ctx.logger.error({ err: error, feed }, 'recomputing after a stored batch failed'),
-        );
-      stop();
-      ctx.live?.noteStored(feed, batch);
-      // Items of past days change those days' history: they are recorded again.
-      if (batch.earliest)
-        await ctx.history
-          .markSince(batch.earliest)
-          .catch((error: unknown) =>
-            ctx.logger.error({ err: error, feed }, 'marking past days for recording failed'),
-          );
-      // Zero-tolerance events alert at once, whether or not the index moved; any other change of the
-      // index is evaluated within a second by the alert service itself.
-      const alertsAtOnce = (row: Record<string, unknown>) =>
-        isZeroTolerance(rulesFor(ctx.city.alerts, String(row.street)).zeroTolerance, row.category);
-      if (feed === 'incident' && batch.created.some(alertsAtOnce))
-        void ctx.alerts.evaluate().catch(logFailure(ctx));
-    },
+    silences,
+    alerts,
+    outbox,
+    ackLinks,
+    dispatcher,
+    walls: new WallRegistry(),
   };
-  return ctx;
 }

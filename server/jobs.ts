@@ -49,7 +49,6 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
   const stopSnapshots = every(ctx, 'snapshot', options.snapshotIntervalSeconds, async () => {
     const at = ctx.clock();
     await recordSnapshot(ctx, at, await ctx.liveIndex.current(at));
-    ctx.live?.trendsChanged();
   });
   const stopAlerts = every(ctx, 'alerts', options.alertSeconds ?? 30, async () => {
     await ctx.alerts.evaluate();
@@ -62,7 +61,7 @@ export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
         const removed = await ctx.snapshots.prune(before);
         ctx.logger.info({ removed, before }, 'old snapshots pruned');
         const delivered = new Date(ctx.clock().getTime() - OUTBOX_RETENTION_DAYS * 86_400_000);
-        const notifications = (await ctx.outbox?.prune(delivered)) ?? 0;
+        const notifications = await ctx.outbox.prune(delivered);
         ctx.logger.info({ removed: notifications, before: delivered }, 'old delivered notifications pruned');
       } catch (error) {
         ctx.logger.error({ err: error }, 'snapshot pruning failed');

@@ -19,10 +19,9 @@ import {
   type IssuedToken,
 } from './bootstrap.js';
 import type { Env } from './config/env.js';
-import { AlertDispatcher } from './alerts/dispatcher.js';
 import { AckLinks, ackLinkSecret } from './alerts/links.js';
-import { AlertOutbox } from './alerts/outbox.js';
 import { createContext, type AppContext } from './context.js';
+import { EventBus } from './events.js';
 import { openDatabase } from './db/client.js';
 import { FolderLockedError } from './db/folder-lock.js';
 import { feedIdKey as opaqueIdKey } from './feeds/opaque-id.js';
@@ -41,6 +40,8 @@ export class StartError extends Error {}
 export interface RunningServer {
   ctx: AppContext;
   app: App;
+  /** The live channel (Socket.IO on the server's port). */
+  live: LiveHub;
   port: number;
   /** Tokens created on this start, shown once. */
   issued: IssuedToken[];
@@ -74,6 +75,13 @@ export interface StartOptions {
   historyDelayMs?: number;
 }
 
+/** What a request gets while the server is still building its parts, listening already. */
+const starting = () =>
+  Response.json(
+    { code: 'starting', message: 'the server is starting; try again in a moment' },
+    { status: 503, headers: { 'retry-after': '1' } },
+  );
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
   const database = await openDatabase({
@@ -85,80 +93,94 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }).catch((error: unknown) => {
     throw error instanceof FolderLockedError ? new StartError(error.message) : error;
   });
+  let app: App | null = null;
+  let server: ServerType | null = null;
+  let feeds: FeedRuntime | null = null;
+  /** A start that fails closes what it opened (PGlite locks its folder) before saying why. */
+  const undo = async () => {
+    await feeds?.stop();
+    if (server) await new Promise((resolve) => server!.close(resolve));
+    await database.close();
+  };
   try {
     await database.migrate();
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const feedIdKey = await opaqueIdKey(database.db);
-  const ctx = createContext({
-    city: options.city,
-    database,
-    feedIdKey,
-    logger,
-    metrics: createMetrics(),
-    clock: options.clock,
-    version: options.version,
-    secretEnvPrefix: env.SECRET_ENV_PREFIX,
-    historyDelayMs: options.historyDelayMs,
-  });
-  await ensureInitialWeightSet(ctx);
-  const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
-  if (env.SEED_DEMO === 'on') await seedDemo(ctx);
-
-  await ctx.liveIndex.refreshAll(ctx.clock());
-
-  const urls = Object.fromEntries(
-    FEEDS.map((feed) => [feed, options.feedUrls?.[feed] ?? options.city.feeds[feed].url]).filter(
-      ([, url]) => url,
-    ),
-  ) as Partial<Record<FeedName, string>>;
-  let feeds: FeedRuntime;
-  try {
+    const feedIdKey = await opaqueIdKey(database.db);
+    const ackSecret = await ackLinkSecret(database.db, env.ACK_LINK_SECRET);
+    // Listening first: acknowledgement links need the address, and the live channel the server.
+    server = await listen(env, (request, bindings) => (app ? app.fetch(request, bindings) : starting()));
+    const port = (server.address() as AddressInfo).port;
+    const events = new EventBus(logger);
+    const metrics = createMetrics();
+    const clock = options.clock ?? (() => new Date());
+    const urls = Object.fromEntries(
+      FEEDS.map((feed) => [feed, options.feedUrls?.[feed] ?? options.city.feeds[feed].url]).filter(
+        ([, url]) => url,
+      ),
+    ) as Partial<Record<FeedName, string>>;
+    // A feed header that cannot be read throws here.
     feeds = await createFeedRuntime(
       {
         db: database.db,
         city: options.city,
         logger,
-        metrics: ctx.metrics,
-        clock: ctx.clock,
+        metrics,
+        clock,
         feedIdKey,
-        onStored: (feed, batch) => ctx.feedStored(feed, batch),
+        onStored: (feed, batch) => events.emit('feed.stored', { feed, batch }),
         secretPrefix: env.SECRET_ENV_PREFIX,
       },
       urls,
     );
+    const ctx = createContext({
+      city: options.city,
+      database,
+      feedIdKey,
+      logger,
+      metrics,
+      clock,
+      version: options.version,
+      secretEnvPrefix: env.SECRET_ENV_PREFIX,
+      historyDelayMs: options.historyDelayMs,
+      events,
+      feeds,
+      ackLinks: new AckLinks(
+        ackSecret,
+        env.PUBLIC_URL ?? `http://localhost:${port}`,
+        env.ACK_LINK_HOURS * 3_600_000,
+      ),
+      nodeId: env.NODE_ID ?? defaultNodeId(),
+      // PGlite's folder is locked by this process: any claim found in it is a dead server's.
+      exclusive: database.kind === 'pglite',
+    });
+    await ensureInitialWeightSet(ctx);
+    const issued = await ensureTokens(ctx, env.ADMIN_TOKEN);
+    if (env.SEED_DEMO === 'on') await seedDemo(ctx);
+    await ctx.liveIndex.refreshAll(ctx.clock());
+    app = createApp(ctx, { displayDir: options.displayDir });
+    return await run(ctx, app, server, port, issued, options);
   } catch (error) {
-    // A feed header that cannot be read: the database is closed (PGlite locks its folder) before saying so.
-    await database.close();
+    await undo();
     throw error;
   }
-  ctx.feeds = feeds;
-  feeds.start({ schedule: options.pollSchedule ?? true });
-  let stopping = false;
-  const demoMonths = env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0;
-  const warmedUp = warmUp(ctx, feeds, () => stopping, { demoMonths, seed: env.SIMULATOR_SEED });
+}
 
-  const app = createApp(ctx, { displayDir: options.displayDir });
-  let server: ServerType;
-  try {
-    server = await new Promise((resolve, reject) => {
-      const listening = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () =>
-        resolve(listening),
-      );
-      listening.once('error', reject);
-    });
-  } catch (error) {
-    stopping = true;
-    await feeds.stop();
-    await warmedUp;
-    await database.close();
-    const code = (error as { code?: string }).code;
-    throw code === 'EADDRINUSE'
-      ? new StartError(`port ${env.PORT} on ${env.HOST} is already in use: stop what holds it, or set PORT`)
-      : error;
-  }
+/** Listens on PORT and HOST; a port in use is said so. */
+async function listen(
+  env: Env,
+  fetch: (request: Request, bindings: unknown) => Response | Promise<Response>,
+) {
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const listening = serve({ fetch, port: env.PORT, hostname: env.HOST }, () => resolve(listening));
+    listening.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartError(
+              `port ${env.PORT} on ${env.HOST} is already in use: stop what holds it, or set PORT`,
+            )
+          : error,
+      ),
+    );
+  });
   // Node closes an idle keep-alive connection after 5 s, a client may send its next request down it
   // at that very moment, and a busy event loop widens that window to seconds: the request fails
   // with ECONNRESET. Idle connections are kept a minute (as proxies expect), headers a little longer.
@@ -166,36 +188,49 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.keepAliveTimeout = KEEP_ALIVE_MS;
     server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   }
-  const port = (server.address() as AddressInfo).port;
-  ctx.ackLinks = new AckLinks(
-    await ackLinkSecret(database.db, env.ACK_LINK_SECRET),
-    env.PUBLIC_URL ?? `http://localhost:${port}`,
-    env.ACK_LINK_HOURS * 3_600_000,
-  );
-  // Before the evaluator starts: its first transitions must already queue their notifications.
-  ctx.outbox = new AlertOutbox(database.db, options.city, {
-    ackLink: (alertId, subscriptionId, now) => ctx.ackLinks?.url(alertId, subscriptionId, now),
-    logger,
-  });
+  return server;
+}
+
+/** Starts what runs: the feeds, the warm-up, the evaluator, the live channel, the dispatcher, the jobs. */
+async function run(
+  ctx: AppContext,
+  app: App,
+  server: ServerType,
+  port: number,
+  issued: IssuedToken[],
+  options: StartOptions,
+): Promise<RunningServer> {
+  const { env } = options;
+  const { feeds } = ctx;
+  // Everything that reacts to a stored batch listens before the first one is read, in this order
+  // after the live index: the evaluator (a zero-tolerance event), the live channel (the wall gets an
+  // event and what it changed in one delta), history (the past days it touched).
   await ctx.alerts.start();
-  const live = new LiveHub(ctx, server as HttpServer, { tickMs: options.liveTickMs ?? 250 });
+  const live = new LiveHub(
+    {
+      city: ctx.city,
+      db: ctx.database.db,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      metrics: ctx.metrics,
+      tokens: ctx.tokens,
+      index: ctx.liveIndex,
+      alerts: ctx.alerts,
+      snapshots: ctx.snapshots,
+      feeds,
+      walls: ctx.walls,
+      events: ctx.events,
+    },
+    server as HttpServer,
+    { tickMs: options.liveTickMs ?? 250 },
+  );
   await live.start();
-  ctx.live = live;
-  const dispatcher = new AlertDispatcher({
-    db: database.db,
-    city: options.city,
-    logger,
-    metrics: ctx.metrics,
-    clock: ctx.clock,
-    secretPrefix: env.SECRET_ENV_PREFIX,
-    emit: (notification) => ctx.live?.notify(notification),
-    nodeId: env.NODE_ID ?? defaultNodeId(),
-    // PGlite's folder is locked by this process: any claim found in it is a dead server's.
-    exclusive: database.kind === 'pglite',
-  });
-  ctx.alerts.onQueued(() => dispatcher.poke());
-  ctx.dispatcher = dispatcher;
-  dispatcher.start();
+  ctx.history.start();
+  ctx.dispatcher.start();
+  feeds.start({ schedule: options.pollSchedule ?? true });
+  let stopping = false;
+  const demoMonths = env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0;
+  const warmedUp = warmUp(ctx, () => stopping, { demoMonths, seed: env.SIMULATOR_SEED });
   const jobs =
     options.jobs === false
       ? { stop: async () => {} }
@@ -215,14 +250,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await jobs.stop();
       await ctx.alerts.stop();
       // Before the live channel and the database: its last batch may still emit and record.
-      await dispatcher.stop();
+      await ctx.dispatcher.stop();
       // Closing the live channel closes the HTTP server; keep-alive connections would hold it open.
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
-      await database.close();
+      await ctx.database.close();
     })());
-  return { ctx, app, port, issued, warmedUp, stop };
+  return { ctx, app, live, port, issued, warmedUp, stop };
 }
 
 /**
@@ -233,14 +268,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
  */
 async function warmUp(
   ctx: AppContext,
-  feeds: FeedRuntime,
   stopping: () => boolean,
   demo: { demoMonths: number; seed: number },
 ): Promise<void> {
   try {
     for (let round = 0; round < 20 && !stopping(); round++) {
-      await feeds.runAll();
-      if (!feeds.backfilling()) break;
+      await ctx.feeds.runAll();
+      if (!ctx.feeds.backfilling()) break;
     }
     // History from a backfill cut short would be wrong; the next start records it.
     if (stopping()) return;

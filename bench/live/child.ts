@@ -64,7 +64,7 @@ async function runChild(): Promise<void> {
           liveTickMs: message.tickMs,
         });
         stop = server.stop;
-        const { io } = server.ctx.live!;
+        const { io } = server.live;
         const namespace = io.of(LIVE_NAMESPACE);
         connected = () => ({ sockets: namespace.sockets.size, engine: io.engine.clientsCount });
         observeDeltas(namespace, (seq, at, busyMs) => send({ type: 'emitted', seq, at, busyMs }));

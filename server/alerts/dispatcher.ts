@@ -19,6 +19,7 @@ import type { Subscription } from '../../shared/alerts/subscriptions.js';
 import { describeIssues, type CityConfig } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
+import type { EventSource } from '../events.js';
 import type { Metrics } from '../metrics.js';
 import {
   failed,
@@ -45,8 +46,10 @@ export interface DispatcherOptions {
   env?: Record<string, string | undefined>;
   /** What those references must start with (SECRET_ENV_PREFIX); `PINGAN_SECRET_` when absent. */
   secretPrefix?: string;
-  /** The live hub, for the socket channel. */
+  /** The socket channel's delivery: to every wall allowed to see it. */
   emit?: (notification: Notification) => void | Promise<void>;
+  /** Heard: `notification.queued`, to send at once rather than at the next look for due rows. */
+  events?: EventSource;
   /** How often due rows are looked for without a poke (retries, the end of quiet hours). Default 2 s. */
   pollMs?: number;
   /**
@@ -126,6 +129,7 @@ export class AlertDispatcher {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private started = false;
+  private stopListening: (() => void) | undefined;
 
   constructor(private readonly options: DispatcherOptions) {
     this.nodeId = options.nodeId ?? defaultNodeId();
@@ -149,6 +153,7 @@ export class AlertDispatcher {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.stopListening = this.options.events?.on('notification.queued', () => this.poke());
     this.schedule(0);
   }
 
@@ -157,6 +162,7 @@ export class AlertDispatcher {
    * start or another node), then waits for the lanes to wind down.
    */
   async stop(): Promise<void> {
+    this.stopListening?.();
     this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

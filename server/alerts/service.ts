@@ -6,19 +6,26 @@
  * never race an evaluation.
  */
 import { eq } from 'drizzle-orm';
-import { rulesFor, type Silence } from '../../shared/alerts/config.js';
+import type { Logger } from 'pino';
+import { rulesFor } from '../../shared/alerts/config.js';
 import { evaluate } from '../../shared/alerts/evaluate.js';
 import { explainAlert, type AlertText, type ExplainContext } from '../../shared/alerts/explain.js';
 import { acknowledge as acknowledgeState } from '../../shared/alerts/lifecycle.js';
-import type { FeedFreshness } from '../../shared/alerts/observe.js';
+import { isZeroTolerance, type FeedFreshness } from '../../shared/alerts/observe.js';
 import type { AlertEffect, AlertState } from '../../shared/alerts/types.js';
 import type { LiveIndex } from '../../shared/api.js';
 import { compareLiveAlerts, type LiveAlert } from '../../shared/live.js';
 import type { AccessDecision } from '../../shared/roles.js';
+import type { CityConfig } from '../../shared/city.js';
 import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
-import type { AppContext } from '../context.js';
-import { AlertRepository, viewOf, type AlertRow } from '../repositories/alerts.js';
+import type { Refusal } from '../domain-errors.js';
+import type { EventSink, EventSource, ServerEvents } from '../events.js';
+import type { FeedRuntime } from '../feeds/runtime.js';
+import type { Metrics } from '../metrics.js';
+import { AlertRepository, viewOf, type AlertRow, type SilenceRepository } from '../repositories/alerts.js';
+import type { LiveIndexService } from '../services/live-index.js';
+import type { ReportService } from '../services/reports.js';
 import { readBaselines, readRecentEvents, readStreetBefore, readZeroToleranceEvents } from './inputs.js';
 
 /** Where notifications go: the outbox, written inside the transition's transaction. */
@@ -34,12 +41,33 @@ export interface EvaluationSummary {
   effects: AlertEffect[];
 }
 
+export interface AlertServiceDeps {
+  db: Db;
+  city: CityConfig;
+  clock: () => Date;
+  logger: Logger;
+  metrics: Pick<Metrics, 'alertsFiring' | 'alertTransitions'>;
+  /** When the server started: a feed that never answered counts as silent from then. */
+  startedAt: Date;
+  index: Pick<LiveIndexService, 'current'>;
+  reports: Pick<ReportService, 'grades'>;
+  silences: Pick<SilenceRepository, 'active'>;
+  feeds: Pick<FeedRuntime, 'health'>;
+  outbox: NotificationSink;
+  /**
+   * Heard: `index.changed` (evaluate within a second), `feed.stored` (a zero-tolerance event:
+   * evaluate at once), `month.published` (the red-month ladder reads publications). Said:
+   * `alerts.changed`, `notification.queued`.
+   */
+  events: EventSink & EventSource;
+}
+
+/** An acknowledgement that did not happen says why, in the domain's words (http/errors.ts maps them). */
 export type AckOutcome =
   | { ok: true; alert: AlertRow }
   | {
       ok: false;
-      status: 403 | 404 | 409;
-      code: 'forbidden' | 'not_found' | 'pending' | 'acknowledged' | 'resolved';
+      refusal: Extract<Refusal, 'forbidden' | 'not_found' | 'pending' | 'acknowledged' | 'resolved'>;
       message: string;
     };
 
@@ -62,48 +90,38 @@ const liveOf = (row: AlertRow): LiveAlert => ({
 export class AlertService {
   private readonly repository = new AlertRepository();
   private wall: LiveAlert[] = [];
-  private readonly listeners = new Set<() => void>();
   /** Reloads started, and the latest of them whose read is on the wall (see `reload`). */
   private reloadsStarted = 0;
   private reloadShown = 0;
   private running: Promise<EvaluationSummary> | null = null;
   private again = false;
 
-  /** Called after a commit that queued notifications: the dispatcher sends them now. */
-  private queuedListener: () => void = () => {};
-
-  constructor(
-    /** The context is built around this service, hence read lazily. */
-    private readonly context: () => AppContext,
-    private readonly sink: () => NotificationSink | null,
-  ) {}
-
-  private get ctx(): AppContext {
-    return this.context();
-  }
-
-  /** Tells the dispatcher when a commit queued notifications. */
-  onQueued(listener: () => void): void {
-    this.queuedListener = listener;
-  }
+  constructor(private readonly deps: AlertServiceDeps) {}
 
   private timer: NodeJS.Timeout | null = null;
   private stopListening: (() => void) | null = null;
 
   /**
    * Loads the wall's alerts and evaluates after every change of the live index (at most once a
-   * second); a job evaluates on a timer besides, for repeats, escalations and feeds gone quiet.
+   * second), at once after a zero-tolerance event or a publication; a job evaluates on a timer
+   * besides, for repeats, escalations and feeds gone quiet.
    */
   async start(): Promise<void> {
     await this.reload();
-    this.stopListening = this.ctx.liveIndex.onChange(() => {
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        void this.evaluate().catch((error: unknown) =>
-          this.ctx.logger.error({ err: error }, 'alert evaluation failed'),
-        );
-      }, 1000);
-    });
+    const { events } = this.deps;
+    const stops = [
+      events.on('index.changed', () => {
+        this.timer ??= setTimeout(() => {
+          this.timer = null;
+          this.evaluateInBackground();
+        }, 1000);
+      }),
+      events.on('feed.stored', (stored) => {
+        if (this.alertsAtOnce(stored)) this.evaluateInBackground();
+      }),
+      events.on('month.published', () => this.evaluateInBackground()),
+    ];
+    this.stopListening = () => stops.forEach((stop) => stop());
   }
 
   async stop(): Promise<void> {
@@ -113,15 +131,30 @@ export class AlertService {
     await this.running?.catch(() => {});
   }
 
+  /**
+   * Zero-tolerance events alert at once, whether or not the index moved; any other change of the
+   * index is evaluated within a second.
+   */
+  private alertsAtOnce({ feed, batch }: ServerEvents['feed.stored']): boolean {
+    const { alerts } = this.deps.city;
+    return (
+      feed === 'incident' &&
+      batch.created.some((row) =>
+        isZeroTolerance(rulesFor(alerts, String(row.street)).zeroTolerance, row.category),
+      )
+    );
+  }
+
+  /** A failed background evaluation is logged; the next one (a timer runs them) tries again. */
+  private evaluateInBackground(): void {
+    this.evaluate().catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, 'alert evaluation failed'),
+    );
+  }
+
   /** The alerts the wall shows (firing and acknowledged), as of the last change. */
   live(): LiveAlert[] {
     return this.wall;
-  }
-
-  /** Calls a listener after every stored change (the live hub pushes the wall's alerts). */
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -133,13 +166,13 @@ export class AlertService {
    */
   async reload(): Promise<void> {
     const seq = ++this.reloadsStarted;
-    const rows = await this.repository.onWall(this.ctx.database.db);
+    const rows = await this.repository.onWall(this.deps.db);
     if (seq < this.reloadShown) return;
     this.reloadShown = seq;
     this.wall = rows.map(liveOf).sort(compareLiveAlerts);
     for (const status of ['firing', 'acknowledged'] as const)
-      this.ctx.metrics.alertsFiring.set({ status }, this.wall.filter((a) => a.status === status).length);
-    for (const listener of this.listeners) listener();
+      this.deps.metrics.alertsFiring.set({ status }, this.wall.filter((a) => a.status === status).length);
+    await this.deps.events.emit('alerts.changed', {});
   }
 
   /**
@@ -157,7 +190,7 @@ export class AlertService {
       const summary: EvaluationSummary = { changed: 0, effects: [] };
       do {
         this.again = false;
-        const one = await this.evaluateNow(this.ctx.clock());
+        const one = await this.evaluateNow(this.deps.clock());
         summary.changed += one.changed;
         summary.effects.push(...one.effects);
       } while (this.again);
@@ -169,22 +202,22 @@ export class AlertService {
   }
 
   private async evaluateNow(now: Date): Promise<EvaluationSummary> {
-    const { ctx } = this;
-    const config = ctx.city.alerts;
-    const live = await ctx.liveIndex.current(now);
+    const { deps } = this;
+    const config = deps.city.alerts;
+    const live = await deps.index.current(now);
     const codes = live.streets.map((street) => street.code);
-    const db = ctx.database.db;
+    const { db } = deps;
     const [baselines, events, silences, monthlyGrades] = await Promise.all([
       readBaselines(db, now, codes, config),
       readZeroToleranceEvents(db, now, codes, config),
-      this.silences(now),
-      ctx.reports.grades(),
+      deps.silences.active(now),
+      deps.reports.grades(),
     ]);
     const inputs = {
       streets: live.streets,
       baselines,
       monthlyGrades,
-      grades: ctx.city.grades,
+      grades: deps.city.grades,
       events,
       feeds: this.feedFreshness(now),
       silences,
@@ -211,22 +244,21 @@ export class AlertService {
         await this.repository.save(tx, state, text, now);
         for (const effect of effectsOf.get(state.id) ?? []) items.push({ effect, text });
       }
-      const sink = this.sink();
-      const queued = items.length > 0 && sink ? await sink.enqueue(tx, items, now) : 0;
+      const queued = items.length > 0 ? await deps.outbox.enqueue(tx, items, now) : 0;
       return { changed, transitions, effects: evaluation.effects, queued };
     });
 
-    if (outcome.queued > 0) this.queuedListener();
-    ctx.metrics.alertTransitions.inc(outcome.transitions);
+    if (outcome.queued > 0) await deps.events.emit('notification.queued', { count: outcome.queued });
+    deps.metrics.alertTransitions.inc(outcome.transitions);
     if (outcome.changed > 0) await this.reload();
     for (const effect of outcome.effects)
-      ctx.logger.info(
+      deps.logger.info(
         { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
         'alert notification due',
       );
     // Said once per evaluation, so a city without subscriptions knows why nobody's phone rang.
     if (outcome.effects.length > 0)
-      ctx.logger.info(
+      deps.logger.info(
         { queued: outcome.queued },
         outcome.queued > 0
           ? 'notifications queued in the outbox'
@@ -237,7 +269,7 @@ export class AlertService {
 
   /** The alert's explanation in both languages, from inside the evaluation's transaction. */
   private async explain(tx: Db, state: AlertState, live: LiveIndex, now: Date): Promise<AlertText> {
-    const context: ExplainContext = { config: this.ctx.city };
+    const context: ExplainContext = { config: this.deps.city };
     if (state.street !== null && EXPLAINED.has(state.rule)) {
       context.after = live.streets.find((street) => street.code === state.street) ?? null;
       context.before = await readStreetBefore(tx, state.street, new Date(state.openedAt));
@@ -248,17 +280,13 @@ export class AlertService {
 
   /** The feeds the stale rule watches; one that never answered counts from the server's start. */
   private feedFreshness(now: Date): FeedFreshness[] {
-    const rule = rulesFor(this.ctx.city.alerts).feedStale;
-    const upFor = (now.getTime() - this.ctx.startedAt.getTime()) / 60_000;
-    return (this.ctx.feeds?.health() ?? []).flatMap((health): FeedFreshness[] => {
+    const rule = rulesFor(this.deps.city.alerts).feedStale;
+    const upFor = (now.getTime() - this.deps.startedAt.getTime()) / 60_000;
+    return this.deps.feeds.health().flatMap((health): FeedFreshness[] => {
       if (health.status === 'off') return [];
       if (health.lastSuccessAt === null && upFor <= rule.minutes) return [];
       return [{ feed: health.feed, lastSuccessAt: health.lastSuccessAt }];
     });
-  }
-
-  private async silences(now: Date): Promise<Silence[]> {
-    return this.ctx.silences.active(now);
   }
 
   /**
@@ -271,19 +299,19 @@ export class AlertService {
     comment: string,
     allowed: (alert: AlertState) => AccessDecision,
   ): Promise<AckOutcome> {
-    const now = this.ctx.clock();
-    const outcome = await this.ctx.database.db.transaction(async (tx): Promise<AckOutcome> => {
+    const now = this.deps.clock();
+    const outcome = await this.deps.db.transaction(async (tx): Promise<AckOutcome> => {
       const row = await this.repository.get(tx, id, true);
-      if (!row) return { ok: false, status: 404, code: 'not_found', message: `no alert ${id}` };
+      if (!row) return { ok: false, refusal: 'not_found', message: `no alert ${id}` };
       const decision = allowed(row.state);
-      if (!decision.allowed) return { ok: false, status: 403, code: 'forbidden', message: decision.reason };
+      if (!decision.allowed) return { ok: false, refusal: 'forbidden', message: decision.reason };
       const result = acknowledgeState(row.state, by, comment, now);
-      if (!result.ok) return { ok: false, status: 409, code: result.code, message: result.reason };
+      if (!result.ok) return { ok: false, refusal: result.code, message: result.reason };
       await this.repository.save(tx, result.state, row.text, now);
       return { ok: true, alert: { ...row, state: result.state, status: result.state.status } };
     });
     if (outcome.ok) {
-      this.ctx.logger.info({ alert: id, by }, 'alert acknowledged');
+      this.deps.logger.info({ alert: id, by }, 'alert acknowledged');
       await this.reload();
     }
     return outcome;
@@ -292,7 +320,7 @@ export class AlertService {
   /** The name of a subscription, to say who acknowledged through its link. */
   async subscriptionName(id: number | null): Promise<string | null> {
     if (id === null) return null;
-    const [row] = await this.ctx.database.db
+    const [row] = await this.deps.db
       .select({ name: alertSubscriptions.name })
       .from(alertSubscriptions)
       .where(eq(alertSubscriptions.id, id));
@@ -300,11 +328,11 @@ export class AlertService {
   }
 
   list(filter: Parameters<AlertRepository['list']>[1]) {
-    return this.repository.list(this.ctx.database.db, filter).then((rows) => rows.map(viewOf));
+    return this.repository.list(this.deps.db, filter).then((rows) => rows.map(viewOf));
   }
 
   async get(id: string) {
-    const row = await this.repository.get(this.ctx.database.db, id);
+    const row = await this.repository.get(this.deps.db, id);
     return row ? viewOf(row) : null;
   }
 }

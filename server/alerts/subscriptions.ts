@@ -17,6 +17,7 @@ import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
 import type { ChannelKind } from './channels/channel.js';
 import { type Environment, referenceProblems } from '../config/secret-env.js';
+import { DomainError } from '../domain-errors.js';
 import { isEnvReference } from './channels/credentials.js';
 import { channelDefinitions, redactChannelConfig } from './channels/registry.js';
 
@@ -35,9 +36,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _kindsAgree: Same<ChannelKind, SubscriptionChannelKind> = true;
 
 /** A subscription refused, with one `path: reason` a problem. */
-export class InvalidSubscriptionError extends Error {
+export class InvalidSubscriptionError extends DomainError {
   constructor(readonly problems: string[]) {
-    super(problems.join('; '));
+    super('invalid', problems.join('; '), { problems });
     this.name = 'InvalidSubscriptionError';
   }
 }

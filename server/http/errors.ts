@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { describeIssues } from '../../shared/city.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { DomainError, type Refusal } from '../domain-errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -23,6 +24,24 @@ export const badRequest = (message: string, details?: unknown) =>
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 
+/** The one place a service's refusal becomes an HTTP status, and the code the answer carries. */
+const REFUSAL_ANSWERS = {
+  not_found: [404, 'not_found'],
+  forbidden: [403, 'forbidden'],
+  invalid: [400, 'bad_request'],
+  no_weight_set: [409, 'no_weight_set'],
+  month_not_over: [409, 'month_not_over'],
+  pending: [409, 'pending'],
+  acknowledged: [409, 'acknowledged'],
+  resolved: [409, 'resolved'],
+} as const satisfies Record<Refusal, [ContentfulStatusCode, string]>;
+
+/** A service's refusal as the API answers it. */
+export function refused(refusal: Refusal, message: string, details?: unknown): ApiError {
+  const [status, code] = REFUSAL_ANSWERS[refusal];
+  return new ApiError(status, code, message, details);
+}
+
 /** `weights.blocks.public: expected a number; name: is missing` from a zod error. */
 export function zodMessage(error: ZodError): string {
   return describeIssues(error, 'body').join('; ');
@@ -36,7 +55,9 @@ export const DATABASE_UNAVAILABLE_MESSAGE =
   'the database is unavailable; try again shortly (what this request changes may or may not be stored)';
 
 export function errorHandler(logger: Logger) {
-  return (error: Error, c: Context) => {
+  return (thrown: Error, c: Context) => {
+    const error =
+      thrown instanceof DomainError ? refused(thrown.refusal, thrown.message, thrown.details) : thrown;
     if (error instanceof ApiError)
       return c.json({ code: error.code, message: error.message, details: error.details }, error.status);
     if (error instanceof ZodError) return c.json({ code: 'bad_request', message: zodMessage(error) }, 400);

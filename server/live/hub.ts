@@ -26,14 +26,23 @@ import { addDays, startOfLocalDate } from '../../shared/period.js';
 import { authorise, type Principal } from '../../shared/roles.js';
 import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
 import { zodMessage } from '../http/errors.js';
-import type { AppContext } from '../context.js';
+import type { CityConfig } from '../../shared/city.js';
+import type { AlertService } from '../alerts/service.js';
+import type { Db } from '../db/client.js';
+import type { EventSource } from '../events.js';
+import type { FeedRuntime } from '../feeds/runtime.js';
 import type { StoredBatch } from '../feeds/store.js';
+import type { Metrics } from '../metrics.js';
+import type { SnapshotRepository } from '../repositories/snapshots.js';
+import type { TokenRepository } from '../repositories/tokens.js';
+import type { LiveIndexService } from '../services/live-index.js';
+import type { Logger } from 'pino';
 import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
 import { readPanels } from './panels.js';
 import { Ticker } from './ticker.js';
-import { WallRegistry } from './walls.js';
+import type { WallRegistry } from './walls.js';
 
 interface SocketData {
   principal: Principal;
@@ -84,9 +93,29 @@ export interface LiveHubOptions {
   tickMs: number;
 }
 
+export interface LiveHubDeps {
+  city: CityConfig;
+  db: Db;
+  clock: () => Date;
+  logger: Logger;
+  metrics: Pick<Metrics, 'liveSockets' | 'liveDeltas'>;
+  tokens: TokenRepository;
+  index: Pick<LiveIndexService, 'current'>;
+  alerts: Pick<AlertService, 'live' | 'acknowledge'>;
+  snapshots: Pick<SnapshotRepository, 'history' | 'daily'>;
+  feeds: Pick<FeedRuntime, 'health'>;
+  /** The walls' heartbeats, which /api/health lists. */
+  walls: WallRegistry;
+  /**
+   * Heard: `index.changed` and `alerts.changed` (publish), `feed.stored` (the ticker and panels),
+   * `history.recorded` (the trends), `notification.live` (the socket channel), `token.revoked`.
+   */
+  events: EventSource;
+}
+
 export class LiveHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-  readonly walls = new WallRegistry();
+  readonly walls: WallRegistry;
   private readonly namespace: LiveNamespace;
   private readonly ticker = new Ticker();
   private snapshot: LiveSnapshot | null = null;
@@ -107,10 +136,11 @@ export class LiveHub {
   private stopListening: (() => void) | null = null;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly deps: LiveHubDeps,
     http: HttpServer,
     private readonly options: LiveHubOptions,
   ) {
+    this.walls = deps.walls;
     this.io = new Server(http, {
       serveClient: false,
       // Small memory per connection: no compression contexts kept per socket.
@@ -130,7 +160,7 @@ export class LiveHub {
       // The client tells the reasons apart by `data.code`: `token` (missing, unknown) or `forbidden`.
       const refuse = (message: string, code: 'token' | 'forbidden') =>
         next(Object.assign(new Error(message), { data: { code } }));
-      principalFor(ctx.tokens, token).then(
+      principalFor(deps.tokens, token).then(
         (principal) => {
           const decision = authorise(principal, ACCESS['socket:connect'].who);
           if (!decision.allowed) return refuse(decision.reason, 'forbidden');
@@ -146,9 +176,9 @@ export class LiveHub {
       const room = roomOf(principal);
       this.rooms.add(room);
       void socket.join([room, tokenRoom(principal.tokenId)]);
-      ctx.metrics.liveSockets.inc();
+      deps.metrics.liveSockets.inc();
       const failed = (action: string) => (error: unknown) =>
-        ctx.logger.error({ err: error, action }, 'socket action failed');
+        deps.logger.error({ err: error, action }, 'socket action failed');
       socket.on('resync', () => {
         this.permitted(socket, 'socket:resync').then((now) => {
           if (now.allowed && this.snapshot)
@@ -161,7 +191,7 @@ export class LiveHub {
           // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
           // wall, and its page names itself after its street: who watches which street is not for all.
           if (now.allowed && screen && now.principal.role !== 'street')
-            this.walls.beat(socket.id, screen, now.principal.role, ctx.clock());
+            this.walls.beat(socket.id, screen, now.principal.role, deps.clock());
         }, failed('heartbeat'));
       });
       socket.on('ack', (payload, reply) => {
@@ -172,7 +202,7 @@ export class LiveHub {
             return { ok: false as const, code: now.code, message: now.message };
           })
           .then(answer, (error: unknown) => {
-            ctx.logger.error({ err: error }, 'acknowledgement over the socket failed');
+            deps.logger.error({ err: error }, 'acknowledgement over the socket failed');
             answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
           })
           // The refusal is sent before a revoked token's socket is closed.
@@ -181,8 +211,8 @@ export class LiveHub {
           });
       });
       socket.on('disconnect', () => {
-        ctx.metrics.liveSockets.dec();
-        this.walls.gone(socket.id, ctx.clock());
+        deps.metrics.liveSockets.dec();
+        this.walls.gone(socket.id, deps.clock());
       });
       if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
     });
@@ -191,12 +221,16 @@ export class LiveHub {
   /** Builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
     this.snapshot = { ...(await this.build()), seq: 0 };
-    const stopIndex = this.ctx.liveIndex.onChange(() => this.poke());
-    const stopAlerts = this.ctx.alerts.onChange(() => this.poke());
-    this.stopListening = () => {
-      stopIndex();
-      stopAlerts();
-    };
+    const { events } = this.deps;
+    const stops = [
+      events.on('index.changed', () => this.poke()),
+      events.on('alerts.changed', () => this.poke()),
+      events.on('feed.stored', ({ feed, batch }) => this.noteStored(feed, batch)),
+      events.on('history.recorded', () => this.trendsChanged()),
+      events.on('notification.live', (notification) => this.notify(notification)),
+      events.on('token.revoked', ({ tokenId }) => this.disconnectToken(tokenId)),
+    ];
+    this.stopListening = () => stops.forEach((stop) => stop());
     this.timer = setInterval(() => {
       if (this.dirty || Date.now() - this.lastBuild >= 1000) void this.tick();
     }, this.options.tickMs);
@@ -218,7 +252,7 @@ export class LiveHub {
   }
 
   /** Disconnects every socket of a token (revoked): on every node once an adapter joins them. */
-  disconnectToken(tokenId: number): void {
+  private disconnectToken(tokenId: number): void {
     this.namespace.in(tokenRoom(tokenId)).disconnectSockets(true);
   }
 
@@ -231,7 +265,7 @@ export class LiveHub {
     socket: LiveServerSocket,
     action: SocketAction,
   ): Promise<{ allowed: true; principal: Principal } | { allowed: false; code: string; message: string }> {
-    const principal = await this.ctx.tokens.active(socket.data.principal.tokenId);
+    const principal = await this.deps.tokens.active(socket.data.principal.tokenId);
     if (!principal) {
       socket.data.revoked = true;
       if (action !== 'socket:ack') socket.disconnect(true);
@@ -247,19 +281,19 @@ export class LiveHub {
     const parsed = ackCommentSchema.safeParse(payload);
     if (!parsed.success) return { ok: false, code: 'bad_request', message: zodMessage(parsed.error) };
     const { alertId, comment } = parsed.data;
-    const outcome = await this.ctx.alerts.acknowledge(alertId, principal.name, comment, (alert) =>
+    const outcome = await this.deps.alerts.acknowledge(alertId, principal.name, comment, (alert) =>
       mayAcknowledge(principal, alert),
     );
-    if (!outcome.ok) return { ok: false, code: outcome.code, message: outcome.message };
-    const alert = this.ctx.alerts.live().find((a) => a.id === alertId);
+    if (!outcome.ok) return { ok: false, code: outcome.refusal, message: outcome.message };
+    const alert = this.deps.alerts.live().find((a) => a.id === alertId);
     return alert
       ? { ok: true, alert }
       : { ok: false, code: 'resolved', message: 'the alert is no longer open' };
   }
 
   /** A batch of a feed was stored: news for the ticker, and its panel to refresh. */
-  noteStored(feed: FeedName, batch: StoredBatch): void {
-    this.ticker.add(feed, batch.created, this.ctx.clock());
+  private noteStored(feed: FeedName, batch: StoredBatch): void {
+    this.ticker.add(feed, batch.created, this.deps.clock());
     if (PANEL_FEEDS.includes(feed)) this.panelsDirty = true;
     this.poke();
   }
@@ -282,7 +316,7 @@ export class LiveHub {
   /** Builds the state now and sends what changed. Runs on the timer; tests may call it. */
   tick(): Promise<void> {
     this.ticking ??= this.publish()
-      .catch((error: unknown) => this.ctx.logger.error({ err: error }, 'live tick failed'))
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'live tick failed'))
       .finally(() => {
         this.ticking = null;
       });
@@ -310,7 +344,7 @@ export class LiveHub {
     if (!change) return;
     const delta: LiveDelta = { ...change, seq: before.seq + 1, prevSeq: before.seq, at: next.at };
     this.snapshot = { ...next, seq: delta.seq };
-    this.ctx.metrics.liveDeltas.inc();
+    this.deps.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
       if (sockets.size === 0) continue;
       // Viewers' rooms only: not a socket's own room, nor a token's.
@@ -325,25 +359,25 @@ export class LiveHub {
 
   /** What one viewer gets: its streets only for a street token; stamped with the time it is sent. */
   private viewFor(principal: Principal, snapshot: LiveSnapshot): LiveSnapshot {
-    const now = { ...snapshot, at: this.ctx.clock().toISOString() };
+    const now = { ...snapshot, at: this.deps.clock().toISOString() };
     return principal.role === 'street' ? forStreets(now, principal.streets) : now;
   }
 
   private async build(): Promise<Omit<LiveSnapshot, 'seq'>> {
-    const { ctx } = this;
-    const now = ctx.clock();
-    const live = await ctx.liveIndex.current(now);
-    const timezone = ctx.city.city.timezone;
+    const { deps } = this;
+    const now = deps.clock();
+    const live = await deps.index.current(now);
+    const timezone = deps.city.city.timezone;
     const clock = now.getTime();
     if (this.panelsDirty || clock - this.lastPanels > SLOW_REFRESH_MS) {
       if (clock - this.lastPanels >= 1000) {
         this.panels = await readPanels(
-          ctx.database.db,
-          ctx.city,
+          deps.db,
+          deps.city,
           startOfLocalDate(live.date, timezone),
           now,
           this.panels,
-          (panel, error) => ctx.logger.error({ err: error, panel }, 'a panel of the wall could not be read'),
+          (panel, error) => deps.logger.error({ err: error, panel }, 'a panel of the wall could not be read'),
         );
         this.lastPanels = clock;
         this.panelsDirty = false;
@@ -353,8 +387,8 @@ export class LiveHub {
       // Trends that cannot be read keep their last points; the rest of the wall goes out.
       try {
         const [day, month] = await Promise.all([
-          ctx.snapshots.history(CITY, new Date(clock - 86_400_000), now),
-          ctx.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
+          deps.snapshots.history(CITY, new Date(clock - 86_400_000), now),
+          deps.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
         ]);
         this.trends = {
           trend24h: day.map((p) => ({ at: p.at.toISOString(), index: p.index })),
@@ -364,7 +398,7 @@ export class LiveHub {
           })),
         };
       } catch (error) {
-        ctx.logger.error({ err: error }, 'the trends of the wall could not be read');
+        deps.logger.error({ err: error }, 'the trends of the wall could not be read');
       }
       this.lastTrends = clock;
     }
@@ -375,7 +409,7 @@ export class LiveHub {
       weightSet: { id: live.weightSet.id, name: live.weightSet.name },
       city: { index: live.city, grade: live.cityGrade, ...this.trends },
       streets: live.streets.map(forTheWire),
-      feeds: (ctx.feeds?.health() ?? []).map((health): FeedFreshness =>
+      feeds: deps.feeds.health().map((health): FeedFreshness =>
         'lastSuccessAt' in health
           ? {
               feed: health.feed,
@@ -396,12 +430,12 @@ export class LiveHub {
       ),
       ticker: this.ticker.latest(),
       panels: this.panels,
-      alerts: ctx.alerts.live(),
+      alerts: deps.alerts.live(),
     };
   }
 
   /** Snapshots recorded: the trends are due for a refresh at the next tick. */
-  trendsChanged(): void {
+  private trendsChanged(): void {
     this.lastTrends = 0;
   }
 }

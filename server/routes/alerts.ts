@@ -11,11 +11,10 @@ import type { AlertView } from '../../shared/api.js';
 import { FEEDS } from '../../shared/city.js';
 import { hasNoNul, NUL_MESSAGE, withoutNul } from '../../shared/storable.js';
 import { ackBodySchema, mayAcknowledge } from '../alerts/ack.js';
-import type { AckOutcome } from '../alerts/service.js';
 import type { AppContext } from '../context.js';
 import { ensureAllowed, type AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
-import { ApiError, badRequest, notFound, zodMessage } from '../http/errors.js';
+import { ApiError, badRequest, notFound, refused, zodMessage } from '../http/errors.js';
 import { serialId } from '../http/params.js';
 
 const listQuery = z.object({
@@ -25,14 +24,9 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-/** How an acknowledgement that did not happen answers: 403, 404 or 409 with the lifecycle's reason. */
 /** The longest silence the API sets; the configuration's standing silences have no limit. */
 const MAX_SILENCE_DAYS = 90;
 const MAX_SILENCE_MS = MAX_SILENCE_DAYS * 86_400_000;
-
-function refused(outcome: Extract<AckOutcome, { ok: false }>): never {
-  throw new ApiError(outcome.status, outcome.code, outcome.message);
-}
 
 /** The alert id of the path; one with a NUL cannot exist, and the database would refuse to look. */
 function alertId(c: Context): string {
@@ -51,7 +45,6 @@ export function alertRoutes(ctx: AppContext) {
   });
 
   const linkCheck = (c: Context, id: string) => {
-    if (!ctx.ackLinks) throw new ApiError(503, 'starting', 'the server is starting; try again in a moment');
     const check = ctx.ackLinks.verify(id, c.req.query(), ctx.clock());
     if (!check.ok) throw new ApiError(403, check.code, check.message);
     return check;
@@ -91,7 +84,7 @@ export function alertRoutes(ctx: AppContext) {
         const outcome = await ctx.alerts.acknowledge(id, principal.name, comment, (alert) =>
           mayAcknowledge(principal, alert),
         );
-        if (!outcome.ok) refused(outcome);
+        if (!outcome.ok) throw refused(outcome.refusal, outcome.message);
         return c.json({ alert: await alertOf(id) });
       })
 
@@ -115,7 +108,7 @@ export function alertRoutes(ctx: AppContext) {
         const { comment } = await readJson(c, ackBodySchema);
         const by = (await ctx.alerts.subscriptionName(check.subscriptionId)) ?? 'notification link';
         const outcome = await ctx.alerts.acknowledge(id, by, comment, () => ({ allowed: true }));
-        if (!outcome.ok) refused(outcome);
+        if (!outcome.ok) throw refused(outcome.refusal, outcome.message);
         return c.json({ alert: await alertOf(id) });
       })
 

@@ -83,7 +83,7 @@ export function feedRoutes(ctx: AppContext) {
     const stored = await storeBatch(ctx.database.db, adapterOf(feed), parsed, via);
     ctx.metrics.feedItems.inc({ feed, outcome: 'stored' }, stored.stored);
     ctx.metrics.feedItems.inc({ feed, outcome: 'quarantined' }, stored.quarantined);
-    await ctx.feedStored(feed, stored);
+    await ctx.events.emit('feed.stored', { feed, batch: stored });
     ctx.logger.info(
       { feed, via, stored: stored.stored, quarantined: stored.quarantined },
       'feed items received',
@@ -139,7 +139,7 @@ export function feedRoutes(ctx: AppContext) {
   };
 
   return new Hono<AppEnv>()
-    .get('/api/feeds', (c) => c.json({ feeds: ctx.feeds?.health() ?? [] }))
+    .get('/api/feeds', (c) => c.json({ feeds: ctx.feeds.health() }))
     .get('/api/quarantine', async (c) => {
       const query = quarantineQuery.safeParse(c.req.query());
       if (!query.success) throw badRequest(zodMessage(query.error));
@@ -169,7 +169,7 @@ export function feedRoutes(ctx: AppContext) {
         if ('error' in records) throw badRequest(records.error);
         return c.json(dryRun(feed, parser, records, ctx.clock(), 'sample'));
       }
-      const poller = ctx.feeds?.pollers.get(feed);
+      const poller = ctx.feeds.pollers.get(feed);
       if (!poller)
         throw badRequest(
           `sample: the ${feed} feed has no URL to fetch from; send {"sample": [...]} to try records`,

@@ -48,10 +48,10 @@ export function healthRoutes(ctx: AppContext) {
       const now = ctx.clock();
       // Delivery health reads the outbox: only asked of a database that answers, and briefly.
       const alerts =
-        database.status === 'ok' && ctx.dispatcher
+        database.status === 'ok'
           ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
           : null;
-      const feeds = ctx.feeds?.health() ?? [];
+      const feeds = ctx.feeds.health();
       const reasons = [
         ...(database.status === 'down' ? [`database: ${database.error}`] : []),
         ...feeds.flatMap((health) => {
@@ -86,7 +86,7 @@ export function healthRoutes(ctx: AppContext) {
                 }
               : { feed: health.feed, status: health.status, stale: health.stale },
           ),
-          walls: ctx.live?.walls.list() ?? [],
+          walls: ctx.walls.list(),
           alerts,
         },
         database.status === 'ok' ? 200 : 503,

@@ -8,8 +8,8 @@ import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
-import { ApiError, badRequest, notFound } from '../http/errors.js';
-import { MonthNotOverError, NotPublishedError, ReportService } from '../services/reports.js';
+import { badRequest } from '../http/errors.js';
+import { ReportService } from '../services/reports.js';
 
 const publishBody = z.object({
   /** A correction's reason: with one, a published month gets a new version. */
@@ -28,13 +28,6 @@ function monthParam(text: string) {
   } catch (error) {
     throw badRequest(`month: ${(error as Error).message}`);
   }
-}
-
-/** The service's refusals as answers. */
-function answerFor(error: unknown): never {
-  if (error instanceof NotPublishedError) throw notFound(error.message);
-  if (error instanceof MonthNotOverError) throw new ApiError(409, 'month_not_over', error.message);
-  throw error;
 }
 
 /** A report as a caller may see it: a street token, its own streets only (the city figure stays). */
@@ -59,9 +52,7 @@ export function reportRoutes(ctx: AppContext) {
     if (!query.success) throw badRequest(describeIssues(query.error, 'query').join('; '));
     const draft = query.data.draft === '1' || query.data.draft === 'true';
     if (draft && query.data.version !== undefined) throw badRequest('version: a draft has no version');
-    const report = await ctx.reports
-      .report(monthParam(text), { draft, version: query.data.version })
-      .catch(answerFor);
+    const report = await ctx.reports.report(monthParam(text), { draft, version: query.data.version });
     return visibleTo(c.get('principal'), report);
   };
 
@@ -88,9 +79,11 @@ export function reportRoutes(ctx: AppContext) {
       const period = monthParam(c.req.param('month'));
       // No body: a publication; {"reason": "…"}: a correction.
       const body = (await c.req.raw.clone().text()).trim() === '' ? {} : await readJson(c, publishBody);
-      const { publication, created } = await ctx.reports
-        .publish(period, c.get('principal').name, body.reason ?? null)
-        .catch(answerFor);
+      const { publication, created } = await ctx.reports.publish(
+        period,
+        c.get('principal').name,
+        body.reason ?? null,
+      );
       return c.json({ month: period.period, created, publication }, created ? 201 : 200);
     });
 }

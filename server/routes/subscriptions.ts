@@ -1,23 +1,12 @@
 /** Alert subscriptions: who is told about which alerts, and how. Administrators only. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { InvalidSubscriptionError, SubscriptionRepository } from '../alerts/subscriptions.js';
+import { SubscriptionRepository } from '../alerts/subscriptions.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
-
-/** Runs a write, turning a refused subscription into a 400 that lists every `path: reason`. */
-async function refusing<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof InvalidSubscriptionError)
-      throw badRequest(error.message, { problems: error.problems });
-    throw error;
-  }
-}
 
 export function subscriptionRoutes(ctx: AppContext) {
   // Stateless over the database: one per app is enough, and nothing else needs to share it.
@@ -35,7 +24,7 @@ export function subscriptionRoutes(ctx: AppContext) {
     .get('/api/subscriptions', async (c) => c.json({ subscriptions: await subscriptions.list() }))
     .post('/api/subscriptions', async (c) => {
       const input = await readJson(c, z.unknown());
-      const created = await refusing(() => subscriptions.create(input));
+      const created = await subscriptions.create(input);
       ctx.logger.info({ id: created.id, by: c.get('principal').name }, 'subscription created');
       return c.json(created, 201);
     })
@@ -46,7 +35,7 @@ export function subscriptionRoutes(ctx: AppContext) {
     })
     .put('/api/subscriptions/:id', async (c) => {
       const input = await readJson(c, z.unknown());
-      const updated = await refusing(() => subscriptions.update(idOf(c.req.param('id')), input));
+      const updated = await subscriptions.update(idOf(c.req.param('id')), input);
       if (!updated) throw missing(c.req.param('id'));
       ctx.logger.info({ id: updated.id, by: c.get('principal').name }, 'subscription updated');
       return c.json(updated);

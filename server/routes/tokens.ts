@@ -37,7 +37,7 @@ export function tokenRoutes(ctx: AppContext) {
       if (id === null || !(await ctx.tokens.revoke(id)))
         throw notFound(`no active token ${c.req.param('id')}`);
       // Its open sockets go now, rather than at their next action.
-      ctx.live?.disconnectToken(id);
+      await ctx.events.emit('token.revoked', { tokenId: id });
       ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
       return c.json({ revoked: id });
     });

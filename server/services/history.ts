@@ -16,6 +16,7 @@
 import type { Logger } from 'pino';
 import { addDays, localDate } from '../../shared/period.js';
 import type { LiveIndex } from '../../shared/api.js';
+import type { EventSink, EventSource } from '../events.js';
 import { resultOf, type SnapshotRepository } from '../repositories/snapshots.js';
 
 /** How many past days history covers, yesterday included. */
@@ -30,8 +31,11 @@ export interface HistoryDeps {
   logger: Logger;
   /** Whether any feed is still reading its backfill (a failing feed is not: it may fail for days). */
   backfilling: () => boolean;
-  /** After a run that recorded days (the wall's trends change). */
-  onRecorded: (days: number) => void;
+  /**
+   * Heard (once started): `feed.stored`, whose items of past days mark those days. Said:
+   * `history.recorded` after a run that recorded days (the wall's trends change).
+   */
+  events: EventSink & EventSource;
   /** The published months (YYYY-MM): their recorded days stand as they were when published. */
   publishedMonths: () => Promise<ReadonlySet<string>>;
 }
@@ -50,6 +54,7 @@ export class HistoryService {
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly deps: HistoryDeps,
@@ -103,8 +108,20 @@ export class HistoryService {
     return run;
   }
 
-  /** Cancels the next run and waits for one under way. */
+  /** Marks the past days of every stored batch from now on. */
+  start(): void {
+    this.stopListening ??= this.deps.events.on('feed.stored', async ({ feed, batch }) => {
+      // Items of past days change those days' history: they are recorded again.
+      if (batch.earliest)
+        await this.markSince(batch.earliest).catch((error: unknown) =>
+          this.deps.logger.error({ err: error, feed }, 'marking past days for recording failed'),
+        );
+    });
+  }
+
+  /** Stops marking, cancels the next run and waits for one under way. */
   async stop(): Promise<void> {
+    this.stopListening?.();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -157,7 +174,7 @@ export class HistoryService {
     }
     if (recorded > 0) {
       this.deps.logger.info({ days: recorded }, 'history recorded');
-      this.deps.onRecorded(recorded);
+      await this.deps.events.emit('history.recorded', { snapshots: recorded });
     }
     return recorded;
   }

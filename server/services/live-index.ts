@@ -17,6 +17,8 @@ import type { LiveIndex } from '../../shared/api.js';
 import type { RawValues, WeightSet } from '../../shared/index/types.js';
 import { addDays, localDate, startOfLocalDate, type Period } from '../../shared/period.js';
 import type { Db } from '../db/client.js';
+import { DomainError } from '../domain-errors.js';
+import type { EventSink } from '../events.js';
 import { adapterOf } from '../feeds/registry.js';
 import {
   computeFeedAggregates,
@@ -26,9 +28,9 @@ import {
 import type { IndicatorValueRepository, IndicatorValueRow } from '../repositories/indicator-values.js';
 import type { WeightSetRepository, WeightSetRow } from '../repositories/weight-sets.js';
 
-export class NoWeightSetError extends Error {
+export class NoWeightSetError extends DomainError {
   constructor(date: string) {
-    super(`no weight set is in force on ${date}`);
+    super('no_weight_set', `no weight set is in force on ${date}`);
   }
 }
 
@@ -41,6 +43,18 @@ export const toWeightSet = (row: WeightSetRow): WeightSet => ({
 
 /** Whether each feed is stale now; indicators of a stale feed are flagged. */
 export type FeedStaleness = (feed: FeedName) => boolean;
+
+export interface LiveIndexDeps {
+  city: CityConfig;
+  db: Db;
+  values: IndicatorValueRepository;
+  weightSets: WeightSetRepository;
+  /** Absent: no feed is ever stale. */
+  feedStale?: FeedStaleness;
+  logger?: Pick<Logger, 'error'>;
+  /** Where `index.changed` is said; absent, nobody is told. */
+  events?: EventSink;
+}
 
 /** Everything the engine needs about one moment: raw values, and where each came from. */
 interface RawState {
@@ -58,16 +72,23 @@ export class LiveIndexService {
   /** Feeds with at least one stored item: before that their indicators are unknown, not zero. */
   private readonly feedsWithData = new Set<FeedName>();
   private weightSetCache: Promise<WeightSet[]> | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly city: CityConfig;
+  private readonly db: Db;
+  private readonly values: IndicatorValueRepository;
+  private readonly weightSets: WeightSetRepository;
+  private readonly feedStale: FeedStaleness;
+  private readonly logger?: Pick<Logger, 'error'>;
+  private readonly events?: EventSink;
 
-  constructor(
-    private readonly city: CityConfig,
-    private readonly db: Db,
-    private readonly values: IndicatorValueRepository,
-    private readonly weightSets: WeightSetRepository,
-    private readonly feedStale: FeedStaleness = () => false,
-    private readonly logger?: Pick<Logger, 'error'>,
-  ) {
+  constructor(deps: LiveIndexDeps) {
+    const { city } = deps;
+    this.city = city;
+    this.db = deps.db;
+    this.values = deps.values;
+    this.weightSets = deps.weightSets;
+    this.feedStale = deps.feedStale ?? (() => false);
+    this.logger = deps.logger;
+    this.events = deps.events;
     this.streetSpecs = city.streets.map(({ code, population }) => ({ code, population }));
     this.indicatorSpecs = city.indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
       id,
@@ -89,14 +110,9 @@ export class LiveIndexService {
     this.changed();
   }
 
-  /** Calls a listener whenever the values in memory (or the weight sets) change. */
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
+  /** Says `index.changed` whenever the values in memory (or the weight sets) change. */
   private changed(): void {
-    for (const listener of this.listeners) listener();
+    void this.events?.emit('index.changed', {});
   }
 
   async setInForce(date: string): Promise<WeightSet> {

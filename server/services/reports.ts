@@ -14,19 +14,28 @@ import {
   monthlyFigures,
   previousMonth,
   sameMonthLastYear,
-  type Month,
   type MonthlyFigures,
   type MonthlyReport,
   type Publication,
 } from '../../shared/reports/monthly.js';
 import type { LiveIndex } from '../../shared/api.js';
+import { DomainError } from '../domain-errors.js';
+import type { EventSink } from '../events.js';
 import type { PublishedMonth, ReportRepository } from '../repositories/reports.js';
 
 /** Why a month cannot be published (yet), in a sentence. */
-export class MonthNotOverError extends Error {}
+export class MonthNotOverError extends DomainError {
+  constructor(message: string) {
+    super('month_not_over', message);
+  }
+}
 
 /** A month that has not been published, or has no such version. */
-export class NotPublishedError extends Error {}
+export class NotPublishedError extends DomainError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
 
 export interface ReportDeps {
   reports: ReportRepository;
@@ -35,8 +44,8 @@ export interface ReportDeps {
   city: CityConfig;
   clock: () => Date;
   logger: Logger;
-  /** After a month is published (or corrected): the red-month ladder reads publications. */
-  onPublished?: (month: Month) => void;
+  /** Told `month.published` after a month is published (or corrected). */
+  events: EventSink;
 }
 
 const publication = (row: PublishedMonth): Publication => ({
@@ -110,7 +119,7 @@ export class ReportService {
         { month: period.period, version: row.version, reason, by, hash: row.hash },
         row.version === 1 ? 'month published' : 'month corrected',
       );
-      this.deps.onPublished?.(period.period);
+      await this.deps.events.emit('month.published', { month: period.period });
     }
     return { publication: publication(row), created };
   }

@@ -79,7 +79,6 @@ export const scenarioSchema = z.strictObject({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type SpikeEvent = Extract<ScenarioEvent, { kind: 'spike' }>;
-export type OutageEvent = Extract<ScenarioEvent, { kind: 'outage' }>;
 
 /**
  * Validates a scenario; with a city, also that every street exists. Throws a ConfigError naming the

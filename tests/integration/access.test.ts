@@ -92,7 +92,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
   };
   const endsAt = () => new Date(clock().getTime() + 3_600_000).toISOString();
   const signedLink = (alertId: string) => {
-    const url = new URL(server.ctx.ackLinks!.url(alertId, null, clock()));
+    const url = new URL(server.ctx.ackLinks.url(alertId, null, clock()));
     return `/api${url.pathname}${url.search}`;
   };
   const incident = (street: string, overrides: Record<string, unknown> = {}) =>

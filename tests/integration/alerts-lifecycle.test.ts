@@ -94,7 +94,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     for (let m = 0; m < minutes; m++) {
       now = new Date(now.getTime() + MINUTE);
       server.simulator!.tick();
-      await server.ctx.feeds!.runAll();
+      await server.ctx.feeds.runAll();
     }
     return server.ctx.alerts.evaluate();
   }
@@ -130,8 +130,8 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
   });
 
   it('delivers the firing once to the webhook and once by email, theft named first', async () => {
-    await server.ctx.dispatcher!.runOnce();
-    await server.ctx.dispatcher!.runOnce();
+    await server.ctx.dispatcher.runOnce();
+    await server.ctx.dispatcher.runOnce();
     const { hooks, mails } = received();
     expect(hooks.map((h) => h.kind)).toEqual(['fire']);
     expect(hooks[0]!.title.zh).toMatch(/^金方街道平安指数下降/);
@@ -173,7 +173,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
 
   it('refuses a tampered or expired acknowledgement link, and accepts the signed one', async () => {
     const alert = (await jinfangDrop())!;
-    const link = new URL(server.ctx.ackLinks!.url(alert.id, null, now));
+    const link = new URL(server.ctx.ackLinks.url(alert.id, null, now));
     const api = (url: URL, init?: RequestInit) =>
       server.api(`/api${url.pathname}${url.search}`, { ...init, token: null });
 
@@ -181,7 +181,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     tampered.searchParams.set('exp', String(Number(link.searchParams.get('exp')) + 3600));
     expect((await (await api(tampered)).json()).code).toBe('link_invalid');
     const expired = new URL(
-      server.ctx.ackLinks!.url(alert.id, null, new Date(now.getTime() - 100 * 3_600_000)),
+      server.ctx.ackLinks.url(alert.id, null, new Date(now.getTime() - 100 * 3_600_000)),
     );
     const refusal = await api(expired);
     expect(refusal.status).toBe(403);
@@ -218,7 +218,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     expect(due.length).toBeGreaterThan(0);
     expect(due.every((a) => a.repeats >= 1)).toBe(true);
     // And the subscribers heard nothing more.
-    await server.ctx.dispatcher!.runOnce();
+    await server.ctx.dispatcher.runOnce();
     expect(received().hooks).toHaveLength(1);
     expect(received().mails).toHaveLength(1);
   }, 120_000);
@@ -297,7 +297,7 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     expect(resolved.text.zh.title).toBe('金方街道平安指数已回升');
     expect(server.ctx.alerts.live().some((a) => a.id === alert.id)).toBe(false);
 
-    await server.ctx.dispatcher!.runOnce();
+    await server.ctx.dispatcher.runOnce();
     expect(received().hooks.map((h) => h.kind)).toEqual(['fire', 'resolve']);
     expect(received().hooks[1]!.title.zh).toBe('金方街道平安指数已回升');
     expect(received().mails).toHaveLength(2);

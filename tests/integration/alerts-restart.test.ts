@@ -56,7 +56,7 @@ describe.each(databaseTargets)('notifications claimed by a server that died, on 
           await new Promise((resolve) => setTimeout(resolve, 100));
         expect((await statusOf(dead)).status).toBe('sent');
 
-        await server.ctx.dispatcher!.runOnce();
+        await server.ctx.dispatcher.runOnce();
         if (target.name === 'postgres') {
           expect(await statusOf(alive)).toMatchObject({
             status: 'pending',
@@ -64,7 +64,7 @@ describe.each(databaseTargets)('notifications claimed by a server that died, on 
           });
           // …until its lease ends.
           now = new Date(now.getTime() + LEASE_MS + 1000);
-          expect(await server.ctx.dispatcher!.runOnce()).toBe(1);
+          expect(await server.ctx.dispatcher.runOnce()).toBe(1);
         }
         expect((await statusOf(alive)).status).toBe('sent');
       } finally {

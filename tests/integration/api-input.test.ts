@@ -54,7 +54,7 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
       refusal,
     );
 
-    const link = new URL(server.ctx.ackLinks!.url(alertId, null, server.ctx.clock()));
+    const link = new URL(server.ctx.ackLinks.url(alertId, null, server.ctx.clock()));
     expect(
       await answer(server.api(`/api/ack/${alertId}${link.search}`, json('POST', { comment }, null))),
     ).toEqual(refusal);

@@ -96,12 +96,12 @@ describe.skipIf(!postgres)('a PostgreSQL that stops answering (needs TEST_DATABA
     // the weight sets are read again meanwhile (as after a publication), and that read fails too.
     server.ctx.liveIndex.invalidateWeightSets();
     expect(await outcome(server.ctx.alerts.evaluate())).toBe('failed');
-    expect(await outcome(server.ctx.live!.tick())).toBe('done');
-    expect(await outcome(server.ctx.dispatcher!.runOnce())).toBe('failed');
+    expect(await outcome(server.live.tick())).toBe('done');
+    expect(await outcome(server.ctx.dispatcher.runOnce())).toBe('failed');
     // Polls fail while the database is away, and say so without the query; the feed is not to blame.
     for (let run = 0; run < 3; run++)
-      expect(await outcome(server.ctx.feeds!.pollers.get('incident')!.run())).toBe('done');
-    const incident = server.ctx.feeds!.health().find((health) => health.feed === 'incident')!;
+      expect(await outcome(server.ctx.feeds.pollers.get('incident')!.run())).toBe('done');
+    const incident = server.ctx.feeds.health().find((health) => health.feed === 'incident')!;
     expect(incident).toMatchObject({
       lastError: expect.stringMatching(/^database: the database did not answer/),
       circuit: 'closed',
@@ -129,10 +129,10 @@ describe.skipIf(!postgres)('a PostgreSQL that stops answering (needs TEST_DATABA
     const stored = await ingest('INC-AFTER');
     expect(stored).toMatchObject({ status: 200, body: { stored: 1 } });
     expect(await outcome(server.ctx.alerts.evaluate())).toBe('done');
-    expect(await outcome(server.ctx.dispatcher!.runOnce())).toBe('done');
+    expect(await outcome(server.ctx.dispatcher.runOnce())).toBe('done');
     // The feed is polled again at once: the outage did not open its circuit.
     feed.items.push(feedItem('incident', now, { id: 'INC-POLLED-AFTER' }));
-    await server.ctx.feeds!.pollers.get('incident')!.run();
+    await server.ctx.feeds.pollers.get('incident')!.run();
     const ids = (await server.ctx.database.db.query.incidents.findMany()).map((row) => row.id);
     expect(ids).toEqual(expect.arrayContaining(['INC-AFTER', 'INC-POLLED-AFTER']));
   });

@@ -35,7 +35,7 @@ describe.each(databaseTargets)('the demo scenario on $name', (target) => {
     for (let m = 0; m < minutes; m++) {
       now = new Date(now.getTime() + MINUTE);
       server.simulator!.tick();
-      await server.ctx.feeds!.runAll();
+      await server.ctx.feeds.runAll();
     }
   }
   const live = async (): Promise<LiveIndex> => (await server.api('/api/index')).json();

@@ -57,7 +57,7 @@ describe.each(databaseTargets)("a feed's credentials on $name", (target) => {
       },
     });
     server = await startTestServer({ target, city, logger: createLogger('info', stream) });
-    await server.ctx.feeds!.runAll();
+    await server.ctx.feeds.runAll();
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
@@ -81,7 +81,7 @@ describe.each(databaseTargets)("a feed's credentials on $name", (target) => {
   it('keeps the path, query and credentials out of lastError, /api/health and the log when a poll fails', async () => {
     // A careless feed quotes back the URL and the headers it was sent.
     feed.fault = 'unauthorized';
-    await server.ctx.feeds!.runAll();
+    await server.ctx.feeds.runAll();
     const { text, incident } = await feedsAsWall();
     expect(incident.lastError).toMatch(new RegExp(`^HTTP 401 from ${origin}: `));
     expectNoSecret(text, '/api/feeds');
@@ -89,8 +89,8 @@ describe.each(databaseTargets)("a feed's credentials on $name", (target) => {
 
     await feed.stop();
     // The first attempt may find the kept-alive connection cut (UND_ERR_SOCKET); the next is refused.
-    await server.ctx.feeds!.runAll();
-    await server.ctx.feeds!.runAll();
+    await server.ctx.feeds.runAll();
+    await server.ctx.feeds.runAll();
     const down = await feedsAsWall();
     expect(down.incident.lastError).toBe(`cannot reach ${origin}: ECONNREFUSED`);
     expectNoSecret(down.text, '/api/feeds');

@@ -258,7 +258,7 @@ describe.each(databaseTargets)('foreign feed shapes on $name', (target: Database
         await server.warmedUp;
         expect((await incidentHealth(server)).status).toBe('ok');
         source.credentials = 'Bearer rotated-by-the-other-side';
-        await server.ctx.feeds!.pollers.get('incident')!.run();
+        await server.ctx.feeds.pollers.get('incident')!.run();
         const origin = new URL(source.url).origin;
         expect((await incidentHealth(server)).lastError).toMatch(
           new RegExp(`^HTTP 401 from ${origin}(: |$)`),
@@ -306,11 +306,11 @@ describe.each(databaseTargets)('a time cursor’s overlap on $name', (target: Da
     expect(await storedCount(server)).toBe(23);
 
     // A run with nothing new stores nothing; then one item is closed, and only it is stored.
-    await server.ctx.feeds!.pollers.get('incident')!.run();
+    await server.ctx.feeds.pollers.get('incident')!.run();
     expect(await storedCount(server)).toBe(23);
     const closed = ours('INC-overlap-4', updatedAt(30));
     source.items[4] = { ...closed, status: 'closed', closedAt: updatedAt(30).toISOString() };
-    await server.ctx.feeds!.pollers.get('incident')!.run();
+    await server.ctx.feeds.pollers.get('incident')!.run();
     expect(await storedCount(server)).toBe(24);
     const row = await server.ctx.database.db.query.incidents.findFirst({
       where: (incidents, { eq }) => eq(incidents.id, 'INC-overlap-4'),

@@ -33,7 +33,7 @@ describe.each(databaseTargets)('polling the incident feed on $name', (target) =>
     feed.fault = 'none';
   });
 
-  const poll = () => server.ctx.feeds!.pollers.get('incident')!.run();
+  const poll = () => server.ctx.feeds.pollers.get('incident')!.run();
   const indicator = async (street: string, id: string): Promise<LiveIndicator> => {
     const live = await (await server.api('/api/index')).json();
     return live.streets

@@ -46,7 +46,7 @@ describe.each(databaseTargets)('health on $name', (target) => {
     await surveys?.stop();
   });
 
-  const poll = (feed: 'incident' | 'survey') => server.ctx.feeds!.pollers.get(feed)!.run();
+  const poll = (feed: 'incident' | 'survey') => server.ctx.feeds.pollers.get(feed)!.run();
   const health = async () => {
     const response = await server.api('/api/health', { token: null });
     return { status: response.status, body: (await response.json()) as Health };

@@ -68,9 +68,9 @@ describe.each(databaseTargets)('recorded history on $name', (target) => {
       // The outage ends; the poller's circuit cools down on the server's clock.
       now = new Date(now.getTime() + 10 * 60_000);
       server.simulator!.tick();
-      const incident = server.ctx.feeds!.pollers.get('incident')!;
+      const incident = server.ctx.feeds.pollers.get('incident')!;
       await until(async () => {
-        await server!.ctx.feeds!.runAll();
+        await server!.ctx.feeds.runAll();
         return incident.health.backfillDone;
       }, 'the police feed to finish its backfill');
 

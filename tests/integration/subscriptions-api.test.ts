@@ -327,7 +327,7 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
       outbox.enqueue(tx as unknown as Db, [fired(staleFraudFeed, now, server.ctx.city)], now),
     );
     expect(queued).toBe(1);
-    await server.ctx.dispatcher!.runOnce();
+    await server.ctx.dispatcher.runOnce();
     expect(receiver.requests).toHaveLength(1);
 
     const response = await server.api('/api/health', { token: null });

@@ -132,8 +132,8 @@ describe.each(databaseTargets)('revoking a token on $name', (target) => {
       body: { zh: '', en: '' },
       at: clock().toISOString(),
     });
-    server.ctx.live!.notify(notification('jinfang'));
-    server.ctx.live!.notify(notification('qinglong'));
+    server.live.notify(notification('jinfang'));
+    server.live.notify(notification('qinglong'));
     await until(() => heard.length > 0 && wallHeard.length === 2, 'the notifications');
     expect(heard.map((n) => n.street)).toEqual(['qinglong']);
   });

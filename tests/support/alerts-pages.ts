@@ -75,7 +75,7 @@ export class AlertsPages {
 
   /** The path and query of a signed link (the server names itself localhost; the test talks to 127.0.0.1). */
   ackPath(alert: AlertView, at = this.server.clock()): string {
-    const url = new URL(this.server.ctx.ackLinks!.url(alert.id, this.subscriptionId, at));
+    const url = new URL(this.server.ctx.ackLinks.url(alert.id, this.subscriptionId, at));
     return `${url.pathname}${url.search}`;
   }
 }

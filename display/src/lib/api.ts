@@ -6,7 +6,7 @@ import type { IndicatorConfig } from '$shared/city.js';
 import type { Names } from '$shared/api.js';
 import type { GradeBand } from '$shared/index/types.js';
 
-export type { LiveIndex, LiveIndicator, LiveStreet, Names } from '$shared/api.js';
+export type { LiveIndicator, LiveStreet, Names } from '$shared/api.js';
 
 /** `GET /api/indicators`. */
 export interface IndicatorCatalogue {
