@@ -205,8 +205,10 @@ describe('simulator calibration against the goalposts', () => {
     );
     expect(perYear).toBeGreaterThan(1);
     expect(perYear).toBeLessThan(8);
+    // Six months of the whole city (a fixed seed and fixed windows) hold homicides: the share is defined.
     const clearance = mean('homicide_clearance', '_city');
-    if (clearance !== null) expect(clearance).toBeGreaterThanOrEqual(80);
+    expect(clearance).not.toBeNull();
+    expect(clearance).toBeGreaterThanOrEqual(80);
   });
 
   it('sets streets apart so that the ranking is not flat: the best-run street beats the worst on most indicators', () => {
