@@ -16,7 +16,9 @@ export interface IssuedToken {
   token: string;
 }
 
-export async function ensureInitialWeightSet(ctx: AppContext): Promise<void> {
+export async function ensureInitialWeightSet(
+  ctx: Pick<AppContext, 'city' | 'logger' | 'weightSets'>,
+): Promise<void> {
   if ((await ctx.weightSets.list()).length > 0) return;
   const { name, effectiveFrom, weights } = ctx.city.weights;
   await ctx.weightSets.create(
@@ -30,7 +32,10 @@ export async function ensureInitialWeightSet(ctx: AppContext): Promise<void> {
  * With no tokens stored, creates an admin token (ADMIN_TOKEN when given) and a wall token and
  * returns them, the only time they are seen. ADMIN_TOKEN is (re)registered on every start.
  */
-export async function ensureTokens(ctx: AppContext, adminToken?: string): Promise<IssuedToken[]> {
+export async function ensureTokens(
+  ctx: Pick<AppContext, 'tokens'>,
+  adminToken?: string,
+): Promise<IssuedToken[]> {
   const issued: IssuedToken[] = [];
   const fresh = (await ctx.tokens.countActive()) === 0;
   if (adminToken) {
@@ -46,7 +51,9 @@ export async function ensureTokens(ctx: AppContext, adminToken?: string): Promis
 }
 
 /** Seeds a month of demo values of the manual indicators (those without a feed) into an empty table. */
-export async function seedDemo(ctx: AppContext): Promise<boolean> {
+export async function seedDemo(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'liveIndex' | 'logger' | 'values'>,
+): Promise<boolean> {
   if ((await ctx.values.count()) > 0) return false;
   const today = ctx.liveIndex.today(ctx.clock());
   const manual = new Set(ctx.city.indicators.filter((i) => i.source === 'manual').map((i) => i.id));
@@ -57,7 +64,11 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
 }
 
 /** Records the live index as a snapshot. */
-export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex): Promise<void> {
+export async function recordSnapshot(
+  ctx: Pick<AppContext, 'events' | 'snapshots'>,
+  at: Date,
+  live: LiveIndex,
+): Promise<void> {
   await ctx.snapshots.record(at, resultOf(live), live.weightSet.id);
   await ctx.events.emit('history.recorded', { snapshots: 1 });
 }
@@ -68,7 +79,11 @@ export async function recordSnapshot(ctx: AppContext, at: Date, live: LiveIndex)
  * seed/demo-history.ts) and are published, oldest first. Waits (returns 0) while a feed has not
  * delivered: the months would lack its indicators; the next start tries again.
  */
-export async function publishDemoHistory(ctx: AppContext, months: number, seed: number): Promise<number> {
+export async function publishDemoHistory(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'liveIndex' | 'logger' | 'reports' | 'values'>,
+  months: number,
+  seed: number,
+): Promise<number> {
   if (months <= 0 || (await ctx.reports.months()).length > 0) return 0;
   const started = performance.now();
   const now = ctx.clock();

@@ -24,7 +24,7 @@ export interface Jobs {
 }
 
 /** A repeating job that never runs twice at once and logs its failures. */
-function every(ctx: AppContext, name: string, seconds: number, work: () => Promise<void>) {
+function every(ctx: Pick<AppContext, 'logger'>, name: string, seconds: number, work: () => Promise<void>) {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     running ??= work()
@@ -40,7 +40,22 @@ function every(ctx: AppContext, name: string, seconds: number, work: () => Promi
   };
 }
 
-export function startJobs(ctx: AppContext, options: JobOptions): Jobs {
+export function startJobs(
+  ctx: Pick<
+    AppContext,
+    | 'alerts'
+    | 'city'
+    | 'clock'
+    | 'events'
+    | 'liveIndex'
+    | 'logger'
+    | 'metrics'
+    | 'outbox'
+    | 'reports'
+    | 'snapshots'
+  >,
+  options: JobOptions,
+): Jobs {
   const stopRefresh = every(ctx, 'refresh', options.refreshSeconds ?? 60, async () => {
     const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'full' });
     await ctx.liveIndex.refreshAll(ctx.clock());

@@ -35,7 +35,9 @@ function alertId(c: Context): string {
   return id;
 }
 
-export function alertRoutes(ctx: AppContext) {
+export function alertRoutes(
+  ctx: Pick<AppContext, 'ackLinks' | 'alerts' | 'city' | 'clock' | 'logger' | 'silences'>,
+) {
   const streetCodes = new Set(ctx.city.streets.map((s) => s.code));
   const silence = silenceSchema.superRefine((s, issue) => {
     if (s.street !== undefined && !streetCodes.has(s.street))

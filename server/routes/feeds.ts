@@ -41,7 +41,20 @@ const quarantineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export function feedRoutes(ctx: AppContext) {
+export function feedRoutes(
+  ctx: Pick<
+    AppContext,
+    | 'city'
+    | 'clock'
+    | 'database'
+    | 'events'
+    | 'feedIdKey'
+    | 'feeds'
+    | 'logger'
+    | 'metrics'
+    | 'secretEnvPrefix'
+  >,
+) {
   const parsers = new Map<FeedName, RecordParser>(
     FEEDS.map((feed) => [
       feed,

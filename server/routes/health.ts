@@ -29,7 +29,21 @@ function deliveryProblems(alerts: AlertDeliveryHealth | null): string[] {
     );
 }
 
-export function healthRoutes(ctx: AppContext) {
+export function healthRoutes(
+  ctx: Pick<
+    AppContext,
+    | 'city'
+    | 'clock'
+    | 'database'
+    | 'dispatcher'
+    | 'feeds'
+    | 'logger'
+    | 'metrics'
+    | 'startedAt'
+    | 'version'
+    | 'walls'
+  >,
+) {
   return new Hono()
     .get('/api/health', async (c) => {
       const started = performance.now();

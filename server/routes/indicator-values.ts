@@ -7,7 +7,9 @@ import type { AppEnv } from '../http/auth.js';
 import { readRecords } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 
-export function indicatorValueRoutes(ctx: AppContext) {
+export function indicatorValueRoutes(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'history' | 'liveIndex' | 'logger' | 'metrics' | 'values'>,
+) {
   return new Hono<AppEnv>().post('/api/indicator-values', async (c) => {
     const { records, firstLine } = await readRecords(c, 'values');
     if (records.length === 0) throw new ApiError(400, 'bad_request', 'no rows to import');

@@ -16,7 +16,9 @@ const historyQuery = z.object({
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
 });
 
-export function liveIndexRoutes(ctx: AppContext) {
+export function liveIndexRoutes(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'liveIndex' | 'metrics' | 'snapshots'>,
+) {
   const streetCodes = new Set(ctx.city.streets.map((s) => s.code));
   return new Hono<AppEnv>()
     .get('/api/index', async (c) => {

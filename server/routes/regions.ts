@@ -4,7 +4,7 @@ import { canSeeStreet } from '../../shared/roles.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
 
-export function regionRoutes(ctx: AppContext) {
+export function regionRoutes(ctx: Pick<AppContext, 'city'>) {
   return new Hono<AppEnv>()
     .get('/api/streets', (c) => {
       const principal = c.get('principal');

@@ -46,7 +46,7 @@ function visibleTo(principal: Principal, report: MonthlyReport): MonthlyReport {
   };
 }
 
-export function reportRoutes(ctx: AppContext) {
+export function reportRoutes(ctx: Pick<AppContext, 'reports'>) {
   const read = async (c: Context<AppEnv>, text: string) => {
     const query = reportQuery.safeParse(c.req.query());
     if (!query.success) throw badRequest(describeIssues(query.error, 'query').join('; '));

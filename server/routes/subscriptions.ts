@@ -8,7 +8,9 @@ import { readJson } from '../http/body.js';
 import { notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
 
-export function subscriptionRoutes(ctx: AppContext) {
+export function subscriptionRoutes(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'database' | 'logger' | 'secretEnvPrefix'>,
+) {
   // Stateless over the database: one per app is enough, and nothing else needs to share it.
   const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, {
     clock: ctx.clock,

@@ -15,7 +15,7 @@ import { SurveyRepository } from '../repositories/surveys.js';
 
 const surveysQuery = z.object({ month: z.string(), street: z.string().optional() });
 
-export function surveyRoutes(ctx: AppContext) {
+export function surveyRoutes(ctx: Pick<AppContext, 'city' | 'clock' | 'database'>) {
   const surveys = new SurveyRepository(ctx.database.db);
   return new Hono<AppEnv>().get('/api/surveys', async (c) => {
     const query = surveysQuery.safeParse(c.req.query());

@@ -9,7 +9,7 @@ import { readJson } from '../http/body.js';
 import { notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
 
-export function tokenRoutes(ctx: AppContext) {
+export function tokenRoutes(ctx: Pick<AppContext, 'city' | 'events' | 'logger' | 'tokens'>) {
   const streetCodes = ctx.city.streets.map((s) => s.code);
   const newToken = z
     .object({

@@ -24,7 +24,9 @@ const newWeightSet = z.object({
   note: withoutNul(z.string().max(2000)).optional(),
 });
 
-export function weightSetRoutes(ctx: AppContext) {
+export function weightSetRoutes(
+  ctx: Pick<AppContext, 'city' | 'clock' | 'liveIndex' | 'logger' | 'weightSets'>,
+) {
   const present = (row: WeightSetRow, today: string, inForceId: number | null) => ({
     ...row,
     status:
