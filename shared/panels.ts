@@ -86,6 +86,11 @@ export const PANELS = {
 /** The panels' keys, in the definition's order. */
 export const PANEL_KEYS = Object.keys(PANELS) as PanelKey[];
 
+/** Every panel with no rows: the wall before the first read. */
+export function emptyPanels(): Panels {
+  return Object.fromEntries(PANEL_KEYS.map((key) => [key, []])) as Record<PanelKey, never[]>;
+}
+
 /** The feeds whose batches change a panel. */
 export const PANEL_FEEDS: readonly FeedName[] = PANEL_KEYS.map((key) => PANELS[key].feed);
 

@@ -7,6 +7,7 @@ import {
   type LiveSnapshot,
 } from '../../shared/live.js';
 import {
+  emptyPanels,
   PANEL_FEEDS,
   PANEL_KEYS,
   PANELS,
@@ -52,7 +53,7 @@ const snapshot = <P extends Panels>(panels: P): LiveSnapshot<P> => ({
   alerts: [],
 });
 
-const empty: Panels = { fraud: [], windows: [], mediation: [] };
+const empty = emptyPanels();
 const parked = (a: number, b: number): LiveSnapshot<WithParking> =>
   snapshot({
     ...empty,
