@@ -8,6 +8,7 @@ import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
 import type { FeedName } from './city.js';
 import type { GradeBand } from './index/types.js';
+import { changedPanels, panelsForStreets, type Panels, type PanelSet } from './panels.js';
 
 /** The namespace of the live channel. */
 export const LIVE_NAMESPACE = '/live';
@@ -37,51 +38,6 @@ export interface CityLive {
   trend24h: TrendPoint[];
   /** One point a day for the last 30 days (the day's mean), oldest first. */
   trend30d: TrendPoint[];
-}
-
-/** 反诈中心 today (local date), per street. */
-export interface FraudToday {
-  street: string;
-  cases: number;
-  lossYuan: number;
-  warnings: number;
-  dissuaded: number;
-  interceptions: number;
-  interceptedYuan: number;
-}
-
-/**
- * 便民服务窗口: one hall on one local day — today, or, before the halls open, the last day they
- * took tickets (a 24/7 wall shows the last working day's figures at night, labelled with their day).
- */
-export interface WindowHall {
-  hall: string;
-  street: string;
-  /** The local date (YYYY-MM-DD) whose tickets these figures count. */
-  day: string;
-  /** Tickets taken that day and not yet called. */
-  waiting: number;
-  /** Mean minutes from ticket to call, over the day's called tickets; null before the first. */
-  meanWaitMinutes: number | null;
-  /** Share (%) of the day's finished tickets finished within their time limit; null before the first. */
-  onTimeRate: number | null;
-  finished: number;
-}
-
-/** 人民调解 per street: accepted today and over 30 days, the 30-day success rate, open cases. */
-export interface MediationLive {
-  street: string;
-  acceptedToday: number;
-  accepted30d: number;
-  /** Share (%) of the cases closed in 30 days that succeeded; null without closed cases. */
-  successRate: number | null;
-  pending: number;
-}
-
-export interface Panels {
-  fraud: FraudToday[];
-  windows: WindowHall[];
-  mediation: MediationLive[];
 }
 
 /** A feed's freshness, as the wall shows it. */
@@ -142,7 +98,8 @@ export interface AckPayload {
 
 export type AckReply = { ok: true; alert: LiveAlert } | { ok: false; code: string; message: string };
 
-export interface LiveSnapshot {
+/** `P`: the panels it carries, {@link Panels} on the wire (a test may add one of its own). */
+export interface LiveSnapshot<P extends PanelSet = Panels> {
   seq: number;
   at: string;
   /** The local date the server reckons in, and its time zone, for clocks and "today". */
@@ -154,18 +111,18 @@ export interface LiveSnapshot {
   feeds: FeedFreshness[];
   /** Newest first, at most TICKER_LENGTH. */
   ticker: TickerItem[];
-  panels: Panels;
+  panels: P;
   /** The alerts on the wall, in {@link compareLiveAlerts} order. */
   alerts: LiveAlert[];
 }
 
 /** Only what changed since `prevSeq`; absent fields did not change. */
-export interface LiveDelta {
+export interface LiveDelta<P extends PanelSet = Panels> {
   seq: number;
   prevSeq: number;
   at: string;
   date?: string;
-  weightSet?: LiveSnapshot['weightSet'];
+  weightSet?: LiveSnapshot<P>['weightSet'];
   city?: CityLive;
   /**
    * The streets that changed: their headline fields whole, and of their indicators only those
@@ -175,7 +132,8 @@ export interface LiveDelta {
   feeds?: FeedFreshness[];
   /** New ticker items, newest first. */
   ticker?: TickerItem[];
-  panels?: Partial<Panels>;
+  /** The panels that changed, whole. */
+  panels?: Partial<P>;
   /** Every alert on the wall, whole, when any changed. */
   alerts?: LiveAlert[];
 }
@@ -205,7 +163,10 @@ export interface ClientToServerEvents {
  * Applies a delta to a snapshot. Returns the new snapshot, or null when the delta does not follow
  * on (its `prevSeq` is not the snapshot's `seq`): the client must resync.
  */
-export function applyDelta(snapshot: LiveSnapshot, delta: LiveDelta): LiveSnapshot | null {
+export function applyDelta<P extends PanelSet = Panels>(
+  snapshot: LiveSnapshot<P>,
+  delta: LiveDelta<P>,
+): LiveSnapshot<P> | null {
   if (delta.prevSeq !== snapshot.seq) return null;
   const changed = new Map((delta.streets ?? []).map((street) => [street.code, street]));
   const patch = (street: LiveStreet): LiveStreet => {
@@ -242,11 +203,11 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * whole streets that changed, new ticker items, and each other part only when it changed.
  * Null when nothing did.
  */
-export function diffSnapshots(
-  before: LiveSnapshot,
-  after: LiveSnapshot,
-): Omit<LiveDelta, 'seq' | 'prevSeq' | 'at'> | null {
-  const delta: Omit<LiveDelta, 'seq' | 'prevSeq' | 'at'> = {};
+export function diffSnapshots<P extends PanelSet = Panels>(
+  before: LiveSnapshot<P>,
+  after: LiveSnapshot<P>,
+): Omit<LiveDelta<P>, 'seq' | 'prevSeq' | 'at'> | null {
+  const delta: Omit<LiveDelta<P>, 'seq' | 'prevSeq' | 'at'> = {};
   if (after.date !== before.date) delta.date = after.date;
   if (!same(after.weightSet, before.weightSet)) delta.weightSet = after.weightSet;
   if (!same(after.city, before.city)) delta.city = after.city;
@@ -263,16 +224,22 @@ export function diffSnapshots(
   const known = new Set(before.ticker.map((item) => item.key));
   const ticker = after.ticker.filter((item) => !known.has(item.key));
   if (ticker.length > 0) delta.ticker = ticker;
-  const panels: Partial<Panels> = {};
-  for (const key of ['fraud', 'windows', 'mediation'] as const)
-    if (!same(after.panels[key], before.panels[key])) Object.assign(panels, { [key]: after.panels[key] });
-  if (Object.keys(panels).length > 0) delta.panels = panels;
+  const panels = changedPanels(before.panels, after.panels);
+  if (panels) delta.panels = panels;
   if (!same(after.alerts, before.alerts)) delta.alerts = after.alerts;
   return Object.keys(delta).length > 0 ? delta : null;
 }
 
+/** What {@link forStreets} filters: the street-scoped parts of a snapshot or a delta. */
+interface StreetScoped {
+  streets?: LiveStreet[];
+  ticker?: TickerItem[];
+  alerts?: LiveAlert[];
+  panels?: Partial<PanelSet>;
+}
+
 /** The part of a snapshot (or delta) a viewer limited to some streets may see. */
-export function forStreets<T extends Partial<LiveSnapshot>>(view: T, streets: readonly string[]): T {
+export function forStreets<T extends StreetScoped>(view: T, streets: readonly string[]): T {
   const mine = <I extends { street: string }>(items: I[] | undefined) =>
     items?.filter((i) => streets.includes(i.street));
   return {
@@ -283,12 +250,6 @@ export function forStreets<T extends Partial<LiveSnapshot>>(view: T, streets: re
     ...(view.alerts && {
       alerts: view.alerts.filter((a) => a.street !== null && streets.includes(a.street)),
     }),
-    ...(view.panels && {
-      panels: {
-        ...(view.panels.fraud && { fraud: mine(view.panels.fraud) }),
-        ...(view.panels.windows && { windows: mine(view.panels.windows) }),
-        ...(view.panels.mediation && { mediation: mine(view.panels.mediation) }),
-      },
-    }),
+    ...(view.panels && { panels: panelsForStreets(view.panels, streets) }),
   };
 }

@@ -18,7 +18,6 @@ import {
   type LiveDelta,
   type LiveNotification,
   type LiveSnapshot,
-  type Panels,
   type ServerToClientEvents,
   type TrendPoint,
 } from '../../shared/live.js';
@@ -40,6 +39,7 @@ import type { Logger } from 'pino';
 import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
+import { PANEL_FEEDS, type Panels } from '../../shared/panels.js';
 import { readPanels } from './panels.js';
 import { Ticker } from './ticker.js';
 import type { WallRegistry } from './walls.js';
@@ -64,7 +64,6 @@ const streetsOfRoom = (room: string): string[] | null | undefined =>
   room === EVERYTHING ? null : room.startsWith(STREETS) ? room.slice(STREETS.length).split(',') : undefined;
 
 const REVOKED = 'the token is unknown or revoked';
-const PANEL_FEEDS: readonly FeedName[] = ['fraud', 'service-window', 'mediation'];
 const SLOW_REFRESH_MS = 60_000;
 
 /** Four decimals are far below what a wall shows, and keep floating-point noise out of deltas. */

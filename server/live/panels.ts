@@ -7,7 +7,14 @@
  */
 import { and, gte, lt, max, sql, type SQL } from 'drizzle-orm';
 import type { CityConfig } from '../../shared/city.js';
-import type { FraudToday, MediationLive, Panels, WindowHall } from '../../shared/live.js';
+import {
+  PANEL_KEYS,
+  type FraudToday,
+  type MediationLive,
+  type PanelKey,
+  type Panels,
+  type WindowHall,
+} from '../../shared/panels.js';
 import { addDays, localDate, startOfLocalDate } from '../../shared/period.js';
 import type { Db } from '../db/client.js';
 import { fraudEvents, mediationCases, windowTickets } from '../db/schema/index.js';
@@ -26,21 +33,18 @@ function defaultTicketLimit(city: CityConfig): number {
   return rule?.aggregate === 'on_time' ? rule.limitMinutes : 30;
 }
 
-/**
- * The panels now. Each is read on its own: one whose query fails is taken from `previous` and
- * reported to `onFailure`, and the others are fresh.
- */
-export async function readPanels(
-  db: Db,
-  city: CityConfig,
-  midnight: Date,
-  now: Date,
-  previous: Panels,
-  onFailure: (panel: keyof Panels, error: unknown) => void,
-): Promise<Panels> {
-  const limit = defaultTicketLimit(city);
-  const [fraud, windows, mediation] = await Promise.allSettled([
-    db
+/** What a panel's query reads against: the city, its local midnight today, and now. */
+interface PanelQuery {
+  db: Db;
+  city: CityConfig;
+  midnight: Date;
+  now: Date;
+}
+
+/** One query a panel, each giving its panel's rows: a panel of `Panels` without one does not compile. */
+const READERS: { [K in PanelKey]: (query: PanelQuery) => Promise<Panels[K]> } = {
+  fraud: async ({ db, midnight }) => {
+    const rows = await db
       .select({
         street: fraudEvents.street,
         cases: sql`count(*) filter (where ${fraudEvents.type} = 'case')`,
@@ -52,9 +56,20 @@ export async function readPanels(
       })
       .from(fraudEvents)
       .where(gte(fraudEvents.occurredAt, midnight))
-      .groupBy(fraudEvents.street),
-    readWindows(db, city, limit, midnight),
-    db
+      .groupBy(fraudEvents.street);
+    return rows.map((row): FraudToday => ({
+      street: row.street,
+      cases: num(row.cases),
+      lossYuan: num(row.lossYuan),
+      warnings: num(row.warnings),
+      dissuaded: num(row.dissuaded),
+      interceptions: num(row.interceptions),
+      interceptedYuan: num(row.interceptedYuan),
+    }));
+  },
+  windows: ({ db, city, midnight }) => readWindows(db, city, defaultTicketLimit(city), midnight),
+  mediation: async ({ db, midnight, now }) => {
+    const rows = await db
       .select({
         street: mediationCases.street,
         today: sql`count(*) filter (where ${mediationCases.acceptedAt} >= ${midnight.toISOString()}::timestamptz)`,
@@ -65,32 +80,40 @@ export async function readPanels(
       })
       .from(mediationCases)
       .where(and(gte(mediationCases.acceptedAt, new Date(now.getTime() - 30 * DAY_MS))))
-      .groupBy(mediationCases.street),
-  ]);
-  const settled = <T, R>(outcome: PromiseSettledResult<T[]>, panel: keyof Panels, present: (row: T) => R) => {
-    if (outcome.status === 'fulfilled') return outcome.value.map(present);
-    onFailure(panel, outcome.reason);
-    return previous[panel] as R[];
-  };
-  return {
-    fraud: settled(fraud, 'fraud', (row): FraudToday => ({
-      street: row.street,
-      cases: num(row.cases),
-      lossYuan: num(row.lossYuan),
-      warnings: num(row.warnings),
-      dissuaded: num(row.dissuaded),
-      interceptions: num(row.interceptions),
-      interceptedYuan: num(row.interceptedYuan),
-    })),
-    windows: settled(windows, 'windows', (hall: WindowHall) => hall),
-    mediation: settled(mediation, 'mediation', (row): MediationLive => ({
+      .groupBy(mediationCases.street);
+    return rows.map((row): MediationLive => ({
       street: row.street,
       acceptedToday: num(row.today),
       accepted30d: num(row.accepted),
       successRate: rate(row.success, row.closed),
       pending: num(row.pending),
-    })),
+    }));
+  },
+};
+
+/**
+ * The panels now. Each is read on its own: one whose query fails is taken from `previous` and
+ * reported to `onFailure`, and the others are fresh.
+ */
+export async function readPanels(
+  db: Db,
+  city: CityConfig,
+  midnight: Date,
+  now: Date,
+  previous: Panels,
+  onFailure: (panel: PanelKey, error: unknown) => void,
+): Promise<Panels> {
+  const query: PanelQuery = { db, city, midnight, now };
+  const read = async <K extends PanelKey>(panel: K): Promise<[K, Panels[K]]> => {
+    try {
+      return [panel, await READERS[panel](query)];
+    } catch (error) {
+      onFailure(panel, error);
+      return [panel, previous[panel]];
+    }
   };
+  // PANEL_KEYS holds every key of Panels (shared/panels.ts checks it), so the entries make one whole.
+  return Object.fromEntries(await Promise.all(PANEL_KEYS.map(read))) as Panels;
 }
 
 /** The halls' figures over the tickets taken in a span, labelled with its local date. */

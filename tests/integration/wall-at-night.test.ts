@@ -4,7 +4,8 @@
  * taken today, today's figures replace them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveSnapshot, WindowHall } from '../../shared/live.js';
+import type { LiveSnapshot } from '../../shared/live.js';
+import type { WindowHall } from '../../shared/panels.js';
 import { NIGHT, runningClock } from '../support/clock.js';
 import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveDelta, LiveSnapshot, TickerItem } from '../../shared/live.js';
 import { applyDeltas } from '../../display/src/lib/live-apply.js';
+import { emptyPanels } from '../../shared/panels.js';
 
 const street = (code: string, index: number) => ({
   code,
@@ -23,7 +24,7 @@ const snapshot: LiveSnapshot = {
   streets: [street('a', 80), street('b', 90)],
   feeds: [],
   ticker: [],
-  panels: { fraud: [], windows: [], mediation: [] },
+  panels: emptyPanels(),
   alerts: [],
 };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IndicatorConfig } from '../../shared/city.js';
 import type { LiveStreet } from '../../shared/api.js';
-import type { FeedFreshness, WindowHall } from '../../shared/live.js';
+import type { FeedFreshness } from '../../shared/live.js';
+import type { WindowHall } from '../../shared/panels.js';
 import { feedViews, operatorAlerts, panelStaleness } from '../../display/src/lib/feed-health.js';
 import { categoryLabel, messages } from '../../display/src/lib/i18n.js';
 import {

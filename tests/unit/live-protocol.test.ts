@@ -9,6 +9,7 @@ import {
   type LiveSnapshot,
   type TickerItem,
 } from '../../shared/live.js';
+import { emptyPanels } from '../../shared/panels.js';
 
 const street = (code: string, index: number): LiveStreet => ({
   code,
@@ -53,7 +54,7 @@ const base: LiveSnapshot = {
   streets: [street('a', 80), street('b', 90)],
   feeds: [],
   ticker: [news('incident:1', 'a', '2026-11-25T01:00:00.000Z')],
-  panels: { fraud: [], windows: [], mediation: [] },
+  panels: emptyPanels(),
   alerts: [],
 };
 

@@ -6,17 +6,14 @@
  */
 import { FEEDS, type FeedName } from '$shared/city.js';
 import type { FeedFreshness } from '$shared/live.js';
+import { PANELS, type PanelKey } from '$shared/panels.js';
 import { secondsBetween } from './format.js';
 
-/** The wall's panels that show one feed's data. */
-export const PANEL_FEED = {
-  ticker: 'incident',
-  fraud: 'fraud',
-  windows: 'service-window',
-  mediation: 'mediation',
-} as const satisfies Record<string, FeedName>;
+/** The wall's panels that show one feed's data: the snapshot's panels, and the ticker. */
+export type FeedPanel = 'ticker' | PanelKey;
 
-export type FeedPanel = keyof typeof PANEL_FEED;
+/** The feed whose staleness greys a panel: the ticker's is the incident feed. */
+const feedOf = (panel: FeedPanel): FeedName => (panel === 'ticker' ? 'incident' : PANELS[panel].feed);
 
 export interface FeedView extends FeedFreshness {
   /** How old its data is: seconds since its newest item was updated (or, without one, since its last success). */
@@ -57,7 +54,7 @@ export function feedViews(feeds: readonly FeedFreshness[], now: number): FeedVie
 
 /** The feed whose staleness greys a panel, or null when it is fresh. */
 export function panelStaleness(views: readonly FeedView[], panel: FeedPanel): FeedView | null {
-  const feed = views.find((view) => view.feed === PANEL_FEED[panel]);
+  const feed = views.find((view) => view.feed === feedOf(panel));
   return feed?.outdated ? feed : null;
 }
 

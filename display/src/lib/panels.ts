@@ -2,7 +2,7 @@
  * The operations panels' figures, worked out from the live snapshot's per-street panels: the
  * fraud centre (反诈中心), the service windows (便民服务窗口) and mediation (人民调解). Pure.
  */
-import type { FraudToday, MediationLive, WindowHall } from '$shared/live.js';
+import type { FraudToday, MediationLive, WindowHall } from '$shared/panels.js';
 import { addDays } from '$shared/period.js';
 import { UNKNOWN } from '$shared/vocabulary.js';
 import type { Names } from './api.js';
