@@ -39,7 +39,7 @@ import type { Logger } from 'pino';
 import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
-import { PANEL_FEEDS, type Panels } from '../../shared/panels.js';
+import { emptyPanels, PANEL_FEEDS, type Panels } from '../../shared/panels.js';
 import { readPanels } from './panels.js';
 import { Ticker } from './ticker.js';
 import type { WallRegistry } from './walls.js';
@@ -118,7 +118,7 @@ export class LiveHub {
   private readonly namespace: LiveNamespace;
   private readonly ticker = new Ticker();
   private snapshot: LiveSnapshot | null = null;
-  private panels: Panels = { fraud: [], windows: [], mediation: [] };
+  private panels: Panels = emptyPanels();
   private trends: { trend24h: TrendPoint[]; trend30d: TrendPoint[] } = { trend24h: [], trend30d: [] };
   private panelsDirty = true;
   private lastPanels = 0;
