@@ -53,7 +53,8 @@ export function fieldsIn(rules: Timing, rule: string): RuleFields {
   return fields;
 }
 
-const TIMING_KEYS: readonly (keyof Timing)[] = ['repeatMinutes', 'escalateMinutes'];
+/** Keys of the `alerts` section that are not rules. */
+const SHARED_KEYS = new Set(['repeatMinutes', 'escalateMinutes', 'silences', 'overrides']);
 
 /**
  * The configuration of a list of rules: its schema, defaults, merge and per-street rules.
@@ -68,12 +69,7 @@ export function ruleConfiguration<const Defs extends RuleDefinitions>(definition
   const [first, ...rest] = ids;
   if (first === undefined) throw new Error('an alert rule set needs at least one rule');
   for (const [i, id] of ids.entries())
-    if (
-      ids.indexOf(id) !== i ||
-      (TIMING_KEYS as readonly string[]).includes(id) ||
-      id === 'silences' ||
-      id === 'overrides'
-    )
+    if (ids.indexOf(id) !== i || SHARED_KEYS.has(id))
       throw new Error(`alert rule id ${id} is used twice or names a shared key`);
   const ruleIds = [first, ...rest] as [RuleIdOf<Defs>, ...RuleIdOf<Defs>[]];
 

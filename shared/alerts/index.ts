@@ -16,6 +16,6 @@ export { acknowledge, type AcknowledgeResult, type LifecycleParams, type StepRes
 export type { Evaluation } from './evaluate.js';
 export * from './format.js';
 export * from './why.js';
-export { gradeName, whyLines, point, type Explainable } from './explain.js';
+export { gradeName, whyLines, type Explainable } from './explain.js';
 export * from './noise.js';
 export * from './subscriptions.js';
