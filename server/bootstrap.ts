@@ -6,7 +6,7 @@ import type { AppContext } from './context.js';
 import { demoIndicatorValues } from './seed/demo.js';
 import { demoMonthlyHistory } from './seed/demo-history.js';
 import type { LiveIndex } from '../shared/api.js';
-import { rulesFor } from '../shared/alerts/config.js';
+import { rulesFor } from '../shared/alerts/rules/index.js';
 import { previousMonth } from '../shared/reports/monthly.js';
 import { resultOf } from './repositories/snapshots.js';
 import { ReportService } from './services/reports.js';

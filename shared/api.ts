@@ -1,9 +1,10 @@
 /** Payloads of the HTTP API that both the server and the display speak. */
-import type { AlertText } from './alerts/explain.js';
+import type { AlertText } from './alerts/text.js';
 import type { Acknowledgement, AlertDetail, AlertStatus, RuleId, Severity } from './alerts/types.js';
 import type { Block, GradeBand } from './index/types.js';
+import type { Names } from './names.js';
 
-export type Names = { zh: string; en: string };
+export type { Names };
 
 /** One indicator of one street in `GET /api/index`. */
 export interface LiveIndicator {

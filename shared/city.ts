@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { feedPushSchema } from './feed-push.js';
 import { BLOCKS, MEASURES } from './index/types.js';
-import { alertRulesSchema } from './alerts/config.js';
+import { alertRulesSchema } from './alerts/rules/index.js';
 import { checkFeedMapping, feedMappingSchema } from './feed-mapping.js';
 import { ENV_REFERENCE } from './env-reference.js';
 import { HEADER_NAME, HEADER_NAME_MESSAGE } from './http-header.js';

@@ -3,7 +3,7 @@
  * on connect and on `resync`, then deltas numbered by `seq`; a client applies a delta only when its
  * `prevSeq` is the client's last `seq`, and resyncs otherwise.
  */
-import type { AlertText } from './alerts/explain.js';
+import type { AlertText } from './alerts/text.js';
 import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
 import type { FeedName } from './city.js';

@@ -5,8 +5,9 @@
  * only: nothing here identifies a person.
  */
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import { BASELINE_LAG_DAYS, rulesFor, type AlertRules } from '../../shared/alerts/config.js';
-import type { ZeroToleranceEvent } from '../../shared/alerts/observe.js';
+import type { ZeroToleranceEvent } from '../../shared/alerts/inputs.js';
+import { rulesFor, type AlertRules } from '../../shared/alerts/rules/index.js';
+import { BASELINE_LAG_DAYS } from '../../shared/alerts/rules/indexDrop.js';
 import type { RecentEvents } from '../../shared/alerts/why.js';
 import type { StreetResult } from '../../shared/index/types.js';
 import type { Db } from '../db/client.js';

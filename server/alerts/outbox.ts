@@ -27,7 +27,7 @@ import {
 } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
-import type { AlertText } from '../../shared/alerts/explain.js';
+import type { AlertText } from '../../shared/alerts/text.js';
 import { matches, quietUntil } from '../../shared/alerts/subscriptions.js';
 import type { AlertEffect, EffectKind } from '../../shared/alerts/types.js';
 import type { CityConfig } from '../../shared/city.js';

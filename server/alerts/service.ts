@@ -7,11 +7,12 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { rulesFor } from '../../shared/alerts/config.js';
-import { evaluate } from '../../shared/alerts/evaluate.js';
-import { explainAlert, type AlertText, type ExplainContext } from '../../shared/alerts/explain.js';
+import type { FeedFreshness } from '../../shared/alerts/inputs.js';
 import { acknowledge as acknowledgeState } from '../../shared/alerts/lifecycle.js';
-import { isZeroTolerance, type FeedFreshness } from '../../shared/alerts/observe.js';
+import type { ExplainContext } from '../../shared/alerts/rules/definition.js';
+import { evaluate, explainAlert, explainsChange, rulesFor } from '../../shared/alerts/rules/index.js';
+import type { AlertText } from '../../shared/alerts/text.js';
+import { isZeroTolerance } from '../../shared/alerts/rules/zeroTolerance.js';
 import type { AlertEffect, AlertState } from '../../shared/alerts/types.js';
 import type { LiveIndex } from '../../shared/api.js';
 import { compareLiveAlerts, type LiveAlert } from '../../shared/live.js';
@@ -70,9 +71,6 @@ export type AckOutcome =
       refusal: Extract<Refusal, 'forbidden' | 'not_found' | 'pending' | 'acknowledged' | 'resolved'>;
       message: string;
     };
-
-/** Street rules whose explanation names the indicators and events behind the change. */
-const EXPLAINED = new Set(['indexDrop', 'gradeDown', 'rank']);
 
 const liveOf = (row: AlertRow): LiveAlert => ({
   id: row.state.id,
@@ -270,7 +268,7 @@ export class AlertService {
   /** The alert's explanation in both languages, from inside the evaluation's transaction. */
   private async explain(tx: Db, state: AlertState, live: LiveIndex, now: Date): Promise<AlertText> {
     const context: ExplainContext = { config: this.deps.city };
-    if (state.street !== null && EXPLAINED.has(state.rule)) {
+    if (state.street !== null && explainsChange(state.rule)) {
       context.after = live.streets.find((street) => street.code === state.street) ?? null;
       context.before = await readStreetBefore(tx, state.street, new Date(state.openedAt));
       context.events = await readRecentEvents(tx, state.street, now);

@@ -3,8 +3,8 @@
  * and write inside the one transaction that also queues the notifications.
  */
 import { and, desc, eq, gt, inArray, ne, sql, type SQL } from 'drizzle-orm';
-import type { Silence } from '../../shared/alerts/config.js';
-import type { AlertText } from '../../shared/alerts/explain.js';
+import type { Silence } from '../../shared/alerts/rules/index.js';
+import type { AlertText } from '../../shared/alerts/text.js';
 import type { AlertState, AlertStatus, RuleId } from '../../shared/alerts/types.js';
 import type { AlertView } from '../../shared/api.js';
 import type { Db } from '../db/client.js';

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { silenceSchema } from '../../shared/alerts/config.js';
+import { silenceSchema } from '../../shared/alerts/rules/index.js';
 import { canSeeSilence } from '../../shared/alerts/silences.js';
 import { RULES } from '../../shared/alerts/types.js';
 import type { AlertView } from '../../shared/api.js';

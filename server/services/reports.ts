@@ -4,7 +4,7 @@
  * never recomputed; a correction is a new version with its reason.
  */
 import type { Logger } from 'pino';
-import { rulesFor } from '../../shared/alerts/config.js';
+import { rulesFor } from '../../shared/alerts/rules/index.js';
 import type { CityConfig } from '../../shared/city.js';
 import type { Weights } from '../../shared/index/types.js';
 import { addDays, localDate, parsePeriod, startOfLocalDate, type Period } from '../../shared/period.js';

@@ -2,7 +2,7 @@
  * Numbers, times and labels for notification text. Every formatter answers a string for any input —
  * "—" for a missing or non-finite number — so a message can never read "undefined" or "NaN".
  */
-import type { Names } from '../api.js';
+import type { Names } from '../names.js';
 
 /** The typographic minus: "−1.9" reads better than "-1.9" on a phone. */
 export const MINUS = '−';

@@ -17,17 +17,17 @@
  * hovering at a threshold from flapping. A resolved alert is closed for good: the next breach opens
  * a new alert with a new id.
  */
-import type { Silence } from './config.js';
-import { isSilenced } from './silences.js';
 import {
-  audienceOf,
   isMoreSevere,
   keyOf,
   type AlertEffect,
   type AlertState,
+  type Audience,
   type EffectKind,
   type Observation,
-} from './types.js';
+  type RuleDetail,
+} from './alert.js';
+import { isSilenced, type SilenceOf } from './silences.js';
 
 /** Timing of one rule for one key. Minutes of 0: fire at once, resolve at once, never repeat/escalate. */
 export interface LifecycleParams {
@@ -38,13 +38,13 @@ export interface LifecycleParams {
   clearMinutes?: number;
   /** Send `resolved-notify` when an announced alert resolves (default true). */
   notifyResolved?: boolean;
-  silences?: readonly Silence[];
+  silences?: readonly SilenceOf[];
 }
 
-export interface StepResult {
+export interface StepResult<Detail extends RuleDetail = RuleDetail> {
   /** The alert after this step; null when there is no alert (no breach, and none open). */
-  state: AlertState | null;
-  effects: AlertEffect[];
+  state: AlertState<Detail> | null;
+  effects: AlertEffect<Detail>[];
 }
 
 const MINUTE = 60_000;
@@ -54,20 +54,31 @@ function reached(from: string | null, now: number, minutes: number): boolean {
   return from !== null && now - Date.parse(from) >= minutes * MINUTE;
 }
 
-function effect(kind: EffectKind, alert: AlertState, at: string, upgrade = false): AlertEffect {
+/**
+ * Who hears of an effect: escalations go to the leaders, everything else to the rule's audience
+ * (`street`; `operators` for feed staleness; the red-month ladder's governance steps go to the
+ * leaders as well as the street).
+ */
+function effect<D extends RuleDetail>(
+  kind: EffectKind,
+  alert: AlertState<D>,
+  at: string,
+  audience: readonly Audience[],
+  upgrade = false,
+): AlertEffect<D> {
   return {
     id: `${alert.id}:${kind}:${at}`,
     kind,
     alertId: alert.id,
     severity: alert.severity,
-    audience: audienceOf(alert.rule, kind),
+    audience: kind === 'escalate' ? ['leaders'] : [...audience],
     at,
     upgrade,
     alert,
   };
 }
 
-function opened(observation: Observation, at: string): AlertState {
+function opened<D extends RuleDetail>(observation: Observation<D>, at: string): AlertState<D> {
   const key = keyOf(observation.key);
   return {
     ...observation.key,
@@ -95,16 +106,18 @@ function opened(observation: Observation, at: string): AlertState {
  * for a rise of severity or after a silence, else a `repeat` and an `escalate` when due. Under a
  * silence nothing is sent and one `notify` is owed instead.
  */
-function notifications(
-  alert: AlertState,
+function notifications<D extends RuleDetail>(
+  alert: AlertState<D>,
   now: number,
   at: string,
   params: LifecycleParams,
+  audience: readonly Audience[],
   silenced: boolean,
-): StepResult {
+): StepResult<D> {
   const upgrade = alert.announcedSeverity !== null && isMoreSevere(alert.severity, alert.announcedSeverity);
   // The acknowledgement was given for the milder severity: the worse one must be acknowledged anew.
-  let next: AlertState = upgrade && alert.status === 'acknowledged' ? { ...alert, status: 'firing' } : alert;
+  let next: AlertState<D> =
+    upgrade && alert.status === 'acknowledged' ? { ...alert, status: 'firing' } : alert;
   if (next.status !== 'firing') return { state: { ...next, owed: false }, effects: [] };
 
   const announce = next.announcedAt === null || upgrade || next.owed;
@@ -134,25 +147,31 @@ function notifications(
     kinds.push('escalate');
   }
   const state = next;
-  return { state, effects: kinds.map((kind) => effect(kind, state, at, kind === 'notify' && upgrade)) };
+  return {
+    state,
+    effects: kinds.map((kind) => effect(kind, state, at, audience, kind === 'notify' && upgrade)),
+  };
 }
 
-function resolved(alert: AlertState, at: string): AlertState {
+function resolved<D extends RuleDetail>(alert: AlertState<D>, at: string): AlertState<D> {
   return { ...alert, status: 'resolved', resolvedAt: at, clearingSince: null, owed: false };
 }
 
 /**
- * Advances one alert by one observation at `now`.
+ * Advances one alert by one observation at `now`. (The rule set's `step` calls it with the
+ * audience of the observation's rule.)
  *
  * @param state the key's alert so far: null, or a resolved one, means there is no open alert.
+ * @param audience who hears of its notifications (escalations go to the leaders whatever it is).
  * @returns the alert after the step (null when none is open or opened) and the server's effects.
  */
-export function step(
-  state: AlertState | null,
-  observation: Observation,
+export function advance<D extends RuleDetail>(
+  state: AlertState<D> | null,
+  observation: Observation<D>,
   now: Date,
   params: LifecycleParams,
-): StepResult {
+  audience: readonly Audience[],
+): StepResult<D> {
   const at = now.toISOString();
   const t = now.getTime();
   const silenced = isSilenced(params.silences ?? [], observation.key, now);
@@ -162,10 +181,10 @@ export function step(
     if (observation.condition !== 'breach') return { state: null, effects: [] };
     const pending = opened(observation, at);
     if (params.pendingMinutes > 0) return { state: pending, effects: [] };
-    return notifications({ ...pending, status: 'firing', firedAt: at }, t, at, params, silenced);
+    return notifications({ ...pending, status: 'firing', firedAt: at }, t, at, params, audience, silenced);
   }
 
-  const observed: AlertState = {
+  const observed: AlertState<D> = {
     ...current,
     detail: observation.detail,
     severity: isMoreSevere(observation.severity, current.severity) ? observation.severity : current.severity,
@@ -175,30 +194,35 @@ export function step(
     // Nobody has been told of a pending alert, so it closes silently.
     if (observation.condition === 'clear') return { state: resolved(observed, at), effects: [] };
     if (observation.condition === 'breach' && reached(observed.openedAt, t, params.pendingMinutes))
-      return notifications({ ...observed, status: 'firing', firedAt: at }, t, at, params, silenced);
+      return notifications({ ...observed, status: 'firing', firedAt: at }, t, at, params, audience, silenced);
     return { state: observed, effects: [] };
   }
 
   if (observation.condition !== 'clear')
-    return notifications({ ...observed, clearingSince: null }, t, at, params, silenced);
+    return notifications({ ...observed, clearingSince: null }, t, at, params, audience, silenced);
 
   const clearingSince = observed.clearingSince ?? at;
   if (!reached(clearingSince, t, params.clearMinutes ?? 0))
-    return notifications({ ...observed, clearingSince }, t, at, params, silenced);
+    return notifications({ ...observed, clearingSince }, t, at, params, audience, silenced);
   const closed = resolved(observed, at);
   const tell = (params.notifyResolved ?? true) && observed.announcedAt !== null && !silenced;
-  return { state: closed, effects: tell ? [effect('resolved-notify', closed, at)] : [] };
+  return { state: closed, effects: tell ? [effect('resolved-notify', closed, at, audience)] : [] };
 }
 
-export type AcknowledgeResult =
-  | { ok: true; state: AlertState }
+export type AcknowledgeResult<D extends RuleDetail = RuleDetail> =
+  | { ok: true; state: AlertState<D> }
   | { ok: false; code: 'pending' | 'acknowledged' | 'resolved'; reason: string };
 
 /**
  * A street head (or an officer, a leader) acknowledges a firing alert with a comment: repeats and
  * escalation stop. Refused, with a reason, for an alert that is not firing.
  */
-export function acknowledge(state: AlertState, by: string, comment: string, now: Date): AcknowledgeResult {
+export function acknowledge<D extends RuleDetail>(
+  state: AlertState<D>,
+  by: string,
+  comment: string,
+  now: Date,
+): AcknowledgeResult<D> {
   switch (state.status) {
     case 'pending':
       return { ok: false, code: 'pending', reason: 'the alert has not fired yet' };

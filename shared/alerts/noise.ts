@@ -8,10 +8,8 @@
  * (a rolling-window index moves slowly: one event shifts it a little, and so does one leaving the window).
  */
 import { hashSeed, Rng } from '../random.js';
-import { BASELINE_LAG_DAYS, rulesFor, type AlertRules } from './config.js';
-import { lifecycleParams } from './evaluate.js';
-import { step } from './lifecycle.js';
-import { observeIndexDrop } from './observe.js';
+import { lifecycleParams, rulesFor, step, type AlertRules } from './rules/index.js';
+import { BASELINE_LAG_DAYS, observeIndexDrop } from './rules/indexDrop.js';
 import type { AlertState } from './types.js';
 
 export interface NoiseOptions {

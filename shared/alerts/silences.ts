@@ -3,12 +3,41 @@
  * planned maintenance of a feed or while a known incident is being handled. Alerts keep changing
  * state underneath; only their notifications wait.
  */
+import { z } from 'zod';
 import { canSeeStreet, type Principal } from '../roles.js';
-import type { Silence } from './config.js';
-import type { AlertKey } from './types.js';
+import { storableInstant, withoutNul } from '../storable.js';
+import type { AlertKey } from './alert.js';
+
+/** A silence's start or end: within the years the database stores. */
+const instant = storableInstant();
+
+/**
+ * A silence of a set of rules: notifications of the alerts it matches are withheld from `startsAt`
+ * (default: always already) until `endsAt`. An absent `rule`, `street` or `feed` matches any.
+ */
+export function silenceSchemaOf<const Rule extends string>(rules: readonly [Rule, ...Rule[]]) {
+  return z
+    .strictObject({
+      id: z.string().min(1).optional(),
+      rule: z.enum(rules).optional(),
+      street: z.string().min(1).optional(),
+      feed: z.string().min(1).optional(),
+      startsAt: instant.optional(),
+      endsAt: instant,
+      by: z.string().optional(),
+      reason: withoutNul(z.string()).optional(),
+    })
+    .refine((s) => s.startsAt === undefined || Date.parse(s.startsAt) < Date.parse(s.endsAt), {
+      message: 'a silence must end after it starts',
+      path: ['endsAt'],
+    });
+}
+
+/** A silence of any rule (rules/index.ts has the city's `Silence`). */
+export type SilenceOf<Rule extends string = string> = z.infer<ReturnType<typeof silenceSchemaOf<Rule>>>;
 
 /** Whether a silence covers this key at `now`: each field it sets matches, and now ∈ [startsAt, endsAt). */
-export function silenceMatches(silence: Silence, key: AlertKey, now: Date): boolean {
+export function silenceMatches(silence: SilenceOf, key: AlertKey, now: Date): boolean {
   const t = now.getTime();
   if (silence.startsAt !== undefined && t < Date.parse(silence.startsAt)) return false;
   if (t >= Date.parse(silence.endsAt)) return false;
@@ -19,7 +48,7 @@ export function silenceMatches(silence: Silence, key: AlertKey, now: Date): bool
 }
 
 /** Whether any of the silences covers this key at `now`. */
-export function isSilenced(silences: readonly Silence[], key: AlertKey, now: Date): boolean {
+export function isSilenced(silences: readonly SilenceOf[], key: AlertKey, now: Date): boolean {
   return silences.some((silence) => silenceMatches(silence, key, now));
 }
 
@@ -29,7 +58,7 @@ export function isSilenced(silences: readonly Silence[], key: AlertKey, now: Dat
  * (no street, no feed), which hold back its streets' notifications too; not another street's, and
  * not a feed's (feed alerts are for operators).
  */
-export function canSeeSilence(principal: Principal, silence: Pick<Silence, 'street' | 'feed'>): boolean {
+export function canSeeSilence(principal: Principal, silence: Pick<SilenceOf, 'street' | 'feed'>): boolean {
   if (principal.role !== 'street') return true;
   if (silence.street !== undefined) return canSeeStreet(principal, silence.street);
   return silence.feed === undefined;

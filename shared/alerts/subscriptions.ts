@@ -12,7 +12,7 @@ import { addDays, zoneOffset } from '../period.js';
 import { refuseNul } from '../storable.js';
 import { RULES, SEVERITIES, type AlertEffect, type Audience, type Severity } from './types.js';
 
-/** Every audience of types.ts, as a tuple for the schema. */
+/** Every audience of alert.ts, as a tuple for the schema. */
 export const AUDIENCES = ['street', 'leaders', 'operators'] as const satisfies readonly Audience[];
 
 /**

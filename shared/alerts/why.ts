@@ -3,10 +3,16 @@
  * and now, and the recent events in the street by category and community. Both are rendered into
  * notification lines in Chinese and English.
  */
-import type { LiveStreet, Names } from '../api.js';
 import { explainChange } from '../index/contributions.js';
 import type { StreetResult } from '../index/types.js';
+import type { Names } from '../names.js';
 import { CATEGORY_NAMES, decimalsFor, formatNumber, formatSigned, nameOf, withUnit } from './format.js';
+
+/**
+ * A street's figures as the engine gives them (StreetResult, its grade an id) or as the wall shows
+ * them (the API's LiveStreet, its grade a band).
+ */
+export type StreetFigures = Omit<StreetResult, 'grade'> & { grade: string | { id: string } | null };
 
 /** An indicator as the text needs it (the city configuration's `indicators` fit). */
 export interface IndicatorLabel {
@@ -42,7 +48,7 @@ export interface RecentEvents {
 /** Changes smaller than this round to 0.00 points and explain nothing. */
 const NEGLIGIBLE = 0.005;
 
-function asResult(street: StreetResult | LiveStreet): StreetResult {
+function asResult(street: StreetFigures): StreetResult {
   const grade = street.grade;
   return { ...street, grade: typeof grade === 'string' || grade === null ? grade : grade.id };
 }
@@ -53,8 +59,8 @@ function asResult(street: StreetResult | LiveStreet): StreetResult {
  * the index's change.
  */
 export function mainLosses(
-  before: StreetResult | LiveStreet,
-  after: StreetResult | LiveStreet,
+  before: StreetFigures,
+  after: StreetFigures,
   indicators: readonly IndicatorLabel[],
   n = 3,
 ): IndicatorDriver[] {

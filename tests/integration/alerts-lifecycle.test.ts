@@ -228,9 +228,24 @@ describe.each(databaseTargets)('drop alerts on $name', (target) => {
     try {
       const ack = (alertId: string, comment: string) =>
         socket.timeout(5000).emitWithAck('ack', { alertId, comment });
-      const others = await alerts('state=firing');
-      const lianran = others.find((a) => a.street === 'lianran');
-      if (lianran) expect(await ack(lianran.id, '试试')).toMatchObject({ ok: false, code: 'forbidden' });
+      // Another street's firing alert, made here: a robbery in 连然 alerts at once (zero tolerance).
+      // The demo's own draws may hold one too, but nothing makes them.
+      const robbery = {
+        id: 'INC-lianran-ack-test',
+        updatedAt: now.toISOString(),
+        reportedAt: now.toISOString(),
+        street: 'lianran',
+        category: 'robbery',
+        kind: 'criminal',
+        status: 'open',
+      };
+      expect((await server.api('/api/ingest/incident', json({ items: [robbery] }))).status).toBe(200);
+      await server.ctx.alerts.evaluate();
+      const lianran = (await alerts('state=firing')).find(
+        (a) => a.rule === 'zeroTolerance' && a.street === 'lianran' && a.event === robbery.id,
+      );
+      expect(lianran).toBeDefined();
+      expect(await ack(lianran!.id, '试试')).toMatchObject({ ok: false, code: 'forbidden' });
       expect(await ack('indexDrop:jinfang:nope', '找不到')).toMatchObject({ ok: false, code: 'not_found' });
       const done = await jinfangDrop();
       expect(await ack(done!.id, '重复确认')).toMatchObject({ ok: false, code: 'acknowledged' });

@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { AlertText } from '../../../shared/alerts/explain.js';
+import type { AlertText } from '../../../shared/alerts/text.js';
 import type { AlertState } from '../../../shared/alerts/types.js';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true });

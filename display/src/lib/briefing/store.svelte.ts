@@ -4,7 +4,7 @@
  * red-month ladder), the month's surveys and alerts, the catalogue and the streets. And the index
  * as recorded on a chosen past day, for the day picker.
  */
-import { DEFAULT_RULES } from '$shared/alerts/config.js';
+import { DEFAULT_RULES } from '$shared/alerts/rules/index.js';
 import type { AlertView } from '$shared/api.js';
 import type { MonthlyFigures, MonthlyReport } from '$shared/reports/monthly.js';
 import type { SurveysPayload } from '$shared/surveys.js';
