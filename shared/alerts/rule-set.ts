@@ -29,4 +29,3 @@ export function alertRuleSet<const Defs extends RuleDefinitions>(definitions: De
   };
 }
 
-export type AlertRuleSet<Defs extends RuleDefinitions> = ReturnType<typeof alertRuleSet<Defs>>;

@@ -4,23 +4,18 @@
  * it is and sent to the wall unchanged.
  */
 import type * as alert from './alert.js';
-import type { AlertDetail, RuleId } from './rules/index.js';
+import type { AlertDetail } from './rules/index.js';
 
 export {
   SEVERITIES,
-  isMoreSevere,
-  keyOf,
   type Acknowledgement,
   type AlertStatus,
   type Audience,
-  type Condition,
   type EffectKind,
   type Severity,
 } from './alert.js';
 export { RULES, type AlertDetail, type RuleId } from './rules/index.js';
 
-/** What one alert is about (alert.ts), for one of the city's rules. */
-export type AlertKey = alert.AlertKey<RuleId>;
 /** One rule on one key at one time. */
 export type Observation = alert.Observation<AlertDetail>;
 /** One alert of the city's rules. */

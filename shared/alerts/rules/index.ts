@@ -4,7 +4,7 @@
  * timing, the evaluation and the explanations. A new rule is a file beside these and a line below.
  */
 import type { z } from 'zod';
-import type { RuleOverridesOf, StreetRulesOf, AlertRulesOf } from '../config.js';
+import type { StreetRulesOf, AlertRulesOf } from '../config.js';
 import { alertRuleSet } from '../rule-set.js';
 import type { DetailOf } from './definition.js';
 import { feedStaleRule } from './feedStale.js';
@@ -44,8 +44,6 @@ export type AlertDetail = DetailOf<Definitions[number]>;
 
 /** The complete rules that apply to one street (the city's, with the street's overrides merged in). */
 export type StreetRules = StreetRulesOf<Definitions>;
-/** Any part of the rules, at any depth of one rule: what a street overrides. */
-export type RuleOverrides = RuleOverridesOf<Definitions>;
 /** The alert rules of a city: complete defaults merged with its file, plus standing silences and overrides. */
 export type AlertRules = AlertRulesOf<Definitions>;
 
@@ -71,8 +69,6 @@ export const alertRulesSchema = ALERT_RULES.schema;
 export const silenceSchema = ALERT_RULES.silenceSchema;
 export type Silence = z.infer<typeof silenceSchema>;
 
-/** Merges overrides over complete rules, one level into each rule. */
-export const complete = ALERT_RULES.complete;
 /**
  * The rules that apply to one street: the city's rules with that street's overrides merged in.
  * Without a street (feed staleness is not about a street), the city's rules.
@@ -82,8 +78,6 @@ export const rulesFor = ALERT_RULES.rulesFor;
 export const lifecycleParams = ALERT_RULES.lifecycleParams;
 /** Advances one alert by one observation at `now`, its notifications for the rule's audience. */
 export const step = ALERT_RULES.step;
-/** Every rule's observation for every street (and feed, and event) that has the data for it. */
-export const observe = ALERT_RULES.observe;
 /** Evaluates every rule at `now` and advances every alert. */
 export const evaluate = ALERT_RULES.evaluate;
 /** The explanation of an alert in both languages (explain.ts). */
