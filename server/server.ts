@@ -191,7 +191,10 @@ async function listen(
   return server;
 }
 
-/** Starts what runs: the feeds, the warm-up, the evaluator, the live channel, the dispatcher, the jobs. */
+/**
+ * Starts what runs, listeners first: the evaluator, the live channel, history, the dispatcher; then
+ * the feeds, the warm-up and the jobs.
+ */
 async function run(
   ctx: AppContext,
   app: App,
