@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import type { Database } from './db/client.js';
-import type { FeedName } from '../shared/city.js';
+import type { FeedName } from '../shared/feeds/index.js';
 import type { FeedRuntime } from './feeds/runtime.js';
 import type { StoredBatch } from './feeds/store.js';
 import type { LiveHub } from './live/hub.js';

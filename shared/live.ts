@@ -6,7 +6,7 @@
 import type { AlertText } from './alerts/explain.js';
 import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
-import type { FeedName } from './city.js';
+import type { FeedName, TickerFeed } from './feeds/index.js';
 import type { GradeBand } from './index/types.js';
 
 /** The namespace of the live channel. */
@@ -16,7 +16,8 @@ export const LIVE_NAMESPACE = '/live';
 export interface TickerItem {
   /** Feed and item id: unique, to de-duplicate. */
   key: string;
-  feed: Extract<FeedName, 'incident' | 'fraud' | 'mediation'>;
+  /** A feed whose definition puts it on the ticker (shared/feeds). */
+  feed: TickerFeed;
   /** incident: its category (theft, robbery, …); fraud: case, warning, interception; mediation: its type. */
   category: string;
   street: string;

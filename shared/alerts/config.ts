@@ -3,7 +3,7 @@
  * pending period and notification interval, with defaults, and per-street overrides of any of them.
  */
 import { z } from 'zod';
-import { incidentSchema } from '../feeds.js';
+import { incidentSchema } from '../feeds/incident.js';
 import { storableInstant, withoutNul } from '../storable.js';
 import { RULES } from './types.js';
 

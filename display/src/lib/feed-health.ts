@@ -4,7 +4,7 @@
  * rule alerts — at once, before the server's feedStale rule fires, and never twice for one feed
  * (alerts.ts feedRowsBesides). Pure; `now` is the server's time as the store estimates it (epoch ms).
  */
-import { FEEDS, type FeedName } from '$shared/city.js';
+import { FEEDS, type FeedName } from '$shared/feeds/index.js';
 import type { FeedFreshness } from '$shared/live.js';
 import { secondsBetween } from './format.js';
 
