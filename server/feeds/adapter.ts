@@ -1,5 +1,5 @@
 /**
- * One interface for the five feeds. An adapter is its feed's definition (shared/feeds: item schema,
+ * One interface for every feed. An adapter is its feed's definition (shared/feeds: item schema,
  * times, the fields rules may name) with its table, the column of each field rules may name, and
  * how an item becomes a row. Fetching, validation, storage and quarantine are the same for every
  * feed (poller.ts; routes/feeds.ts for pushes and imports).

@@ -1,5 +1,5 @@
 /**
- * The simulator over HTTP: the five feeds in the contract's envelope, a few control endpoints for
+ * The simulator over HTTP: every feed in the contract's envelope, a few control endpoints for
  * tests and demos, and the timer that keeps the city going. Plain node:http: an outage must be
  * able to never answer, and stop() must be able to cut such a request off.
  *
