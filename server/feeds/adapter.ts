@@ -44,8 +44,9 @@ export function feedAdapter<F extends FeedName>(
 ): FeedAdapter<F> {
   const columns: Readonly<Record<string, PgColumn>> = parts.columns;
   return {
-    feed: definition.name as F,
+    feed: definition.name,
     definition,
+    // The definition's schema is its feed's (generic code cannot see it through the union of feeds).
     schema: definition.schema as unknown as z.ZodType<FeedItems[F]>,
     table: parts.table,
     columns,

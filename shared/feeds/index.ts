@@ -10,7 +10,10 @@ import { mediation } from './mediation.js';
 import { serviceWindow } from './service-window.js';
 import { survey } from './survey.js';
 
-/** Every feed, in the order the wall lists them. */
+/**
+ * Every feed, in the order the wall lists them and the simulator draws them: a feed's place seeds
+ * its simulated items, so a new feed goes at the end.
+ */
 export const FEED_DEFINITIONS = [incident, fraud, serviceWindow, mediation, survey] as const;
 
 export const FEED_CATALOGUE = feedCatalogue(FEED_DEFINITIONS);
