@@ -9,7 +9,8 @@ import { parseEnv } from '../server/config/env.js';
 import { createLogger } from '../server/logger.js';
 import { startServer } from '../server/server.js';
 import { startSimulator } from '../server/simulator/server.js';
-import { FEEDS, type CityConfig } from '../shared/city.js';
+import { type CityConfig } from '../shared/city.js';
+import { FEEDS } from '../shared/feeds/index.js';
 
 export interface FirstStart {
   /** Start → the HTTP server listening, ms. */

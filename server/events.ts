@@ -5,7 +5,7 @@
  * them (DESIGN.md "Scaling past one machine").
  */
 import type { Logger } from 'pino';
-import type { FeedName } from '../shared/city.js';
+import type { FeedName } from '../shared/feeds/index.js';
 import type { LiveNotification } from '../shared/live.js';
 import type { Month } from '../shared/reports/monthly.js';
 import type { StoredBatch } from './feeds/store.js';

@@ -1,7 +1,8 @@
 /** Runs Pingan Wall from the environment: `npm start`. */
 import { readFileSync } from 'node:fs';
 import { loadCityConfig } from './config/city.js';
-import { FEEDS, type CityConfig } from '../shared/city.js';
+import { type CityConfig } from '../shared/city.js';
+import { FEEDS } from '../shared/feeds/index.js';
 import { ConfigError, parseEnv, type Env } from './config/env.js';
 import { createLogger } from './logger.js';
 import { startServer, StartError } from './server.js';

@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import { createApp, type App } from './app.js';
-import { FEEDS, type FeedName } from '../shared/city.js';
+import { FEEDS, type FeedName } from '../shared/feeds/index.js';
 import {
   ensureInitialWeightSet,
   ensureTokens,

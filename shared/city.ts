@@ -11,15 +11,13 @@ import { ENV_REFERENCE } from './env-reference.js';
 import { HEADER_NAME, HEADER_NAME_MESSAGE } from './http-header.js';
 import { checkFeedRequest, feedRequestFields } from './feed-request.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
+import { definitionOf, FEED_CATALOGUE, FEEDS, type FeedName } from './feeds/index.js';
 import { isTimeZone } from './period.js';
 import { checkStreetNames } from './streets.js';
 import { DEFAULT_MIN_SAMPLE } from './surveys.js';
 
 const nonEmpty = z.string().trim().min(1);
 const names = z.object({ zh: nonEmpty, en: nonEmpty });
-
-export const FEEDS = ['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const;
-export type FeedName = (typeof FEEDS)[number];
 
 /**
  * A goalpost: within ±1e9, past any raw value an indicator can plausibly have (see
@@ -168,6 +166,13 @@ export type FeedConfig = z.infer<typeof feedConfigSchema>;
 
 const feedDefaults = (intervalSeconds: number) => feedConfigSchema.parse({ intervalSeconds });
 
+/** Each feed's settings, by default polled at its definition's interval (shared/feeds). */
+const byFeed = <V>(value: (feed: FeedName) => V) =>
+  Object.fromEntries(FEEDS.map((feed) => [feed, value(feed)])) as Record<FeedName, V>;
+const feedsSchema = z
+  .object(byFeed((feed) => feedConfigSchema.default(feedDefaults(FEED_CATALOGUE.pollSeconds[feed]))))
+  .default(byFeed((feed) => feedDefaults(FEED_CATALOGUE.pollSeconds[feed])));
+
 /**
  * A block's or an indicator's weight: 0 to 1000. Weights are relative (35/35/30, or 12 of an
  * indicator's block), so this refuses only what cannot be meant, and keeps every sum of weights,
@@ -242,21 +247,7 @@ export const cityConfigSchema = z
     alerts: alertRulesSchema.prefault({}),
     /** The survey drill-down's minimum sample, DEFAULT_MIN_SAMPLE when absent. */
     surveys: surveySettingsSchema.prefault({}),
-    feeds: z
-      .object({
-        incident: feedConfigSchema.default(feedDefaults(10)),
-        fraud: feedConfigSchema.default(feedDefaults(10)),
-        'service-window': feedConfigSchema.default(feedDefaults(10)),
-        mediation: feedConfigSchema.default(feedDefaults(60)),
-        survey: feedConfigSchema.default(feedDefaults(300)),
-      })
-      .default({
-        incident: feedDefaults(10),
-        fraud: feedDefaults(10),
-        'service-window': feedDefaults(10),
-        mediation: feedDefaults(60),
-        survey: feedDefaults(300),
-      }),
+    feeds: feedsSchema,
   })
   .superRefine((config, ctx) => {
     const duplicate = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
@@ -265,7 +256,7 @@ export const cityConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['streets'], message: `street ${street} appears twice` });
     for (const problem of checkStreetNames(config.streets)) ctx.addIssue({ code: 'custom', ...problem });
     for (const feed of FEEDS)
-      for (const problem of checkFeedMapping(feed, config.feeds[feed].mapping))
+      for (const problem of checkFeedMapping(definitionOf(feed), config.feeds[feed].mapping))
         ctx.addIssue({ code: 'custom', ...problem, path: ['feeds', feed, 'mapping', ...problem.path] });
     const indicatorIds = config.indicators.map((i) => i.id);
     const indicator = duplicate(indicatorIds);
@@ -285,7 +276,7 @@ export const cityConfigSchema = z
         });
         return;
       }
-      for (const problem of checkFeedRule(indicator.rule, indicator.source, indicator.measure))
+      for (const problem of checkFeedRule(indicator.rule, definitionOf(indicator.source), indicator.measure))
         ctx.addIssue({
           code: 'custom',
           path: [...path, ...problem.path.split('.')],
@@ -312,7 +303,6 @@ export const cityConfigSchema = z
 
 export type CityConfig = z.infer<typeof cityConfigSchema>;
 export type StreetConfig = z.infer<typeof streetConfigSchema>;
-export type Vocabulary = z.infer<typeof vocabularySchema>;
 export type IndicatorConfig = z.infer<typeof indicatorConfigSchema>;
 
 /** One line per problem, each naming the key path: `streets.2.population: expected a number`. */

@@ -10,10 +10,8 @@
  * `default` and `const` are our values and are used as they are.
  */
 import { z } from 'zod';
-import type { FeedName } from './city.js';
-import { feedItemSchemas, TIME_FIELDS } from './feeds.js';
+import type { FeedDefinition } from './feeds/definition.js';
 import { valueAt } from './json-path.js';
-import type { Regions } from './streets.js';
 import { parseTime, timeFormatSchema, timeZoneSchema, type TimeFormat } from './time-formats.js';
 
 /** A JSON scalar: what a constant, a default or a mapped value may be. */
@@ -190,10 +188,11 @@ function contractFieldNames(schema: z.ZodType): string[] {
  * fields (a typo would otherwise map nothing, silently), each with its key path in the mapping.
  */
 export function checkFeedMapping(
-  feed: FeedName,
+  definition: Pick<FeedDefinition, 'name' | 'schema'>,
   mapping: FeedMapping,
 ): { path: (string | number)[]; message: string }[] {
-  const names = contractFieldNames(feedItemSchemas[feed]);
+  const feed = definition.name;
+  const names = contractFieldNames(definition.schema);
   const known = new Set(names);
   const unknown = (field: string) =>
     `"${field}" is not a field of the ${feed} contract (${names.filter((n) => !n.includes('.')).join(', ')})`;
@@ -216,10 +215,10 @@ export function checkFeedMapping(
 export interface MappingContext {
   /** The city's time zone: where local times are unless the feed or the field names another. */
   zone: string;
-  /** The time fields of the feed's contract, which the feed-level `times` applies to. */
+  /** The time fields of the feed's contract (shared/feeds `timeFieldsOf`), which the feed-level `times` applies to. */
   timeFields: readonly string[];
-  /** For `fromCommunity`: the street of a community. */
-  regions: Pick<Regions, 'streetOfCommunity'>;
+  /** For `fromCommunity`: the code of the one street with a community a value names (streets.ts `cityRegions`). */
+  regions: { streetOfCommunity(value: unknown): { street: string } | { error: string } };
 }
 
 /** A field that could not be read: `{field: "safety", reason: '"很好" is not a number'}`. */
@@ -234,9 +233,6 @@ export interface MappedRecord {
   /** The fields that could not be read, each holding its source value in `record`. */
   problems: FieldProblem[];
 }
-
-/** The time fields of a feed, for {@link MappingContext.timeFields}. */
-export const timeFieldsOf = (feed: FeedName): readonly string[] => TIME_FIELDS[feed];
 
 const isUnsafeKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
 

@@ -4,37 +4,9 @@
  * configuration, checked against the fields each feed really has.
  */
 import { z } from 'zod';
-import type { FeedName } from './city.js';
+import { ruleFieldsOf } from './feeds/catalogue.js';
+import type { FeedDefinition } from './feeds/definition.js';
 import type { Measure } from './index/types.js';
-
-/** The fields of each feed that rules may name, by what they hold. */
-export const FEED_FIELDS = {
-  incident: {
-    filters: ['category', 'kind', 'status', 'cleared', 'gang', 'homicide', 'community'],
-    numbers: [],
-    times: ['reportedAt', 'arrivedAt', 'closedAt'],
-  },
-  fraud: {
-    filters: ['type', 'dissuaded', 'community'],
-    numbers: ['lossYuan', 'interceptedYuan'],
-    times: ['occurredAt'],
-  },
-  'service-window': {
-    filters: ['status', 'hall', 'service'],
-    numbers: ['limitMinutes'],
-    times: ['takenAt', 'calledAt', 'finishedAt'],
-  },
-  mediation: {
-    filters: ['type', 'status', 'community'],
-    numbers: [],
-    times: ['acceptedAt', 'closedAt'],
-  },
-  survey: {
-    filters: ['method', 'community'],
-    numbers: ['safety', 'satisfaction', 'police', 'urban', 'environment', 'market'],
-    times: ['surveyedAt'],
-  },
-} as const satisfies Record<FeedName, { filters: string[]; numbers: string[]; times: string[] }>;
 
 const scalar = z.union([z.string(), z.boolean()]);
 /** Field → a value, or a list of values any of which matches. */
@@ -94,14 +66,16 @@ const MEASURES_OF: Record<FeedRule['aggregate'], readonly Measure[]> = {
 
 /**
  * Problems of a rule for a feed and a measure, each with the path inside the rule: an unknown
- * field, a time that is not a time, an aggregate that cannot give this measure.
+ * field (the fields rules may name are the feed definition's: shared/feeds), a time that is not a
+ * time, an aggregate that cannot give this measure.
  */
 export function checkFeedRule(
   rule: FeedRule,
-  feed: FeedName,
+  definition: Pick<FeedDefinition, 'name' | 'times' | 'rules'>,
   measure: Measure,
 ): { path: string; message: string }[] {
-  const fields = FEED_FIELDS[feed];
+  const feed = definition.name;
+  const fields = ruleFieldsOf(definition);
   const problems: { path: string; message: string }[] = [];
   const expect = (path: string, value: string, kinds: readonly string[], what: string) => {
     if (!kinds.includes(value))

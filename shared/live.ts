@@ -6,7 +6,7 @@
 import type { AlertText } from './alerts/text.js';
 import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
-import type { FeedName } from './city.js';
+import type { FeedName, TickerFeed } from './feeds/index.js';
 import type { GradeBand } from './index/types.js';
 import { changedPanels, panelsForStreets, type Panels, type PanelSet } from './panels.js';
 
@@ -17,7 +17,8 @@ export const LIVE_NAMESPACE = '/live';
 export interface TickerItem {
   /** Feed and item id: unique, to de-duplicate. */
   key: string;
-  feed: Extract<FeedName, 'incident' | 'fraud' | 'mediation'>;
+  /** A feed whose definition puts it on the ticker (shared/feeds). */
+  feed: TickerFeed;
   /** incident: its category (theft, robbery, …); fraud: case, warning, interception; mediation: its type. */
   category: string;
   street: string;

@@ -5,7 +5,7 @@
  * refreshes the panels when one of {@link PANEL_FEEDS} stores a batch, the server reads one query a
  * panel, and the display greys a panel whose feed is stale — all from here.
  */
-import type { FeedName } from './city.js';
+import type { FeedName } from './feeds/index.js';
 
 /** 反诈中心 today (local date), per street. */
 export interface FraudToday {

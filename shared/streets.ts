@@ -5,7 +5,19 @@
  * configured street or community it names; a name that could mean two is no name at all, so that a
  * record is never counted in the wrong street.
  */
-import type { CityConfig, StreetConfig } from './city.js';
+import type { Names } from './names.js';
+
+/**
+ * What of a configured street (city.ts `StreetConfig`) its names are resolved from; stated here so
+ * that the configuration's schema can check names without a circle of imports.
+ */
+interface StreetConfig {
+  code: string;
+  name: Names;
+  aliases: string[];
+  communities: string[];
+  communityAliases: Record<string, string>;
+}
 
 /** Suffixes a street's Chinese name is written with or without, longest first. */
 const STREET_SUFFIXES = ['街道办事处', '街道', '镇', '乡'] as const;
@@ -76,7 +88,7 @@ export interface Regions {
 }
 
 /** The streets and communities of a city, ready to resolve names in. */
-export function cityRegions(city: Pick<CityConfig, 'streets'>): Regions {
+export function cityRegions(city: { streets: readonly StreetConfig[] }): Regions {
   const streets = streetIndex(city.streets);
   const communities = new Map(city.streets.map((street) => [street.code, communityIndex(street)]));
   const community = (value: unknown, street: string | undefined) => {

@@ -8,7 +8,7 @@
  * the city's `surveys.minSample` shows its n and no number. A group below it has no method split
  * either: each of its methods has fewer responses still.
  */
-import { surveySchema } from './feeds.js';
+import { surveySchema } from './feeds/survey.js';
 import { studentTQuantile } from './statistics.js';
 
 /** What each response answers: two questions always, the four departments when asked. */
@@ -26,7 +26,7 @@ export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
 export const SURVEY_METHODS = surveySchema.shape.method.options;
 export type SurveyMethod = (typeof SURVEY_METHODS)[number];
 
-/** The ratings' scale (shared/feeds.ts): a mean cannot leave it, and neither does its interval. */
+/** The ratings' scale (shared/feeds/survey.ts): a mean cannot leave it, and neither does its interval. */
 export const RATING_SCALE = { min: 1, max: 5 } as const;
 
 /** The confidence of every interval. */

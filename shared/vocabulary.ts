@@ -7,26 +7,13 @@
  * A community matches with or without its 社区/村 suffix and by its configured aliases
  * (shared/streets.ts); the other lists match ignoring surrounding whitespace, otherwise exactly.
  */
-import type { CityConfig, FeedName } from './city.js';
+import type { CityConfig } from './city.js';
+import type { VocabularyList } from './feeds/definition.js';
+import { FREE_TEXT_FIELDS, type FeedName } from './feeds/index.js';
 import { cityRegions } from './streets.js';
 
 /** What a not-null free-text field holds when its value is not in its vocabulary. */
 export const UNKNOWN = 'unknown';
-
-type ListName = 'communities' | 'halls' | 'services' | 'mediationTypes';
-
-/**
- * The free-text fields of each feed's contract and the list each is checked against. A community
- * is optional in most feeds (and nullable in storage): an unknown one becomes null; the others are
- * required and become {@link UNKNOWN}.
- */
-export const FREE_TEXT_FIELDS = {
-  incident: { community: 'communities' },
-  fraud: { community: 'communities' },
-  'service-window': { hall: 'halls', service: 'services' },
-  mediation: { community: 'communities', type: 'mediationTypes' },
-  survey: { community: 'communities' },
-} as const satisfies Record<FeedName, Record<string, ListName>>;
 
 /** What an unknown value of each free-text field becomes. */
 export const unknownValueOf = (field: string): null | typeof UNKNOWN =>
@@ -34,7 +21,7 @@ export const unknownValueOf = (field: string): null | typeof UNKNOWN =>
 
 export interface CityVocabulary {
   /** The known value of a list (for a street's own lists, of that street), or null. */
-  known(list: ListName, value: unknown, street: string | undefined): string | null;
+  known(list: VocabularyList, value: unknown, street: string | undefined): string | null;
 }
 
 /** The vocabularies of a city configuration, ready to look values up in. */

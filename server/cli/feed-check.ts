@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FEEDS, type FeedName } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import { loadCityConfig } from '../config/city.js';
 import { ConfigError, parseEnv } from '../config/env.js';
 import { dryRun, sampleRecords, type DryRun } from '../feeds/dry-run.js';

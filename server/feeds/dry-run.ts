@@ -4,7 +4,7 @@
  * refused one with its reason — with nothing stored. The API (`POST /api/feeds/:feed/test`) and the
  * shell (`npm run feed:check`) both answer with this.
  */
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import { valueAt } from '../../shared/json-path.js';
 import type { RecordParser } from './records.js';
 

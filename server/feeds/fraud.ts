@@ -1,11 +1,9 @@
 /** 反诈中心: the anti-fraud centre's cases, warnings and interceptions. */
-import { fraudSchema } from '../../shared/feeds.js';
+import { fraud } from '../../shared/feeds/fraud.js';
 import { fraudEvents } from '../db/schema/index.js';
-import type { FeedAdapter } from './adapter.js';
+import { feedAdapter } from './adapter.js';
 
-export const fraudAdapter: FeedAdapter<'fraud'> = {
-  feed: 'fraud',
-  schema: fraudSchema,
+export const fraudAdapter = feedAdapter(fraud, {
   table: fraudEvents,
   columns: {
     type: fraudEvents.type,
@@ -15,7 +13,6 @@ export const fraudAdapter: FeedAdapter<'fraud'> = {
     interceptedYuan: fraudEvents.interceptedYuan,
     occurredAt: fraudEvents.occurredAt,
   },
-  eventTime: fraudEvents.occurredAt,
   toRow: (item, street) => ({
     id: item.id,
     updatedAt: new Date(item.updatedAt),
@@ -27,4 +24,4 @@ export const fraudAdapter: FeedAdapter<'fraud'> = {
     interceptedYuan: item.interceptedYuan ?? null,
     dissuaded: item.dissuaded ?? null,
   }),
-};
+});

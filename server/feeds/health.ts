@@ -1,5 +1,5 @@
 /** What each feed is doing, for GET /api/feeds, /api/health, the metrics and the stale flags. */
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import type { CircuitState } from './circuit.js';
 
 export interface FeedHealth {

@@ -1,11 +1,9 @@
 /** 警情: police incidents. */
-import { incidentSchema } from '../../shared/feeds.js';
+import { incident } from '../../shared/feeds/incident.js';
 import { incidents } from '../db/schema/index.js';
-import { instantOrNull, type FeedAdapter } from './adapter.js';
+import { feedAdapter, instantOrNull } from './adapter.js';
 
-export const incidentAdapter: FeedAdapter<'incident'> = {
-  feed: 'incident',
-  schema: incidentSchema,
+export const incidentAdapter = feedAdapter(incident, {
   table: incidents,
   columns: {
     category: incidents.category,
@@ -19,7 +17,6 @@ export const incidentAdapter: FeedAdapter<'incident'> = {
     arrivedAt: incidents.arrivedAt,
     closedAt: incidents.closedAt,
   },
-  eventTime: incidents.reportedAt,
   toRow: (item, street) => ({
     id: item.id,
     updatedAt: new Date(item.updatedAt),
@@ -35,4 +32,4 @@ export const incidentAdapter: FeedAdapter<'incident'> = {
     gang: item.gang ?? null,
     homicide: item.homicide ?? null,
   }),
-};
+});

@@ -1,11 +1,9 @@
 /** 人民调解: dispute mediation cases. */
-import { mediationSchema } from '../../shared/feeds.js';
+import { mediation } from '../../shared/feeds/mediation.js';
 import { mediationCases } from '../db/schema/index.js';
-import { instantOrNull, type FeedAdapter } from './adapter.js';
+import { feedAdapter, instantOrNull } from './adapter.js';
 
-export const mediationAdapter: FeedAdapter<'mediation'> = {
-  feed: 'mediation',
-  schema: mediationSchema,
+export const mediationAdapter = feedAdapter(mediation, {
   table: mediationCases,
   columns: {
     type: mediationCases.type,
@@ -14,7 +12,6 @@ export const mediationAdapter: FeedAdapter<'mediation'> = {
     acceptedAt: mediationCases.acceptedAt,
     closedAt: mediationCases.closedAt,
   },
-  eventTime: mediationCases.acceptedAt,
   toRow: (item, street) => ({
     id: item.id,
     updatedAt: new Date(item.updatedAt),
@@ -25,4 +22,4 @@ export const mediationAdapter: FeedAdapter<'mediation'> = {
     status: item.status,
     closedAt: instantOrNull(item.closedAt),
   }),
-};
+});

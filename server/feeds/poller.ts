@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { eq, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { CityConfig, FeedConfig, FeedName } from '../../shared/city.js';
+import type { CityConfig, FeedConfig } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import {
   alreadyRead,
   nextPosition,

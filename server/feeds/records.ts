@@ -5,9 +5,10 @@
  * its reason, reduced to the contract's fields and scrubbed of personal data, as its reason is.
  */
 import type { z } from 'zod';
-import { issueText, type CityConfig, type FeedConfig, type FeedName } from '../../shared/city.js';
-import { mapRecord, timeFieldsOf, type FieldProblem } from '../../shared/feed-mapping.js';
-import { timesAhead, type FeedItems } from '../../shared/feeds.js';
+import { issueText, type CityConfig, type FeedConfig } from '../../shared/city.js';
+import type { FeedItems, FeedName } from '../../shared/feeds/index.js';
+import { mapRecord, type FieldProblem } from '../../shared/feed-mapping.js';
+import { timeFieldsOf, timesAhead } from '../../shared/feeds/contract.js';
 import { maskPersonalData, scrubPersonalData } from '../../shared/personal-data.js';
 import { replaceNul } from '../../shared/storable.js';
 import { cityRegions, streetResolver } from '../../shared/streets.js';
@@ -106,12 +107,13 @@ export function recordParser<F extends FeedName>(
   const resolveStreet = streetResolver(city);
   const context = {
     zone: city.city.timezone,
-    timeFields: timeFieldsOf(adapter.feed),
+    timeFields: timeFieldsOf(adapter.definition),
     regions: cityRegions(city),
   };
   const vocabulary = cityVocabulary(city);
   const opaqueId = opaqueIds(options.idKey);
-  const timeKey = eventKey(adapter);
+  // The row's key of the event time: its column's key among the columns, the field's own name.
+  const timeKey = adapter.definition.eventTime;
   /**
    * What quarantine keeps of a refused record: its contract fields, the free-text ones checked
    * against the vocabulary as they would have been stored, its id opaque, other personal data masked.
@@ -152,7 +154,7 @@ export function recordParser<F extends FeedName>(
           return;
         }
         const item = parsed.data as FeedItems[F] & { street: string; updatedAt: string };
-        const ahead = timesAhead(adapter.feed, item, now, options.clockSkewSeconds);
+        const ahead = timesAhead(adapter.definition, item, now, options.clockSkewSeconds);
         if (ahead.length > 0) {
           invalid.push(refused(line, mapped, ahead.join('; ')));
           return;
@@ -174,11 +176,4 @@ export function recordParser<F extends FeedName>(
       return { valid, invalid };
     },
   };
-}
-
-/** The row key (drizzle property name) of an adapter's event time column. */
-function eventKey(adapter: FeedAdapter): string {
-  const entry = Object.entries(adapter.columns).find(([, column]) => column === adapter.eventTime);
-  if (!entry) throw new Error(`the ${adapter.feed} adapter does not list its event time among its columns`);
-  return entry[0];
 }

@@ -1,5 +1,5 @@
 /** The adapter of every feed. */
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import type { FeedAdapter } from './adapter.js';
 import { fraudAdapter } from './fraud.js';
 import { incidentAdapter } from './incident.js';

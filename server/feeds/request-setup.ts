@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent } from 'undici';
-import type { FeedConfig, FeedName } from '../../shared/city.js';
+import type { FeedConfig } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import { ConfigError } from '../config/env.js';
 import { readReference, type Environment } from '../config/secret-env.js';
 import { RequestPacer } from './pacer.js';

@@ -3,7 +3,7 @@
  * with overlap prevention, plus the health of every feed (polled or not).
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import { FEEDS, type FeedName } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import type { FeedHealth } from './health.js';
 import { FeedPoller, type PollerDeps } from './poller.js';
 import { adapterOf } from './registry.js';

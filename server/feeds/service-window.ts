@@ -1,11 +1,9 @@
 /** 便民服务窗口: tickets at the public-service halls. */
-import { serviceWindowSchema } from '../../shared/feeds.js';
+import { serviceWindow } from '../../shared/feeds/service-window.js';
 import { windowTickets } from '../db/schema/index.js';
-import { instantOrNull, type FeedAdapter } from './adapter.js';
+import { feedAdapter, instantOrNull } from './adapter.js';
 
-export const serviceWindowAdapter: FeedAdapter<'service-window'> = {
-  feed: 'service-window',
-  schema: serviceWindowSchema,
+export const serviceWindowAdapter = feedAdapter(serviceWindow, {
   table: windowTickets,
   columns: {
     status: windowTickets.status,
@@ -16,7 +14,6 @@ export const serviceWindowAdapter: FeedAdapter<'service-window'> = {
     calledAt: windowTickets.calledAt,
     finishedAt: windowTickets.finishedAt,
   },
-  eventTime: windowTickets.takenAt,
   toRow: (item, street) => ({
     id: item.id,
     updatedAt: new Date(item.updatedAt),
@@ -29,4 +26,4 @@ export const serviceWindowAdapter: FeedAdapter<'service-window'> = {
     status: item.status,
     limitMinutes: item.limitMinutes ?? null,
   }),
-};
+});

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import type { Db } from '../db/client.js';
 import { feedCursors, quarantine } from '../db/schema/index.js';
 import type { FeedAdapter } from './adapter.js';

@@ -1,11 +1,9 @@
 /** 公众评价: survey responses, each with the respondent's street and community and nothing else of them. */
-import { surveySchema } from '../../shared/feeds.js';
+import { survey } from '../../shared/feeds/survey.js';
 import { surveyResponses } from '../db/schema/index.js';
-import type { FeedAdapter } from './adapter.js';
+import { feedAdapter } from './adapter.js';
 
-export const surveyAdapter: FeedAdapter<'survey'> = {
-  feed: 'survey',
-  schema: surveySchema,
+export const surveyAdapter = feedAdapter(survey, {
   table: surveyResponses,
   columns: {
     method: surveyResponses.method,
@@ -18,7 +16,6 @@ export const surveyAdapter: FeedAdapter<'survey'> = {
     market: surveyResponses.market,
     surveyedAt: surveyResponses.surveyedAt,
   },
-  eventTime: surveyResponses.surveyedAt,
   toRow: (item, street) => ({
     id: item.id,
     updatedAt: new Date(item.updatedAt),
@@ -33,4 +30,4 @@ export const surveyAdapter: FeedAdapter<'survey'> = {
     environment: item.departments?.environment ?? null,
     market: item.departments?.market ?? null,
   }),
-};
+});

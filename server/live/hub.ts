@@ -7,7 +7,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { LiveStreet } from '../../shared/api.js';
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import {
   type AckReply,
   diffSnapshots,

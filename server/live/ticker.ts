@@ -1,28 +1,28 @@
-/** The live ticker: the newest events of the incident, fraud and mediation feeds, anonymised. */
-import type { FeedName } from '../../shared/city.js';
+/**
+ * The live ticker: the newest events of the feeds whose definitions put them on it (incident, fraud,
+ * mediation: shared/feeds), anonymised.
+ */
+import { FEED_CATALOGUE, type FeedName } from '../../shared/feeds/index.js';
 import { TICKER_LENGTH, type TickerItem } from '../../shared/live.js';
 
 /** Items older than this when they first arrive (a backfill, a late import) are not news. */
 const NEWS_MS = 6 * 3_600_000;
 
-const categoryOf: Partial<Record<FeedName, { field: string; time: string; feed: TickerItem['feed'] }>> = {
-  incident: { field: 'category', time: 'reportedAt', feed: 'incident' },
-  fraud: { field: 'type', time: 'occurredAt', feed: 'fraud' },
-  mediation: { field: 'type', time: 'acceptedAt', feed: 'mediation' },
-};
+/** The feeds on the ticker, each with what it shows as what happened: their definitions' `ticker`. */
+const onTicker = (feed: FeedName): feed is TickerItem['feed'] => Object.hasOwn(FEED_CATALOGUE.ticker, feed);
 
 export class Ticker {
   private items: TickerItem[] = [];
 
   /** Adds the news among rows newly stored for a feed; returns how many were added. */
   add(feed: FeedName, rows: readonly Record<string, unknown>[], now: Date): number {
-    const shape = categoryOf[feed];
-    if (!shape) return 0;
+    if (!onTicker(feed)) return 0;
+    const shape = FEED_CATALOGUE.ticker[feed];
     const fresh = rows
       .map((row): TickerItem => ({
         key: `${feed}:${String(row.id)}`,
-        feed: shape.feed,
-        category: String(row[shape.field]),
+        feed,
+        category: String(row[shape.category]),
         street: String(row.street),
         community: typeof row.community === 'string' ? row.community : null,
         at: (row[shape.time] as Date).toISOString(),

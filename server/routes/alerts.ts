@@ -8,7 +8,7 @@ import { silenceSchema } from '../../shared/alerts/rules/index.js';
 import { canSeeSilence } from '../../shared/alerts/silences.js';
 import { RULES } from '../../shared/alerts/types.js';
 import type { AlertView } from '../../shared/api.js';
-import { FEEDS } from '../../shared/city.js';
+import { FEEDS } from '../../shared/feeds/index.js';
 import { hasNoNul, NUL_MESSAGE, withoutNul } from '../../shared/storable.js';
 import { ackBodySchema, mayAcknowledge } from '../alerts/ack.js';
 import type { AppContext } from '../context.js';

@@ -5,7 +5,7 @@
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { FEEDS, type FeedName } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import type { AppContext } from '../context.js';
 import { quarantine } from '../db/schema/index.js';
 import { recordParser, type RecordParser } from '../feeds/records.js';

@@ -4,8 +4,8 @@
  * once a minute as windows slide. Reading the index is then pure computation.
  */
 import type { Logger } from 'pino';
-import type { CityConfig, FeedName, IndicatorConfig } from '../../shared/city.js';
-import { FEEDS } from '../../shared/city.js';
+import type { CityConfig, IndicatorConfig } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import {
   computeIndex,
   gradeOf,

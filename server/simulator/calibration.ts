@@ -5,7 +5,7 @@
  * satisfactory value (满意值), a badly run one well short of the unacceptable value (不允许值).
  */
 import type { CityConfig } from '../../shared/city.js';
-import type { Incident } from '../../shared/feeds.js';
+import type { Incident } from '../../shared/feeds/index.js';
 import { hashSeed, Rng } from '../../shared/random.js';
 
 const PER_10K = 10_000;

@@ -4,8 +4,7 @@
  * mediation case is accepted and later settled. Each step is a new version of the same item with a
  * later `updatedAt`; the simulator releases a version when its time comes.
  */
-import type { FeedName } from '../../shared/city.js';
-import type { FeedItems, Incident } from '../../shared/feeds.js';
+import type { FeedItems, FeedName, Incident } from '../../shared/feeds/index.js';
 import {
   INTERCEPT_SIGMA,
   LOSS_CAP,

@@ -7,7 +7,7 @@
  * Prints the five feed URLs and runs until interrupted.
  */
 import { parseArgs } from 'node:util';
-import { FEEDS } from '../../shared/city.js';
+import { FEEDS } from '../../shared/feeds/index.js';
 import { loadCityConfig } from '../config/city.js';
 import { ConfigError } from '../config/env.js';
 import { DEFAULT_SEED } from './model.js';

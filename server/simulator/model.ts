@@ -4,8 +4,14 @@
  * hour) from a generator seeded by those coordinates, so any span — thirty days at start, one
  * second per tick — yields exactly the events that any other partition of the same time would.
  */
-import type { CityConfig, FeedName } from '../../shared/city.js';
-import type { FraudEvent, Incident } from '../../shared/feeds.js';
+import type { CityConfig } from '../../shared/city.js';
+import {
+  FEED_CATALOGUE,
+  FEEDS,
+  type FeedName,
+  type FraudEvent,
+  type Incident,
+} from '../../shared/feeds/index.js';
 import { INCIDENT_STREAMS, KIND_OF, streetProfiles, type StreetProfile } from './calibration.js';
 import {
   fraudTimeline,
@@ -14,25 +20,16 @@ import {
   surveyTimeline,
   ticketTimeline,
   type AnyTimeline,
+  type Timeline,
 } from './lifecycles.js';
 import { hashSeed, Rng } from '../../shared/random.js';
 import { LocalClock, QUARTER_MS, QUARTERS_PER_DAY, quarterWeight } from './rhythm.js';
 
-export type { AnyTimeline, Timeline } from './lifecycles.js';
+export type { AnyTimeline } from './lifecycles.js';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED = 20261125;
 
-/** Id prefixes, one per feed: `INC-jinfang-20261125T0315Z-03`. */
-export const ID_PREFIX: Record<FeedName, string> = {
-  incident: 'INC',
-  fraud: 'FRD',
-  'service-window': 'WIN',
-  mediation: 'MED',
-  survey: 'SRV',
-};
-
-const FEED_ORDER: readonly FeedName[] = ['incident', 'fraud', 'service-window', 'mediation', 'survey'];
 const FRAUD_TYPES = ['case', 'warning', 'interception'] as const;
 
 /** A city ready to generate: its street profiles for the seed and its local clock. */
@@ -48,59 +45,57 @@ export function createCityModel(city: CityConfig, seed: number = DEFAULT_SEED): 
   return { city, seed, streets: streetProfiles(city, seed), clock: new LocalClock(city.city.timezone) };
 }
 
-/** Expected events per day of a feed in a street, before the daily rhythm spreads them. */
-function dailyRate(feed: FeedName, p: StreetProfile): number {
-  switch (feed) {
-    case 'incident':
-      return p.incident.perDay.reduce((a, b) => a + b, 0);
-    case 'fraud':
-      return p.fraud.casesPerDay + p.fraud.warningsPerDay + p.fraud.interceptionsPerDay;
-    case 'service-window':
-      return p.window.ticketsPerDay;
-    case 'mediation':
-      return p.mediation.casesPerDay;
-    case 'survey':
-      return p.survey.perDay;
-  }
-}
-
 /** `20261125T0315Z`: the UTC quarter an item was drawn in, readable in its id. */
 function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
 }
 
-function build(
-  model: CityModel,
-  feed: FeedName,
-  p: StreetProfile,
-  rng: Rng,
-  id: string,
-  at: number,
-): AnyTimeline {
-  switch (feed) {
-    case 'incident': {
+/**
+ * The simulator's part of each feed: how many items a street has a day, before the daily rhythm
+ * (rhythm.ts) spreads them, and the whole life of one (lifecycles.ts).
+ */
+interface FeedSimulation<F extends FeedName> {
+  /** Expected events per day in a street, before the daily rhythm spreads them. */
+  dailyRate(p: StreetProfile): number;
+  /** One item created at `at`, with its whole life. */
+  build(model: CityModel, p: StreetProfile, rng: Rng, id: string, at: number): Timeline<F>;
+}
+
+const SIMULATIONS: { [F in FeedName]: FeedSimulation<F> } = {
+  incident: {
+    dailyRate: (p) => p.incident.perDay.reduce((a, b) => a + b, 0),
+    build: (_model, p, rng, id, at) => {
       const stream = INCIDENT_STREAMS[rng.weighted(p.incident.perDay)]!;
       return incidentTimeline(p, rng, id, at, stream.category, stream.kind);
-    }
-    case 'fraud': {
+    },
+  },
+  fraud: {
+    dailyRate: (p) => p.fraud.casesPerDay + p.fraud.warningsPerDay + p.fraud.interceptionsPerDay,
+    build: (_model, p, rng, id, at) => {
       const f = p.fraud;
       const type = FRAUD_TYPES[rng.weighted([f.casesPerDay, f.warningsPerDay, f.interceptionsPerDay])]!;
       return fraudTimeline(p, rng, id, at, type);
-    }
-    case 'service-window':
-      return ticketTimeline(p, rng, id, at);
-    case 'mediation':
-      return mediationTimeline(p, rng, id, at, model.clock);
-    case 'survey':
-      return surveyTimeline(p, rng, id, at);
-  }
-}
+    },
+  },
+  'service-window': {
+    dailyRate: (p) => p.window.ticketsPerDay,
+    build: (_model, p, rng, id, at) => ticketTimeline(p, rng, id, at),
+  },
+  mediation: {
+    dailyRate: (p) => p.mediation.casesPerDay,
+    build: (model, p, rng, id, at) => mediationTimeline(p, rng, id, at, model.clock),
+  },
+  survey: {
+    dailyRate: (p) => p.survey.perDay,
+    build: (_model, p, rng, id, at) => surveyTimeline(p, rng, id, at),
+  },
+};
 
 /** Orders timelines by creation, then feed, then id: the order they enter the feeds. */
 export function byCreation(a: AnyTimeline, b: AnyTimeline): number {
   return (
     a.createdAt - b.createdAt ||
-    FEED_ORDER.indexOf(a.feed) - FEED_ORDER.indexOf(b.feed) ||
+    FEEDS.indexOf(a.feed) - FEEDS.indexOf(b.feed) ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
@@ -114,9 +109,10 @@ export function generateTimelines(model: CityModel, from: number, to: number): A
   if (to <= from) return out;
   const first = Math.floor(from / QUARTER_MS);
   const last = Math.ceil(to / QUARTER_MS);
-  FEED_ORDER.forEach((feed, feedIndex) => {
+  // In the feeds' order (shared/feeds), whose position seeds their generators.
+  FEEDS.forEach((feed, feedIndex) => {
     for (const street of model.streets) {
-      const perQuarter = dailyRate(feed, street) / QUARTERS_PER_DAY;
+      const perQuarter = SIMULATIONS[feed].dailyRate(street) / QUARTERS_PER_DAY;
       for (let quarter = first; quarter < last; quarter++) {
         const start = quarter * QUARTER_MS;
         const weight = quarterWeight(feed, model.clock.minuteOfDay(start));
@@ -128,9 +124,9 @@ export function generateTimelines(model: CityModel, from: number, to: number): A
         const times = Array.from({ length: count }, () => start + Math.floor(rng.next() * QUARTER_MS));
         times.forEach((at, n) => {
           if (at < from || at >= to) return;
-          const id = `${ID_PREFIX[feed]}-${street.code}-${stamp(start)}-${String(n).padStart(2, '0')}`;
+          const id = `${FEED_CATALOGUE.idPrefix[feed]}-${street.code}-${stamp(start)}-${String(n).padStart(2, '0')}`;
           const itemRng = new Rng(hashSeed(model.seed, feedIndex, street.index, quarter, n + 1));
-          out.push(build(model, feed, street, itemRng, id, at));
+          out.push(SIMULATIONS[feed].build(model, street, itemRng, id, at));
         });
       }
     }
@@ -158,7 +154,7 @@ export function spikeTimelines(model: CityModel, spike: SpikeSpec): AnyTimeline[
   const rng = new Rng(hashSeed(model.seed, 0x5b1c, profile.index, spike.from, spike.count));
   return Array.from({ length: spike.count }, (_, n) => {
     const at = spike.from + Math.floor((spike.overMs * (n + rng.next())) / spike.count);
-    const id = `${ID_PREFIX[spike.feed]}-${profile.code}-SPK${spike.tag}-${String(n).padStart(3, '0')}`;
+    const id = `${FEED_CATALOGUE.idPrefix[spike.feed]}-${profile.code}-SPK${spike.tag}-${String(n).padStart(3, '0')}`;
     if (spike.feed === 'fraud') {
       if (!(FRAUD_TYPES as readonly string[]).includes(spike.category))
         throw new RangeError(`"${spike.category}" is not a fraud type (${FRAUD_TYPES.join(', ')})`);

@@ -3,7 +3,7 @@
  * peak at night and dip mid-morning; the fraud centre works around the clock but mostly by day;
  * service windows open only in office hours; mediation and surveys happen by day.
  */
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 import { zoneOffset } from '../../shared/period.js';
 
 /** Events are drawn per quarter hour: every opening hour of the feeds falls on one. */

@@ -11,8 +11,8 @@
  * page, `garbage` answers `{"items": 5}`.
  */
 import { z } from 'zod';
-import { describeIssues, FEEDS, type CityConfig } from '../../shared/city.js';
-import { fraudSchema, incidentSchema } from '../../shared/feeds.js';
+import { describeIssues, type CityConfig } from '../../shared/city.js';
+import { FEEDS, fraudSchema, incidentSchema } from '../../shared/feeds/index.js';
 import { ConfigError } from '../config/env.js';
 import { readJsonFile } from '../config/json-file.js';
 

@@ -1,5 +1,5 @@
 /**
- * The simulator over HTTP: the five feeds in the contract's envelope, a few control endpoints for
+ * The simulator over HTTP: every feed in the contract's envelope, a few control endpoints for
  * tests and demos, and the timer that keeps the city going. Plain node:http: an outage must be
  * able to never answer, and stop() must be able to cut such a request off.
  *
@@ -11,7 +11,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
-import { describeIssues, FEEDS, type CityConfig, type FeedName } from '../../shared/city.js';
+import { describeIssues, type CityConfig } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import { CursorError, parseCursor, parseLimit } from './log.js';
 import { createCityModel, DEFAULT_SEED } from './model.js';
 import { OUTAGE_MODES, SPIKE_CATEGORIES, type OutageMode, type Scenario } from './scenario.js';

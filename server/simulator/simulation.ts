@@ -4,8 +4,13 @@
  * whose moment has come; scenario spikes fire and outages open and close against the same `now`,
  * so a test can drive the whole thing with a fake clock.
  */
-import { FEEDS, type FeedName } from '../../shared/city.js';
-import type { FeedItems, FraudEvent, Incident } from '../../shared/feeds.js';
+import {
+  FEEDS,
+  type FeedItems,
+  type FeedName,
+  type FraudEvent,
+  type Incident,
+} from '../../shared/feeds/index.js';
 import { ChangeLog } from './log.js';
 import { byCreation, generateTimelines, spikeTimelines, type AnyTimeline, type CityModel } from './model.js';
 import { TimeQueue } from './queue.js';

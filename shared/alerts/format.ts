@@ -3,6 +3,7 @@
  * "—" for a missing or non-finite number — so a message can never read "undefined" or "NaN".
  */
 import type { Names } from '../names.js';
+import { FEED_CATALOGUE } from '../feeds/index.js';
 
 /** The typographic minus: "−1.9" reads better than "-1.9" on a phone. */
 export const MINUS = '−';
@@ -82,7 +83,7 @@ export function formatMonth(month: string, lang: 'zh' | 'en'): string {
   return lang === 'zh' ? `${match[1]}年${number}月` : `${MONTHS_EN[number - 1] ?? match[2]} ${match[1]}`;
 }
 
-/** Incident categories (feeds.ts) in both languages. */
+/** Incident categories (feeds/incident.ts) in both languages. */
 export const CATEGORY_NAMES: Readonly<Record<string, Names>> = {
   robbery: { zh: '抢劫', en: 'robbery' },
   snatching: { zh: '抢夺', en: 'snatching' },
@@ -96,14 +97,8 @@ export const CATEGORY_NAMES: Readonly<Record<string, Names>> = {
   other: { zh: '其他', en: 'other' },
 };
 
-/** The feeds (city.ts FEEDS) in both languages. */
-export const FEED_NAMES: Readonly<Record<string, Names>> = {
-  incident: { zh: '警情', en: 'Incident' },
-  fraud: { zh: '反诈中心', en: 'Fraud-centre' },
-  'service-window': { zh: '便民服务窗口', en: 'Service-window' },
-  mediation: { zh: '人民调解', en: 'Mediation' },
-  survey: { zh: '公众评价', en: 'Survey' },
-};
+/** The feeds in both languages: each feed definition's names (shared/feeds). */
+export const FEED_NAMES: Readonly<Record<string, Names>> = FEED_CATALOGUE.names;
 
 /** A name from a table, or the id itself in both languages when the table does not know it. */
 export function nameOf(table: Readonly<Record<string, Names>>, id: string): Names {

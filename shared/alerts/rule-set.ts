@@ -28,4 +28,3 @@ export function alertRuleSet<const Defs extends RuleDefinitions>(definitions: De
     explainsChange: (rule: Detail['rule']): boolean => changeExplained.has(rule),
   };
 }
-

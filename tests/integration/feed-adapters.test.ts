@@ -3,7 +3,7 @@
  * records are refused with a reason naming the field, and nothing outside the contract is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEEDS, type FeedName } from '../../shared/city.js';
+import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { quarantine } from '../../server/db/schema/index.js';

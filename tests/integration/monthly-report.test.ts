@@ -4,6 +4,7 @@
  * new version, compared month on month and year on year, and read by the red-month ladder.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FEEDS } from '../../shared/feeds/index.js';
 import { computeIndex } from '../../shared/index/index.js';
 import type { MonthComparison, MonthlyReport } from '../../shared/reports/monthly.js';
 import { databaseTargets } from '../support/databases.js';
@@ -35,10 +36,7 @@ const dayOfEveryFeed = (street: string, day: string) => {
   const at = new Date(`${day}T04:00:00Z`);
   const overrides = { street, updatedAt: at.toISOString() };
   return Object.fromEntries(
-    (['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const).map((feed) => [
-      feed,
-      feedItem(feed, new Date(at.getTime() + 60 * 60_000), overrides),
-    ]),
+    FEEDS.map((feed) => [feed, feedItem(feed, new Date(at.getTime() + 60 * 60_000), overrides)]),
   );
 };
 const MONTHS_WITH_DATA = ['2025-11-10', '2026-08-10', '2026-09-10', '2026-10-10', '2026-11-10'];
@@ -58,7 +56,7 @@ async function storeMonths(server: TestServer) {
     expect(answer.status, await answer.clone().text()).toBe(200);
   };
   await push('incident', [...NOVEMBER, ...MONTHLY_ITEMS.map((items) => items.incident)]);
-  for (const feed of ['fraud', 'service-window', 'mediation', 'survey'])
+  for (const feed of FEEDS.filter((feed) => feed !== 'incident'))
     await push(
       feed,
       MONTHLY_ITEMS.map((items) => items[feed]),

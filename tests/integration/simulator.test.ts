@@ -1,7 +1,8 @@
 /** The simulator over HTTP, polled the way the product polls a feed. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FEEDS, type CityConfig, type FeedName } from '../../shared/city.js';
-import { envelopeSchema, feedItemSchemas } from '../../shared/feeds.js';
+import { type CityConfig } from '../../shared/city.js';
+import { feedItemSchemas, FEEDS, type FeedName } from '../../shared/feeds/index.js';
+import { envelopeSchema } from '../../shared/feeds/contract.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { loadScenario, parseScenario } from '../../server/simulator/scenario.js';
 import {

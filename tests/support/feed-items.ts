@@ -1,5 +1,5 @@
 /** Valid items of each feed, with overrides, for tests. */
-import type { FeedName } from '../../shared/city.js';
+import type { FeedName } from '../../shared/feeds/index.js';
 
 let serial = 0;
 const minutesAgo = (now: Date, minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();

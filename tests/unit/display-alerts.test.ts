@@ -24,6 +24,7 @@ import {
 } from '../../display/src/lib/alerts.js';
 import type { OperatorAlert } from '../../display/src/lib/feed-health.js';
 import { messages } from '../../display/src/lib/i18n.js';
+import { FEEDS } from '../../shared/feeds/index.js';
 import { ago, alert, NOW } from '../support/live-alerts.js';
 
 const feedRow = (feed: OperatorAlert['feed']): OperatorAlert => ({
@@ -189,13 +190,11 @@ describe('the alerts panel on the 1920×1080 canvas', () => {
         { title: 1, sub: 1, height: alertRow },
       ],
     ];
-    for (let feeds = 0; feeds <= 5; feeds++)
+    for (let feeds = 0; feeds <= FEEDS.length; feeds++)
       for (let rules = 0; rules <= 8; rules++)
         for (let mix = 0; mix < 3; mix++) {
           const layout = fitAlerts(
-            (['incident', 'fraud', 'service-window', 'mediation', 'survey'] as const)
-              .slice(0, feeds)
-              .map(feedRow),
+            FEEDS.slice(0, feeds).map(feedRow),
             alerts(rules),
             body,
             (_, i) => heights[(i + mix) % heights.length]!,

@@ -9,10 +9,10 @@ import {
   feedMappingSchema,
   mapRecord,
   readNumber,
-  timeFieldsOf,
   type FeedMapping,
   type MappingContext,
 } from '../../shared/feed-mapping.js';
+import { TIME_FIELDS } from '../../shared/feeds/index.js';
 import { cityRegions } from '../../shared/streets.js';
 
 const anning = () => JSON.parse(readFileSync('config/anning.json', 'utf8'));
@@ -21,7 +21,7 @@ let city: CityConfig;
 let context: MappingContext;
 beforeAll(() => {
   city = parseCityConfig(anning());
-  context = { zone: 'Asia/Shanghai', timeFields: timeFieldsOf('incident'), regions: cityRegions(city) };
+  context = { zone: 'Asia/Shanghai', timeFields: TIME_FIELDS.incident, regions: cityRegions(city) };
 });
 
 /** A mapping as the configuration file gives it, parsed by its schema. */

@@ -4,9 +4,9 @@
  * mean_minutes over the items whose event time falls in the window, each item in its latest version).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CityConfig, FeedName, IndicatorConfig } from '../../shared/city.js';
+import type { CityConfig, IndicatorConfig } from '../../shared/city.js';
+import { EVENT_TIME, type FeedName } from '../../shared/feeds/index.js';
 import type { FeedFilter, FeedRule } from '../../shared/feed-rules.js';
-import { EVENT_TIME } from '../../shared/feeds.js';
 import { measureValue, type MeasureInput } from '../../shared/index/measures.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { INCIDENT_STREAMS } from '../../server/simulator/calibration.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEEDS, type CityConfig, type FeedName } from '../../shared/city.js';
-import { feedItemSchemas } from '../../shared/feeds.js';
+import { type CityConfig } from '../../shared/city.js';
+import { feedItemSchemas, FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import {
   createCityModel,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CityConfig } from '../../shared/city.js';
-import type { Incident } from '../../shared/feeds.js';
+import type { Incident } from '../../shared/feeds/index.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { createCityModel } from '../../server/simulator/model.js';
 import { parseScenario } from '../../server/simulator/scenario.js';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEEDS, type CityConfig } from '../../shared/city.js';
-import { cityVocabulary, FREE_TEXT_FIELDS, UNKNOWN, withKnownFreeText } from '../../shared/vocabulary.js';
+import { type CityConfig } from '../../shared/city.js';
+import { FEEDS, FREE_TEXT_FIELDS } from '../../shared/feeds/index.js';
+import { cityVocabulary, UNKNOWN, withKnownFreeText } from '../../shared/vocabulary.js';
 import { loadCityConfig } from '../../server/config/city.js';
 import { createCityModel } from '../../server/simulator/model.js';
 import { Simulation } from '../../server/simulator/simulation.js';

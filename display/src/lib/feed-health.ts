@@ -4,7 +4,7 @@
  * rule alerts — at once, before the server's feedStale rule fires, and never twice for one feed
  * (alerts.ts feedRowsBesides). Pure; `now` is the server's time as the store estimates it (epoch ms).
  */
-import { FEEDS, type FeedName } from '$shared/city.js';
+import { FEEDS, type FeedName } from '$shared/feeds/index.js';
 import type { FeedFreshness } from '$shared/live.js';
 import { PANELS, type PanelKey } from '$shared/panels.js';
 import { secondsBetween } from './format.js';
@@ -29,7 +29,7 @@ export interface FeedView extends FeedFreshness {
 /** Whether a feed's data is out of date: the server says so, or it stopped answering. */
 export const isOutdated = (feed: FeedFreshness): boolean => feed.stale || feed.status === 'stale';
 
-/** Each of the five feeds in their fixed order, with its age; a feed the snapshot omits shows as waiting. */
+/** Each feed in the feeds' fixed order (shared/feeds), with its age; a feed the snapshot omits shows as waiting. */
 export function feedViews(feeds: readonly FeedFreshness[], now: number): FeedView[] {
   const byName = new Map(feeds.map((feed) => [feed.feed, feed]));
   return FEEDS.map((name) => {

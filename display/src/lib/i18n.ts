@@ -2,7 +2,7 @@
  * The wall's words, in Chinese (default) and English (`?lang=en`). Names of streets, indicators and
  * grades come from the city configuration in both languages; this holds only the display's own text.
  */
-import type { FeedName } from '$shared/city.js';
+import { FEED_CATALOGUE, FEEDS, type FeedName } from '$shared/feeds/index.js';
 import type { FeedFreshness, TickerItem } from '$shared/live.js';
 import type { Severity } from '$shared/alerts/types.js';
 import type { Block } from '$shared/index/types.js';
@@ -18,6 +18,19 @@ export interface WorkingDay {
   month: number;
   date: number;
 }
+
+/** Each feed's label on the wall: its definition's short name (shared/feeds). */
+const feedNamesIn = (lang: Lang) =>
+  Object.fromEntries(FEEDS.map((feed) => [feed, FEED_CATALOGUE.short[feed][lang]])) as Record<
+    FeedName,
+    string
+  >;
+
+/** Each ticker feed's label on the ticker: its definition's ticker label, else its short name. */
+const tickerFeedsIn = (lang: Lang) =>
+  Object.fromEntries(
+    Object.entries(FEED_CATALOGUE.ticker).map(([feed, ticker]) => [feed, ticker.label[lang]]),
+  ) as Record<TickerItem['feed'], string>;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -99,13 +112,7 @@ const zh = {
   staleSince: (age: string) => `数据已过期 · ${age}前`,
   staleNever: '数据已过期 · 尚未成功读取',
   ago: (age: string) => `${age}前`,
-  feedNames: {
-    incident: '警情',
-    fraud: '反诈',
-    'service-window': '服务窗口',
-    mediation: '人民调解',
-    survey: '公众评价',
-  } satisfies Record<FeedName, string>,
+  feedNames: feedNamesIn('zh'),
   feedStatus: {
     ok: '正常',
     stale: '过期',
@@ -113,10 +120,7 @@ const zh = {
     waiting: '等待',
     off: '未启用',
   } satisfies Record<FeedStatus, string>,
-  tickerFeeds: { incident: '警情', fraud: '反诈', mediation: '调解' } satisfies Record<
-    TickerItem['feed'],
-    string
-  >,
+  tickerFeeds: tickerFeedsIn('zh'),
   categories: {
     robbery: '抢劫',
     snatching: '抢夺',
@@ -246,15 +250,9 @@ const en: Dictionary = {
   staleSince: (age) => `Stale · data ${age} old`,
   staleNever: 'Stale · never read yet',
   ago: (age) => `${age} ago`,
-  feedNames: {
-    incident: 'Police',
-    fraud: 'Fraud',
-    'service-window': 'Windows',
-    mediation: 'Mediation',
-    survey: 'Surveys',
-  },
+  feedNames: feedNamesIn('en'),
   feedStatus: { ok: 'OK', stale: 'Stale', failing: 'Failing', waiting: 'Waiting', off: 'Off' },
-  tickerFeeds: { incident: 'Police', fraud: 'Fraud', mediation: 'Mediat.' },
+  tickerFeeds: tickerFeedsIn('en'),
   categories: {
     robbery: 'Robbery',
     snatching: 'Snatching',

@@ -1,6 +1,6 @@
 /** Zero tolerance (零容忍): every reported incident of a listed category is its own alert, at once. */
 import { z } from 'zod';
-import { incidentSchema } from '../../feeds.js';
+import { incidentSchema } from '../../feeds/incident.js';
 import type { Observation } from '../alert.js';
 import { CATEGORY_NAMES, formatLocalTime, nameOf } from '../format.js';
 import { finite, type ZeroToleranceEvent } from '../inputs.js';
