@@ -169,6 +169,13 @@ export function createContext(options: ContextOptions): AppContext {
       );
     stop();
   });
+  // Imported values and weight sets are read again, whichever node took them in.
+  events.on('values.imported', async () => {
+    await liveIndex
+      .refreshManual(clock())
+      .catch((error: unknown) => logger.error({ err: error }, 'reading imported values failed'));
+  });
+  events.on('weights.changed', () => liveIndex.invalidateWeightSets());
   events.on('history.recorded', ({ snapshots: recorded }) => metrics.snapshots.inc(recorded));
 
   return {

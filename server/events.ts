@@ -1,8 +1,7 @@
 /**
  * The server's internal events: what one part tells the others, typed by name. A service is given
  * the bus (or only its `emit`), says what happened, and never knows who listens; whoever reacts
- * subscribes itself. These are the events that several nodes on one database will carry between
- * them (DESIGN.md "Scaling past one machine").
+ * subscribes itself. Those that other nodes must hear too cross between them (cluster/bridge.ts).
  */
 import type { Logger } from 'pino';
 import type { FeedName } from '../shared/feeds/index.js';
@@ -19,8 +18,14 @@ export interface ServerEvents {
   'history.recorded': { snapshots: number };
   /** A month was published (or published again). */
   'month.published': { month: Month };
-  /** The alerts the walls show changed: an evaluation stored a change, or one was acknowledged. */
+  /** An evaluation stored a change of the alerts, or one was acknowledged: they are to be read again. */
   'alerts.changed': Record<string, never>;
+  /** This node read the alerts the walls show again (after `alerts.changed`, or at start). */
+  'alerts.loaded': Record<string, never>;
+  /** Manual indicator values were imported, for periods from `since` on. */
+  'values.imported': { since: Date };
+  /** A weight set was created or published. */
+  'weights.changed': Record<string, never>;
   /** A commit queued notifications in the outbox: they are due to be sent. */
   'notification.queued': { count: number };
   /** The socket channel delivered a notification: for every wall allowed to see it. */

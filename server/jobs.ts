@@ -1,7 +1,7 @@
 /**
- * Scheduled work of one server: refreshing every window as time passes, recording the live index,
- * evaluating the alert rules, publishing the month before on the 1st, and pruning old snapshots and
- * delivered notifications.
+ * Scheduled work: on every node, refreshing every window as time passes; on the leader, recording
+ * the live index, evaluating the alert rules, publishing the month before on the 1st, and pruning
+ * old snapshots and delivered notifications.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import { recordSnapshot } from './bootstrap.js';
@@ -13,10 +13,13 @@ export const OUTBOX_RETENTION_DAYS = 30;
 export interface JobOptions {
   snapshotIntervalSeconds: number;
   retentionDays: number;
-  /** How often every indicator is recomputed, so that old events leave their windows. */
-  refreshSeconds?: number;
   /** How often the alert rules are evaluated, so that repeats, escalations and silences run on time. */
   alertSeconds?: number;
+}
+
+export interface NodeJobOptions {
+  /** How often every indicator is recomputed, so that old events leave their windows. */
+  refreshSeconds?: number;
 }
 
 export interface Jobs {
@@ -40,27 +43,27 @@ function every(ctx: Pick<AppContext, 'logger'>, name: string, seconds: number, w
   };
 }
 
-export function startJobs(
-  ctx: Pick<
-    AppContext,
-    | 'alerts'
-    | 'city'
-    | 'clock'
-    | 'events'
-    | 'liveIndex'
-    | 'logger'
-    | 'metrics'
-    | 'outbox'
-    | 'reports'
-    | 'snapshots'
-  >,
-  options: JobOptions,
+/** On every node: each window recomputed as time passes (the live index is each node's own). */
+export function startNodeJobs(
+  ctx: Pick<AppContext, 'clock' | 'liveIndex' | 'logger' | 'metrics'>,
+  options: NodeJobOptions,
 ): Jobs {
   const stopRefresh = every(ctx, 'refresh', options.refreshSeconds ?? 60, async () => {
     const stop = ctx.metrics.recomputeSeconds.startTimer({ scope: 'full' });
     await ctx.liveIndex.refreshAll(ctx.clock());
     stop();
   });
+  return { stop: stopRefresh };
+}
+
+/** On the leader only: snapshots, the alert timer, pruning and the publication on the 1st. */
+export function startLeaderJobs(
+  ctx: Pick<
+    AppContext,
+    'alerts' | 'city' | 'clock' | 'events' | 'liveIndex' | 'logger' | 'outbox' | 'reports' | 'snapshots'
+  >,
+  options: JobOptions,
+): Jobs {
   const stopSnapshots = every(ctx, 'snapshot', options.snapshotIntervalSeconds, async () => {
     const at = ctx.clock();
     await recordSnapshot(ctx, at, await ctx.liveIndex.current(at));
@@ -104,7 +107,7 @@ export function startJobs(
 
   return {
     async stop() {
-      await Promise.all([stopRefresh(), stopSnapshots(), stopAlerts(), prune.stop(), publish.stop()]);
+      await Promise.all([stopSnapshots(), stopAlerts(), prune.stop(), publish.stop()]);
     },
   };
 }

@@ -13,8 +13,6 @@ import { FEEDS, type FeedName } from '../shared/feeds/index.js';
 import {
   ensureInitialWeightSet,
   ensureTokens,
-  publishDemoHistory,
-  recordSnapshot,
   seedDemo,
   type IssuedToken,
 } from './bootstrap.js';
@@ -26,7 +24,8 @@ import { openDatabase } from './db/client.js';
 import { FolderLockedError } from './db/folder-lock.js';
 import { feedIdKey as opaqueIdKey } from './feeds/opaque-id.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
-import { startJobs } from './jobs.js';
+import { startNodeJobs } from './jobs.js';
+import { LeaderWork } from './leader-work.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
 import { defaultNodeId } from './node-identity.js';
@@ -192,8 +191,8 @@ async function listen(
 }
 
 /**
- * Starts what runs, listeners first: the evaluator, the live channel, history, the dispatcher; then
- * the feeds, the warm-up and the jobs.
+ * Starts what runs on every node — the wall's alerts, the live channel, the dispatcher, the refresh
+ * job — then takes up the leader's work (leader-work.ts) when this node leads.
  */
 async function run(
   ctx: AppContext,
@@ -204,10 +203,9 @@ async function run(
   options: StartOptions,
 ): Promise<RunningServer> {
   const { env } = options;
-  const { feeds } = ctx;
   // Everything that reacts to a stored batch listens before the first one is read, in this order
-  // after the live index: the evaluator (a zero-tolerance event), the live channel (the wall gets an
-  // event and what it changed in one delta), history (the past days it touched).
+  // after the live index: the live channel (the wall gets an event and what it changed in one
+  // delta), then, leading, the evaluator (a zero-tolerance event) and history (the days it touched).
   await ctx.alerts.start();
   const live = new LiveHub(
     {
@@ -220,7 +218,7 @@ async function run(
       index: ctx.liveIndex,
       alerts: ctx.alerts,
       snapshots: ctx.snapshots,
-      feeds,
+      feeds: ctx.feeds,
       walls: ctx.walls,
       events: ctx.events,
     },
@@ -228,29 +226,28 @@ async function run(
     { tickMs: options.liveTickMs ?? 250 },
   );
   await live.start();
-  ctx.history.start();
   ctx.dispatcher.start();
-  feeds.start({ schedule: options.pollSchedule ?? true });
-  let stopping = false;
-  const demoMonths = env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0;
-  const warmedUp = warmUp(ctx, () => stopping, { demoMonths, seed: env.SIMULATOR_SEED });
-  const jobs =
-    options.jobs === false
-      ? { stop: async () => {} }
-      : startJobs(ctx, {
-          snapshotIntervalSeconds: env.SNAPSHOT_INTERVAL_SECONDS,
-          retentionDays: env.SNAPSHOT_RETENTION_DAYS,
-          alertSeconds: env.ALERT_EVALUATE_SECONDS,
-        });
+  const nodeJobs = options.jobs === false ? { stop: async () => {} } : startNodeJobs(ctx, {});
+  const leaderWork = new LeaderWork(ctx, {
+    jobs:
+      options.jobs === false
+        ? null
+        : {
+            snapshotIntervalSeconds: env.SNAPSHOT_INTERVAL_SECONDS,
+            retentionDays: env.SNAPSHOT_RETENTION_DAYS,
+            alertSeconds: env.ALERT_EVALUATE_SECONDS,
+          },
+    pollSchedule: options.pollSchedule,
+    demoMonths: env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0,
+    seed: env.SIMULATOR_SEED,
+  });
+  await leaderWork.lead();
 
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
-      stopping = true;
-      await feeds.stop();
-      await warmedUp;
-      await ctx.history.stop();
-      await jobs.stop();
+      await leaderWork.follow();
+      await nodeJobs.stop();
       await ctx.alerts.stop();
       // Before the live channel and the database: its last batch may still emit and record.
       await ctx.dispatcher.stop();
@@ -260,35 +257,5 @@ async function run(
       await closed;
       await ctx.database.close();
     })());
-  return { ctx, app, live, port, issued, warmedUp, stop };
-}
-
-/**
- * After a start: lets every feed finish its backfill (runs join the scheduled ones), recomputes
- * everything, and records the past days that lack a recording (all of them on a first start). A
- * feed that fails is not waited for: the days it lacked are recorded again once it has backfilled.
- * With the demo, its past months are then published (once).
- */
-async function warmUp(
-  ctx: AppContext,
-  stopping: () => boolean,
-  demo: { demoMonths: number; seed: number },
-): Promise<void> {
-  try {
-    for (let round = 0; round < 20 && !stopping(); round++) {
-      await ctx.feeds.runAll();
-      if (!ctx.feeds.backfilling()) break;
-    }
-    // History from a backfill cut short would be wrong; the next start records it.
-    if (stopping()) return;
-    await ctx.liveIndex.refreshAll(ctx.clock());
-    await ctx.history.markIncomplete();
-    const days = await ctx.history.flush();
-    const now = ctx.clock();
-    if (days > 0) await recordSnapshot(ctx, now, await ctx.liveIndex.current(now));
-    ctx.logger.info({ historyDays: days }, 'warmed up');
-    if (!stopping()) await publishDemoHistory(ctx, demo.demoMonths, demo.seed);
-  } catch (error) {
-    ctx.logger.error({ err: error }, 'warm-up failed');
-  }
+  return { ctx, app, live, port, issued, warmedUp: leaderWork.firstWarmUp, stop };
 }

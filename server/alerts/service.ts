@@ -56,9 +56,10 @@ export interface AlertServiceDeps {
   feeds: Pick<FeedRuntime, 'health'>;
   outbox: NotificationSink;
   /**
-   * Heard: `index.changed` (evaluate within a second), `feed.stored` (a zero-tolerance event:
+   * Heard: `alerts.changed` (read the wall's alerts again, whichever node changed them); while
+   * leading, `index.changed` (evaluate within a second), `feed.stored` (a zero-tolerance event:
    * evaluate at once), `month.published` (the red-month ladder reads publications). Said:
-   * `alerts.changed`, `notification.queued`.
+   * `alerts.changed`, `alerts.loaded`, `notification.queued`.
    */
   events: EventSink & EventSource;
 }
@@ -97,15 +98,22 @@ export class AlertService {
   constructor(private readonly deps: AlertServiceDeps) {}
 
   private timer: NodeJS.Timeout | null = null;
-  private stopListening: (() => void) | null = null;
+  private stopEvaluating: (() => void) | null = null;
+  private stopReloading: (() => void) | null = null;
+
+  /** Loads the wall's alerts, and reads them again whenever they change, here or on another node. */
+  async start(): Promise<void> {
+    this.stopReloading ??= this.deps.events.on('alerts.changed', () => this.reload());
+    await this.reload();
+  }
 
   /**
-   * Loads the wall's alerts and evaluates after every change of the live index (at most once a
-   * second), at once after a zero-tolerance event or a publication; a job evaluates on a timer
-   * besides, for repeats, escalations and feeds gone quiet.
+   * The leader's part: evaluates after every change of the live index (at most once a second), at
+   * once after a zero-tolerance event or a publication; a job evaluates on a timer besides, for
+   * repeats, escalations and feeds gone quiet.
    */
-  async start(): Promise<void> {
-    await this.reload();
+  lead(): void {
+    if (this.stopEvaluating) return;
     const { events } = this.deps;
     const stops = [
       events.on('index.changed', () => {
@@ -119,14 +127,22 @@ export class AlertService {
       }),
       events.on('month.published', () => this.evaluateInBackground()),
     ];
-    this.stopListening = () => stops.forEach((stop) => stop());
+    this.stopEvaluating = () => stops.forEach((stop) => stop());
   }
 
-  async stop(): Promise<void> {
-    this.stopListening?.();
+  /** Stops evaluating (leadership lost, or the server stopping) and waits for an evaluation under way. */
+  async follow(): Promise<void> {
+    this.stopEvaluating?.();
+    this.stopEvaluating = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    await this.follow();
+    this.stopReloading?.();
+    this.stopReloading = null;
   }
 
   /**
@@ -170,7 +186,7 @@ export class AlertService {
     this.wall = rows.map(liveOf).sort(compareLiveAlerts);
     for (const status of ['firing', 'acknowledged'] as const)
       this.deps.metrics.alertsFiring.set({ status }, this.wall.filter((a) => a.status === status).length);
-    await this.deps.events.emit('alerts.changed', {});
+    await this.deps.events.emit('alerts.loaded', {});
   }
 
   /**
@@ -248,7 +264,7 @@ export class AlertService {
 
     if (outcome.queued > 0) await deps.events.emit('notification.queued', { count: outcome.queued });
     deps.metrics.alertTransitions.inc(outcome.transitions);
-    if (outcome.changed > 0) await this.reload();
+    if (outcome.changed > 0) await deps.events.emit('alerts.changed', {});
     for (const effect of outcome.effects)
       deps.logger.info(
         { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
@@ -310,7 +326,7 @@ export class AlertService {
     });
     if (outcome.ok) {
       this.deps.logger.info({ alert: id, by }, 'alert acknowledged');
-      await this.reload();
+      await this.deps.events.emit('alerts.changed', {});
     }
     return outcome;
   }

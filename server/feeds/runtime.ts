@@ -22,8 +22,11 @@ export interface FeedRuntime {
   backfilling(): boolean;
   /** Runs every poller once now (tests, first start). */
   runAll(): Promise<void>;
-  /** Reads every feed at once, then at its interval unless `schedule` is false. */
-  start(options?: { schedule?: boolean }): void;
+  /**
+   * Reads every feed at once, then at its interval unless `schedule` is false. After a `stop`
+   * (leadership lost), the pollers are made again and resume from their stored cursors.
+   */
+  start(options?: { schedule?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,13 +35,18 @@ export async function createFeedRuntime(
   urls: Partial<Record<FeedName, string>>,
 ): Promise<FeedRuntime> {
   const pollers = new Map<FeedName, FeedPoller>();
-  for (const feed of FEEDS) {
-    const url = urls[feed];
-    if (!url) continue;
-    const poller = new FeedPoller(adapterOf(feed), deps.city.feeds[feed], url, deps);
-    await poller.init();
-    pollers.set(feed, poller);
-  }
+  const build = async () => {
+    pollers.clear();
+    for (const feed of FEEDS) {
+      const url = urls[feed];
+      if (!url) continue;
+      const poller = new FeedPoller(adapterOf(feed), deps.city.feeds[feed], url, deps);
+      await poller.init();
+      pollers.set(feed, poller);
+    }
+  };
+  await build();
+  let stopped = false;
   const tasks: ScheduledTask[] = [];
   const inFlight = new Set<Promise<void>>();
   const track = (run: Promise<void>) => {
@@ -60,7 +68,11 @@ export async function createFeedRuntime(
     runAll: async () => {
       await Promise.all([...pollers.values()].map((poller) => track(poller.run())));
     },
-    start({ schedule = true } = {}) {
+    async start({ schedule = true } = {}) {
+      if (stopped) {
+        await build();
+        stopped = false;
+      }
       for (const poller of pollers.values()) {
         // Start reading at once rather than at the first tick.
         void track(poller.run());
@@ -78,9 +90,10 @@ export async function createFeedRuntime(
     },
     async stop() {
       for (const poller of pollers.values()) poller.stop();
-      await Promise.all(tasks.map((task) => task.stop()));
+      await Promise.all(tasks.splice(0).map((task) => task.stop()));
       await Promise.allSettled([...inFlight]);
       await Promise.all([...pollers.values()].map((poller) => poller.close()));
+      stopped = true;
     },
   };
 }

@@ -5,7 +5,7 @@
  * of their streets and receive only those.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import type { LiveStreet } from '../../shared/api.js';
 import type { FeedName } from '../../shared/feeds/index.js';
 import {
@@ -90,6 +90,8 @@ function forTheWire(street: LiveStreet): LiveStreet {
 
 export interface LiveHubOptions {
   tickMs: number;
+  /** How broadcasts reach the sockets of other nodes (a Socket.IO adapter); absent, this node alone. */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface LiveHubDeps {
@@ -106,7 +108,7 @@ export interface LiveHubDeps {
   /** The walls' heartbeats, which /api/health lists. */
   walls: WallRegistry;
   /**
-   * Heard: `index.changed` and `alerts.changed` (publish), `feed.stored` (the ticker and panels),
+   * Heard: `index.changed` and `alerts.loaded` (publish), `feed.stored` (the ticker and panels),
    * `history.recorded` (the trends), `notification.live` (the socket channel), `token.revoked`.
    */
   events: EventSource;
@@ -131,6 +133,7 @@ export class LiveHub {
   private dirty = true;
   private lastBuild = 0;
   private lastPublish = 0;
+  private lastSeq = 0;
   private pending: NodeJS.Timeout | null = null;
   private stopListening: (() => void) | null = null;
 
@@ -146,6 +149,7 @@ export class LiveHub {
       perMessageDeflate: false,
       httpCompression: false,
       transports: ['websocket', 'polling'],
+      ...(options.adapter && { adapter: options.adapter }),
     });
     this.namespace = this.io.of(LIVE_NAMESPACE) as LiveNamespace;
     this.namespace.use((socket, next) => {
@@ -219,11 +223,11 @@ export class LiveHub {
 
   /** Builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
-    this.snapshot = { ...(await this.build()), seq: 0 };
+    this.snapshot = { ...(await this.build()), seq: this.nextSeq() };
     const { events } = this.deps;
     const stops = [
       events.on('index.changed', () => this.poke()),
-      events.on('alerts.changed', () => this.poke()),
+      events.on('alerts.loaded', () => this.poke()),
       events.on('feed.stored', ({ feed, batch }) => this.noteStored(feed, batch)),
       events.on('history.recorded', () => this.trendsChanged()),
       events.on('notification.live', (notification) => this.notify(notification)),
@@ -341,7 +345,7 @@ export class LiveHub {
     const next = await this.build();
     const change = diffSnapshots(before, { ...next, seq: before.seq });
     if (!change) return;
-    const delta: LiveDelta = { ...change, seq: before.seq + 1, prevSeq: before.seq, at: next.at };
+    const delta: LiveDelta = { ...change, seq: this.nextSeq(), prevSeq: before.seq, at: next.at };
     this.snapshot = { ...next, seq: delta.seq };
     this.deps.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
@@ -360,6 +364,16 @@ export class LiveHub {
   private viewFor(principal: Principal, snapshot: LiveSnapshot): LiveSnapshot {
     const now = { ...snapshot, at: this.deps.clock().toISOString() };
     return principal.role === 'street' ? forStreets(now, principal.streets) : now;
+  }
+
+  /**
+   * The live channel's sequence, comparable between nodes: the clock's milliseconds, or one more
+   * than the last when several fall in one. A wall that moves to another node gets that node's
+   * snapshot and its deltas after it; none of the old node's can follow on from it.
+   */
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now());
+    return this.lastSeq;
   }
 
   private async build(): Promise<Omit<LiveSnapshot, 'seq'>> {

@@ -8,7 +8,7 @@ import { readRecords } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 
 export function indicatorValueRoutes(
-  ctx: Pick<AppContext, 'city' | 'clock' | 'history' | 'liveIndex' | 'logger' | 'metrics' | 'values'>,
+  ctx: Pick<AppContext, 'city' | 'events' | 'logger' | 'metrics' | 'values'>,
 ) {
   return new Hono<AppEnv>().post('/api/indicator-values', async (c) => {
     const { records, firstLine } = await readRecords(c, 'values');
@@ -25,13 +25,12 @@ export function indicatorValueRoutes(
       );
     }
     await ctx.values.upsertMany(valid, 'import');
-    await ctx.liveIndex.refreshManual(ctx.clock());
-    // The days of their periods so far are recorded again, with these values.
     const earliest = valid.reduce(
       (min, row) => (row.periodStart < min ? row.periodStart : min),
       valid[0]!.periodStart,
     );
-    await ctx.history.markSince(startOfLocalDate(earliest, ctx.city.city.timezone));
+    // Every node's live index reads them; the days of their periods so far are recorded again.
+    await ctx.events.emit('values.imported', { since: startOfLocalDate(earliest, ctx.city.city.timezone) });
     ctx.metrics.valuesImported.inc(valid.length);
     ctx.logger.info({ rows: valid.length, by: c.get('principal').name }, 'indicator values imported');
     return c.json({ stored: valid.length }, 201);

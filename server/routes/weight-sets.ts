@@ -25,7 +25,7 @@ const newWeightSet = z.object({
 });
 
 export function weightSetRoutes(
-  ctx: Pick<AppContext, 'city' | 'clock' | 'liveIndex' | 'logger' | 'weightSets'>,
+  ctx: Pick<AppContext, 'city' | 'clock' | 'events' | 'liveIndex' | 'logger' | 'weightSets'>,
 ) {
   const present = (row: WeightSetRow, today: string, inForceId: number | null) => ({
     ...row,
@@ -80,7 +80,7 @@ export function weightSetRoutes(
         },
         c.get('principal').name,
       );
-      ctx.liveIndex.invalidateWeightSets();
+      await ctx.events.emit('weights.changed', {});
       ctx.logger.info({ id: row.id, effectiveFrom: row.effectiveFrom }, 'weight set created');
       return c.json(present(row, today, null), 201);
     })
@@ -94,7 +94,7 @@ export function weightSetRoutes(
       checkDate(effectiveFrom, today);
       const published = await ctx.weightSets.publish(id, effectiveFrom, c.get('principal').name);
       if (!published) throw conflict(`weight set ${id} was published meanwhile`);
-      ctx.liveIndex.invalidateWeightSets();
+      await ctx.events.emit('weights.changed', {});
       return c.json(present(published, today, null));
     })
     .get('/api/weight-sets/:id/history', async (c) => {

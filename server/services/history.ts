@@ -32,7 +32,8 @@ export interface HistoryDeps {
   /** Whether any feed is still reading its backfill (a failing feed is not: it may fail for days). */
   backfilling: () => boolean;
   /**
-   * Heard (once started): `feed.stored`, whose items of past days mark those days. Said:
+   * Heard (once started): `feed.stored` and `values.imported`, which mark the past days they
+   * change. Said:
    * `history.recorded` after a run that recorded days (the wall's trends change).
    */
   events: EventSink & EventSource;
@@ -108,20 +109,32 @@ export class HistoryService {
     return run;
   }
 
-  /** Marks the past days of every stored batch from now on. */
+  /**
+   * The leader's part: marks the past days of every stored batch and import from now on, and
+   * records them (again after a `stop`).
+   */
   start(): void {
-    this.stopListening ??= this.deps.events.on('feed.stored', async ({ feed, batch }) => {
-      // Items of past days change those days' history: they are recorded again.
-      if (batch.earliest)
-        await this.markSince(batch.earliest).catch((error: unknown) =>
-          this.deps.logger.error({ err: error, feed }, 'marking past days for recording failed'),
-        );
-    });
+    this.stopped = false;
+    if (this.stopListening) return;
+    const marking = (what: string) => (error: unknown) =>
+      this.deps.logger.error({ err: error, what }, 'marking past days for recording failed');
+    const stops = [
+      this.deps.events.on('feed.stored', async ({ feed, batch }) => {
+        // Items of past days change those days' history: they are recorded again.
+        if (batch.earliest) await this.markSince(batch.earliest).catch(marking(feed));
+      }),
+      this.deps.events.on('values.imported', async ({ since }) => {
+        await this.markSince(since).catch(marking('imported values'));
+      }),
+    ];
+    this.stopListening = () => stops.forEach((stop) => stop());
+    if (this.marked.size > 0) this.schedule();
   }
 
   /** Stops marking, cancels the next run and waits for one under way. */
   async stop(): Promise<void> {
     this.stopListening?.();
+    this.stopListening = undefined;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
