@@ -32,6 +32,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected 1–100 letters, digits, dots, dashes or underscores')
     .optional(),
+  /**
+   * `all`: this node may lead (run the pollers, the alert evaluator and the jobs) besides serving
+   * walls and the API; `web`: it only serves, and never leads. Needs PostgreSQL (see clusterProblem).
+   */
+  NODE_ROLE: z.enum(['all', 'web']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CITY_CONFIG: z.string().min(1).default('./config/anning.json'),
   /** Sets the admin token instead of generating one on first start. */

@@ -11,8 +11,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import type { Logger } from 'pino';
+import { keepaliveSettings, lockKey, MIGRATION_LOCK_NAME } from '../cluster/session-lock.js';
 import { timedClient } from './deadline.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import * as schema from './schema/index.js';
@@ -66,7 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder }),
+      migrate: () => migrateUnderLock(client, migrationsFolder, options.logger),
       ping: async () => void (await db.execute(sql`select 1`)),
       close: () => client.end({ timeout: 5 }),
     };
@@ -102,4 +103,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
     },
   };
+}
+
+/**
+ * PostgreSQL's migrations, applied by one node at a time: nodes starting together would each create
+ * drizzle's bookkeeping and apply the same statements, and all but one fail. A session advisory
+ * lock, on a connection reserved for it, is held around drizzle's migrator; the others wait, then
+ * find nothing left to apply. The lock goes with the session should anything fail, and the session
+ * with a node whose network is gone (its keepalives).
+ */
+async function migrateUnderLock(client: Sql, migrationsFolder: string, logger?: Logger): Promise<void> {
+  const key = lockKey(MIGRATION_LOCK_NAME).toString();
+  const session = await client.reserve();
+  try {
+    const [first] = await session<
+      { locked: boolean }[]
+    >`select ${keepaliveSettings(session)}, pg_try_advisory_lock(${key}::bigint) as locked`;
+    if (!first?.locked) {
+      logger?.info('waiting for another node to finish migrating the database');
+      await session`select pg_advisory_lock(${key}::bigint)`;
+    }
+    let failed = true;
+    try {
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+      failed = false;
+    } finally {
+      // After a failure the migration's error is the one to tell (the start fails and closes the pool).
+      await session`select pg_advisory_unlock(${key}::bigint)`.catch((error: unknown) => {
+        if (!failed) throw error;
+      });
+    }
+  } finally {
+    session.release();
+  }
 }
