@@ -11,6 +11,7 @@ import type { AckLinks } from './alerts/links.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
 import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
+import type { NodeRegistry } from './cluster/nodes.js';
 import type { Database } from './db/client.js';
 import type { EventBus } from './events.js';
 import type { FeedRuntime } from './feeds/runtime.js';
@@ -63,6 +64,8 @@ export interface AppContext {
   dispatcher: AlertDispatcher;
   /** The walls' heartbeats (the live channel records them, /api/health lists them). */
   walls: WallRegistry;
+  /** Every server node on this database, this one's row kept (cluster/nodes.ts). */
+  nodes: NodeRegistry;
 }
 
 export interface ContextOptions {
@@ -81,6 +84,7 @@ export interface ContextOptions {
   ackLinks: AckLinks;
   /** This node, for the outbox's claims. */
   nodeId: string;
+  nodes: NodeRegistry;
   /** Nothing else dispatches from this database (PGlite's folder is locked by this process). */
   exclusive: boolean;
 }
@@ -203,5 +207,6 @@ export function createContext(options: ContextOptions): AppContext {
     ackLinks,
     dispatcher,
     walls: new WallRegistry(),
+    nodes: options.nodes,
   };
 }

@@ -10,14 +10,12 @@ import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import { createApp, type App } from './app.js';
 import { FEEDS, type FeedName } from '../shared/feeds/index.js';
-import {
-  ensureInitialWeightSet,
-  ensureTokens,
-  seedDemo,
-  type IssuedToken,
-} from './bootstrap.js';
+import { ensureInitialWeightSet, ensureTokens, seedDemo, type IssuedToken } from './bootstrap.js';
 import type { Env } from './config/env.js';
 import { AckLinks, ackLinkSecret } from './alerts/links.js';
+import { LeaderElection } from './cluster/leader.js';
+import { NodeRegistry } from './cluster/nodes.js';
+import { clusterProblem } from './cluster/role.js';
 import { createContext, type AppContext } from './context.js';
 import { EventBus } from './events.js';
 import { openDatabase } from './db/client.js';
@@ -95,13 +93,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let app: App | null = null;
   let server: ServerType | null = null;
   let feeds: FeedRuntime | null = null;
+  let nodes: NodeRegistry | null = null;
   /** A start that fails closes what it opened (PGlite locks its folder) before saying why. */
   const undo = async () => {
     await feeds?.stop();
+    await nodes?.stop();
     if (server) await new Promise((resolve) => server!.close(resolve));
     await database.close();
   };
   try {
+    const problem = clusterProblem(env, database.kind);
+    if (problem) throw new StartError(problem);
     await database.migrate();
     const feedIdKey = await opaqueIdKey(database.db);
     const ackSecret = await ackLinkSecret(database.db, env.ACK_LINK_SECRET);
@@ -111,6 +113,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const events = new EventBus(logger);
     const metrics = createMetrics();
     const clock = options.clock ?? (() => new Date());
+    const nodeId = env.NODE_ID ?? defaultNodeId();
+    nodes = new NodeRegistry({
+      db: database.db,
+      nodeId,
+      role: env.NODE_ROLE,
+      version: options.version ?? '0.0.0',
+      clock,
+      logger,
+    });
+    await nodes.start();
     const urls = Object.fromEntries(
       FEEDS.map((feed) => [feed, options.feedUrls?.[feed] ?? options.city.feeds[feed].url]).filter(
         ([, url]) => url,
@@ -147,7 +159,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         env.PUBLIC_URL ?? `http://localhost:${port}`,
         env.ACK_LINK_HOURS * 3_600_000,
       ),
-      nodeId: env.NODE_ID ?? defaultNodeId(),
+      nodeId,
+      nodes,
       // PGlite's folder is locked by this process: any claim found in it is a dead server's.
       exclusive: database.kind === 'pglite',
     });
@@ -241,11 +254,35 @@ async function run(
     demoMonths: env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0,
     seed: env.SIMULATOR_SEED,
   });
-  await leaderWork.lead();
+  // PGlite's folder is this process's alone: it leads. On PostgreSQL, whoever holds the lock leads.
+  const { nodes } = ctx;
+  const election =
+    ctx.database.kind === 'pglite' || env.NODE_ROLE === 'web'
+      ? null
+      : new LeaderElection({
+          url: env.DATABASE_URL!,
+          node: nodes.id,
+          logger: ctx.logger,
+          onLead: async () => {
+            await leaderWork.lead();
+            await nodes.setLeading(true);
+          },
+          onFollow: async () => {
+            await leaderWork.follow();
+            await nodes.setLeading(false);
+          },
+        });
+  if (ctx.database.kind === 'pglite') {
+    await leaderWork.lead();
+    await nodes.setLeading(true);
+  }
+  election?.start();
 
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
+      // Hands leadership over at once: the lock is released, another node takes it within a second.
+      await election?.stop();
       await leaderWork.follow();
       await nodeJobs.stop();
       await ctx.alerts.stop();
@@ -255,7 +292,19 @@ async function run(
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      await nodes.stop();
       await ctx.database.close();
     })());
-  return { ctx, app, live, port, issued, warmedUp: leaderWork.firstWarmUp, stop };
+  // A node that does not lead has nothing to warm up; one that leads, once its first warm-up is done.
+  const warmedUp = election ? firstWarmUpIfLeading(election, leaderWork) : leaderWork.firstWarmUp;
+  return { ctx, app, live, port, issued, warmedUp, stop };
+}
+
+/**
+ * Settles once the first try for the lock is over: at once when another node leads, after the warm-up
+ * when this one does.
+ */
+async function firstWarmUpIfLeading(election: LeaderElection, work: LeaderWork): Promise<void> {
+  await election.firstTry;
+  if (work.isLeading()) await work.firstWarmUp;
 }

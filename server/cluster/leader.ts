@@ -68,8 +68,12 @@ export class LeaderElection {
   private lostReason: string | null = null;
   /** Cuts the current pause short. */
   private wake: (() => void) | null = null;
+  /** Settles after the first try: at once when another node holds the lock, once leading has started otherwise. */
+  readonly firstTry: Promise<void>;
+  private firstTried!: () => void;
 
   constructor(private readonly options: LeaderElectionOptions) {
+    this.firstTry = new Promise((resolve) => (this.firstTried = resolve));
     this.key = options.key ?? lockKey(LEADER_LOCK_NAME);
     this.retryMs = options.retryMs ?? 1000;
     this.checkMs = options.checkMs ?? 2000;
@@ -95,6 +99,7 @@ export class LeaderElection {
     this.stopped = true;
     this.lose(STOPPING);
     await this.running;
+    this.firstTried();
   }
 
   private async run(): Promise<void> {
@@ -102,8 +107,10 @@ export class LeaderElection {
     while (!this.stopped) {
       try {
         if (await this.tryLock()) await this.lead();
+        else this.firstTried();
         unreachable = false;
       } catch (error) {
+        this.firstTried();
         if (!unreachable)
           this.options.logger.warn({ err: error }, 'leader election: cannot reach the database');
         unreachable = true;
@@ -169,6 +176,7 @@ export class LeaderElection {
         this.lose('leader work failed to start');
       }
     }
+    this.firstTried();
     while (this.lostReason === null) {
       await this.pause(this.checkMs);
       if (this.lostReason === null) {

@@ -1,4 +1,5 @@
 /** Liveness for load balancers and people, and Prometheus metrics. Both answer without a token. */
+import { leaderOf } from '../cluster/nodes.js';
 import { Hono } from 'hono';
 import type { AlertDeliveryHealth } from '../alerts/delivery-health.js';
 import type { AppContext } from '../context.js';
@@ -39,6 +40,7 @@ export function healthRoutes(
     | 'feeds'
     | 'logger'
     | 'metrics'
+    | 'nodes'
     | 'startedAt'
     | 'version'
     | 'walls'
@@ -66,6 +68,11 @@ export function healthRoutes(
           ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
           : null;
       const feeds = ctx.feeds.health();
+      // Every node on this database, as their rows say: which leads, which are alive.
+      const nodes =
+        database.status === 'ok'
+          ? await withDeadline(ctx.nodes.list(now), HEALTH_PING_MS).catch(() => null)
+          : null;
       const reasons = [
         ...(database.status === 'down' ? [`database: ${database.error}`] : []),
         ...feeds.flatMap((health) => {
@@ -102,6 +109,18 @@ export function healthRoutes(
           ),
           walls: ctx.walls.list(),
           alerts,
+          node: ctx.nodes.id,
+          leader: nodes ? (leaderOf(nodes)?.id ?? null) : null,
+          nodes:
+            nodes?.map((node) => ({
+              id: node.id,
+              role: node.role,
+              version: node.version,
+              startedAt: node.startedAt.toISOString(),
+              lastSeenAt: node.lastSeenAt.toISOString(),
+              alive: node.alive,
+              leading: node.alive && node.leadingSince !== null,
+            })) ?? null,
         },
         database.status === 'ok' ? 200 : 503,
       );
