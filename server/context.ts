@@ -14,7 +14,6 @@ import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
 import type { Database } from './db/client.js';
 import type { EventBus } from './events.js';
 import type { FeedRuntime } from './feeds/runtime.js';
-import { WallRegistry } from './live/walls.js';
 import type { Metrics } from './metrics.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
@@ -25,6 +24,8 @@ import { WeightSetRepository } from './repositories/weight-sets.js';
 import { HistoryService } from './services/history.js';
 import { LiveIndexService } from './services/live-index.js';
 import { ReportService } from './services/reports.js';
+import { SharedFeedHealth } from './shared-state/feed-health.js';
+import { SharedWalls } from './shared-state/walls.js';
 
 export interface AppContext {
   city: CityConfig;
@@ -41,8 +42,13 @@ export interface AppContext {
   feedIdKey: Uint8Array;
   /** What happened, for whoever reacts: a stored batch, a changed index, queued notifications… */
   events: EventBus;
-  /** The feed pollers and every feed's health (feeds without a URL show as `off`). */
+  /** This node's feed pollers (FeedRuntime.health(): as they see the feeds). */
   feeds: FeedRuntime;
+  /**
+   * Every feed's health as every node reads it (feeds without a URL show as `off`): the pollers'
+   * own on the node that polls, which writes it for the others.
+   */
+  feedHealth: SharedFeedHealth;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
   weightSets: WeightSetRepository;
@@ -61,8 +67,8 @@ export interface AppContext {
   ackLinks: AckLinks;
   /** Sends what the outbox holds. */
   dispatcher: AlertDispatcher;
-  /** The walls' heartbeats (the live channel records them, /api/health lists them). */
-  walls: WallRegistry;
+  /** The walls' heartbeats (the live channel records them, /api/health lists every node's). */
+  walls: SharedWalls;
 }
 
 export interface ContextOptions {
@@ -94,12 +100,19 @@ export function createContext(options: ContextOptions): AppContext {
   const weightSets = new WeightSetRepository(db);
   const snapshots = new SnapshotRepository(db);
   const silences = new SilenceRepository(db);
+  const feedHealth = new SharedFeedHealth({
+    db,
+    nodeId: options.nodeId,
+    clock,
+    logger,
+    pollers: feeds.pollers,
+  });
   const liveIndex = new LiveIndexService({
     city,
     db,
     values,
     weightSets,
-    feedStale: (feed) => feeds.isStale(feed),
+    feedStale: (feed) => feedHealth.isStale(feed),
     logger,
     events,
   });
@@ -139,7 +152,7 @@ export function createContext(options: ContextOptions): AppContext {
     index: liveIndex,
     reports,
     silences,
-    feeds,
+    feeds: feedHealth,
     outbox,
     events,
   });
@@ -183,6 +196,7 @@ export function createContext(options: ContextOptions): AppContext {
     feedIdKey: options.feedIdKey,
     events,
     feeds,
+    feedHealth,
     tokens: new TokenRepository(db),
     values,
     weightSets,
@@ -195,6 +209,6 @@ export function createContext(options: ContextOptions): AppContext {
     outbox,
     ackLinks,
     dispatcher,
-    walls: new WallRegistry(),
+    walls: new SharedWalls(db, { nodeId: options.nodeId, clock, logger }),
   };
 }

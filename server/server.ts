@@ -220,7 +220,7 @@ async function run(
       index: ctx.liveIndex,
       alerts: ctx.alerts,
       snapshots: ctx.snapshots,
-      feeds,
+      feeds: ctx.feedHealth,
       walls: ctx.walls,
       events: ctx.events,
     },
@@ -231,6 +231,7 @@ async function run(
   ctx.history.start();
   ctx.dispatcher.start();
   feeds.start({ schedule: options.pollSchedule ?? true });
+  ctx.feedHealth.start();
   let stopping = false;
   const demoMonths = env.SEED_DEMO === 'on' ? env.DEMO_MONTHS : 0;
   const warmedUp = warmUp(ctx, () => stopping, { demoMonths, seed: env.SIMULATOR_SEED });
@@ -258,6 +259,9 @@ async function run(
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      // This node's last word on its feeds and walls (their sockets closed with the channel).
+      await ctx.feedHealth.stop();
+      await ctx.walls.stop();
       await ctx.database.close();
     })());
   return { ctx, app, live, port, issued, warmedUp, stop };

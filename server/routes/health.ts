@@ -36,7 +36,7 @@ export function healthRoutes(
     | 'clock'
     | 'database'
     | 'dispatcher'
-    | 'feeds'
+    | 'feedHealth'
     | 'logger'
     | 'metrics'
     | 'startedAt'
@@ -65,7 +65,7 @@ export function healthRoutes(
         database.status === 'ok'
           ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
           : null;
-      const feeds = ctx.feeds.health();
+      const [feeds, walls] = await Promise.all([ctx.feedHealth.health(), ctx.walls.list()]);
       const reasons = [
         ...(database.status === 'down' ? [`database: ${database.error}`] : []),
         ...feeds.flatMap((health) => {
@@ -100,7 +100,7 @@ export function healthRoutes(
                 }
               : { feed: health.feed, status: health.status, stale: health.stale },
           ),
-          walls: ctx.walls.list(),
+          walls,
           alerts,
         },
         database.status === 'ok' ? 200 : 503,

@@ -6,3 +6,4 @@ export * from './feeds.js';
 export * from './alerts.js';
 export * from './settings.js';
 export * from './reports.js';
+export * from './shared-state.js';
