@@ -83,20 +83,23 @@ export class SharedDeliveryTallies {
       await this.db
         .insert(t)
         .values(
-          [...written.values()].map(({ tally, key, lastAttemptAt, since }) => ({
-            scope: tally.scope,
-            key,
-            channel: 'channel' in tally ? tally.channel : null,
-            subscriptionId: 'subscriptionId' in tally ? tally.subscriptionId : null,
-            failures: tally.failures,
-            lastFailed: tally.lastFailed,
-            lastError: tally.lastError,
-            lastErrorAt: tally.lastErrorAt,
-            lastSuccessAt: tally.lastSuccessAt,
-            lastAttemptAt,
-            since,
-            nodeId: this.options.nodeId,
-          })),
+          // In one order on every node: two nodes' writes lock the rows they share in the same order.
+          [...written.entries()]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([, { tally, key, lastAttemptAt, since }]) => ({
+              scope: tally.scope,
+              key,
+              channel: 'channel' in tally ? tally.channel : null,
+              subscriptionId: 'subscriptionId' in tally ? tally.subscriptionId : null,
+              failures: tally.failures,
+              lastFailed: tally.lastFailed,
+              lastError: tally.lastError,
+              lastErrorAt: tally.lastErrorAt,
+              lastSuccessAt: tally.lastSuccessAt,
+              lastAttemptAt,
+              since,
+              nodeId: this.options.nodeId,
+            })),
         )
         .onConflictDoUpdate({
           target: [t.scope, t.key],
