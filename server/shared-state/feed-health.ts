@@ -55,7 +55,7 @@ const ms = (date: Date | null) => (date === null ? null : date.getTime());
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 /** A row as it reads at `now`: the poller's figures, with what time changes worked out again. */
-export function agedFeedHealth(row: Row, now: number): FeedHealth {
+function agedFeedHealth(row: Row, now: number): FeedHealth {
   // As FeedHealthTracker and Circuit tell them: stale past `stale_at`; open until its time, then half-open.
   const stale = now > row.staleAt.getTime();
   const open = row.circuitOpenUntil !== null && now < row.circuitOpenUntil.getTime();
@@ -115,26 +115,25 @@ export class SharedFeedHealth {
 
   /** Every feed's health, in FEEDS order (another node's rows a second old at most). */
   async health(): Promise<FeedHealthView[]> {
-    return this.view(await this.others.get());
+    const others = await this.others.get();
+    const now = this.deps.clock().getTime();
+    return FEEDS.map((feed) => this.healthOf(feed, others, now));
   }
 
   /** Whether a feed is stale, from the last read of the other nodes' rows (a read starts if old). */
   isStale(feed: FeedName): boolean {
-    return this.view(this.others.latest).find((health) => health.feed === feed)?.stale ?? false;
+    return this.healthOf(feed, this.others.latest, this.deps.clock().getTime()).stale;
   }
 
-  private view(others: ReadonlyMap<FeedName, Row>): FeedHealthView[] {
-    const now = this.deps.clock().getTime();
-    return FEEDS.map((feed) => {
-      const poller = this.deps.pollers.get(feed);
-      const row = others.get(feed);
-      const here = poller ? lastRun(poller.health) : null;
-      const there = row
-        ? lastRun({ lastSuccessAt: ms(row.lastSuccessAt), lastErrorAt: ms(row.lastErrorAt) })
-        : null;
-      if (row && (here === null || (there !== null && there > here))) return agedFeedHealth(row, now);
-      return poller ? poller.snapshot() : off(feed);
-    });
+  private healthOf(feed: FeedName, others: ReadonlyMap<FeedName, Row>, now: number): FeedHealthView {
+    const poller = this.deps.pollers.get(feed);
+    const row = others.get(feed);
+    const here = poller ? lastRun(poller.health) : null;
+    const there = row
+      ? lastRun({ lastSuccessAt: ms(row.lastSuccessAt), lastErrorAt: ms(row.lastErrorAt) })
+      : null;
+    if (row && (here === null || (there !== null && there > here))) return agedFeedHealth(row, now);
+    return poller ? poller.snapshot() : off(feed);
   }
 
   /** Writes every feed this node has polled whose health changed since it last wrote it. */
