@@ -15,7 +15,6 @@ import type { NodeRegistry } from './cluster/nodes.js';
 import type { Database } from './db/client.js';
 import type { EventBus } from './events.js';
 import type { FeedRuntime } from './feeds/runtime.js';
-import { WallRegistry } from './live/walls.js';
 import type { Metrics } from './metrics.js';
 import { SilenceRepository } from './repositories/alerts.js';
 import { IndicatorValueRepository } from './repositories/indicator-values.js';
@@ -26,6 +25,8 @@ import { WeightSetRepository } from './repositories/weight-sets.js';
 import { HistoryService } from './services/history.js';
 import { LiveIndexService } from './services/live-index.js';
 import { ReportService } from './services/reports.js';
+import { SharedFeedHealth } from './shared-state/feed-health.js';
+import { SharedWalls } from './shared-state/walls.js';
 
 export interface AppContext {
   city: CityConfig;
@@ -42,8 +43,13 @@ export interface AppContext {
   feedIdKey: Uint8Array;
   /** What happened, for whoever reacts: a stored batch, a changed index, queued notifications… */
   events: EventBus;
-  /** The feed pollers and every feed's health (feeds without a URL show as `off`). */
+  /** This node's feed pollers (FeedRuntime.health(): as they see the feeds). */
   feeds: FeedRuntime;
+  /**
+   * Every feed's health as every node reads it (feeds without a URL show as `off`): the pollers'
+   * own on the node that polls, which writes it for the others.
+   */
+  feedHealth: SharedFeedHealth;
   tokens: TokenRepository;
   values: IndicatorValueRepository;
   weightSets: WeightSetRepository;
@@ -62,8 +68,8 @@ export interface AppContext {
   ackLinks: AckLinks;
   /** Sends what the outbox holds. */
   dispatcher: AlertDispatcher;
-  /** The walls' heartbeats (the live channel records them, /api/health lists them). */
-  walls: WallRegistry;
+  /** The walls' heartbeats (the live channel records them, /api/health lists every node's). */
+  walls: SharedWalls;
   /** Every server node on this database, this one's row kept (cluster/nodes.ts). */
   nodes: NodeRegistry;
 }
@@ -98,12 +104,19 @@ export function createContext(options: ContextOptions): AppContext {
   const weightSets = new WeightSetRepository(db);
   const snapshots = new SnapshotRepository(db);
   const silences = new SilenceRepository(db);
+  const feedHealth = new SharedFeedHealth({
+    db,
+    nodeId: options.nodeId,
+    clock,
+    logger,
+    pollers: feeds.pollers,
+  });
   const liveIndex = new LiveIndexService({
     city,
     db,
     values,
     weightSets,
-    feedStale: (feed) => feeds.isStale(feed),
+    feedStale: (feed) => feedHealth.isStale(feed),
     logger,
     events,
   });
@@ -143,7 +156,7 @@ export function createContext(options: ContextOptions): AppContext {
     index: liveIndex,
     reports,
     silences,
-    feeds,
+    feeds: feedHealth,
     outbox,
     events,
   });
@@ -194,6 +207,7 @@ export function createContext(options: ContextOptions): AppContext {
     feedIdKey: options.feedIdKey,
     events,
     feeds,
+    feedHealth,
     tokens: new TokenRepository(db),
     values,
     weightSets,
@@ -206,7 +220,7 @@ export function createContext(options: ContextOptions): AppContext {
     outbox,
     ackLinks,
     dispatcher,
-    walls: new WallRegistry(),
+    walls: new SharedWalls(db, { nodeId: options.nodeId, clock, logger }),
     nodes: options.nodes,
   };
 }

@@ -231,7 +231,7 @@ async function run(
       index: ctx.liveIndex,
       alerts: ctx.alerts,
       snapshots: ctx.snapshots,
-      feeds: ctx.feeds,
+      feeds: ctx.feedHealth,
       walls: ctx.walls,
       events: ctx.events,
     },
@@ -240,6 +240,7 @@ async function run(
   );
   await live.start();
   ctx.dispatcher.start();
+  ctx.feedHealth.start();
   const nodeJobs = options.jobs === false ? { stop: async () => {} } : startNodeJobs(ctx, {});
   const leaderWork = new LeaderWork(ctx, {
     jobs:
@@ -292,11 +293,18 @@ async function run(
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      // This node's last word on its feeds and walls (their sockets closed with the channel).
+      await ctx.feedHealth.stop();
+      await ctx.walls.stop();
       await nodes.stop();
       await ctx.database.close();
     })());
   // A node that does not lead has nothing to warm up; one that leads, once its first warm-up is done.
-  const warmedUp = election ? firstWarmUpIfLeading(election, leaderWork) : leaderWork.firstWarmUp;
+  const warmedUp = election
+    ? firstWarmUpIfLeading(election, leaderWork)
+    : leaderWork.isLeading()
+      ? leaderWork.firstWarmUp
+      : Promise.resolve();
   return { ctx, app, live, port, issued, warmedUp, stop };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Delivery health, per channel kind and per subscription, for /api/health: what the outbox holds
- * (shared by every node: sent, pending, given up, the last delivery) merged with what this server's
- * dispatcher saw since it started (failed attempts, the last error and when).
+ * (shared by every node: sent, pending, given up, the last delivery) merged with what the
+ * dispatchers saw (failed attempts, the last error and when), which every node adds to in the
+ * database (server/shared-state/delivery-tallies.ts).
  */
 import type { DeliveryResult } from './channels/channel.js';
 import type { OutboxCount } from './outbox.js';
@@ -15,9 +16,12 @@ export interface DeliveryStats {
   status: 'ok' | 'failing';
   /** Notifications delivered (all time, from the outbox). */
   sent: number;
-  /** Failed attempts since this server started. */
+  /**
+   * Failed attempts, by every node: since this server started on PGlite (one server); on PostgreSQL
+   * since the database began counting, across restarts.
+   */
   failures: number;
-  /** The last failure since start, as the channel described it (no secrets, no phone numbers). */
+  /** The last failure counted, as the channel described it (no secrets, no phone numbers). */
   lastError: string | null;
   lastErrorAt: string | null;
   lastSuccessAt: string | null;
@@ -37,25 +41,46 @@ export interface AlertDeliveryHealth {
   subscriptions: (DeliveryStats & { id: number | null; name: string | null })[];
 }
 
-/** What happened to the attempts on one channel kind or one subscription since start. */
-class Tally {
-  failures = 0;
-  lastFailed = false;
-  lastError: string | null = null;
-  lastErrorAt: Date | null = null;
-  lastSuccessAt: Date | null = null;
-
-  record(result: DeliveryResult, at: Date): void {
-    this.lastFailed = !result.ok;
-    if (result.ok) {
-      this.lastSuccessAt = at;
-      return;
-    }
-    this.failures += 1;
-    this.lastError = result.error;
-    this.lastErrorAt = at;
-  }
+/** What happened to the attempts on one channel kind, one subscription or one lane. */
+export interface TallyState {
+  failures: number;
+  /** Whether the last attempt failed. */
+  lastFailed: boolean;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  lastSuccessAt: Date | null;
 }
+
+export const emptyTally = (): TallyState => ({
+  failures: 0,
+  lastFailed: false,
+  lastError: null,
+  lastErrorAt: null,
+  lastSuccessAt: null,
+});
+
+/** Counts one attempt's result into a tally. */
+export function recordAttempt(tally: TallyState, result: DeliveryResult, at: Date): void {
+  tally.lastFailed = !result.ok;
+  if (result.ok) {
+    tally.lastSuccessAt = at;
+    return;
+  }
+  tally.failures += 1;
+  tally.lastError = result.error;
+  tally.lastErrorAt = at;
+}
+
+/**
+ * One tally as stored: of a channel kind, of a subscription (null: a notification that names
+ * none), or of a lane (a channel kind to one subscription), whose last attempt alone matters here.
+ */
+export type StoredTally = TallyState &
+  (
+    | { scope: 'channel'; channel: string }
+    | { scope: 'subscription'; subscriptionId: number | null }
+    | { scope: 'lane'; channel: string; subscriptionId: number | null }
+  );
 
 const latest = (...times: (Date | null | undefined)[]): string | null => {
   const known = times.flatMap((time) => (time ? [time.getTime()] : []));
@@ -64,7 +89,7 @@ const latest = (...times: (Date | null | undefined)[]): string | null => {
 
 function stats(
   counts: readonly OutboxCount[],
-  tally: Tally | undefined,
+  tally: TallyState | undefined,
   failing = tally?.lastFailed,
 ): DeliveryStats {
   const sum = (status: OutboxCount['status']) =>
@@ -82,23 +107,29 @@ function stats(
   };
 }
 
-/** The attempts of one dispatcher, by channel kind and by subscription. */
+/** The dispatchers' attempts, by channel kind and by subscription. */
 export class DeliveryTallies {
-  private readonly byChannel = new Map<string, Tally>();
-  private readonly bySubscription = new Map<number | null, Tally>();
+  private readonly byChannel = new Map<string, TallyState>();
+  private readonly bySubscription = new Map<number | null, TallyState>();
   /** Whether the last attempt failed, by channel kind and then by subscription. */
   private readonly lastFailed = new Map<string, Map<number | null, boolean>>();
 
-  record(channel: string, subscriptionId: number | null, result: DeliveryResult, at: Date): void {
-    const byChannel = this.byChannel.get(channel) ?? new Tally();
-    this.byChannel.set(channel, byChannel);
-    byChannel.record(result, at);
-    const bySubscription = this.bySubscription.get(subscriptionId) ?? new Tally();
-    this.bySubscription.set(subscriptionId, bySubscription);
-    bySubscription.record(result, at);
-    const lanes = this.lastFailed.get(channel) ?? new Map<number | null, boolean>();
-    this.lastFailed.set(channel, lanes);
-    lanes.set(subscriptionId, !result.ok);
+  constructor(stored: readonly StoredTally[]) {
+    for (const tally of stored)
+      switch (tally.scope) {
+        case 'channel':
+          this.byChannel.set(tally.channel, tally);
+          break;
+        case 'subscription':
+          this.bySubscription.set(tally.subscriptionId, tally);
+          break;
+        case 'lane': {
+          const lanes = this.lastFailed.get(tally.channel) ?? new Map<number | null, boolean>();
+          this.lastFailed.set(tally.channel, lanes);
+          lanes.set(tally.subscriptionId, tally.lastFailed);
+          break;
+        }
+      }
   }
 
   /** Whether a channel kind is failing for one of the subscriptions that still exist. */

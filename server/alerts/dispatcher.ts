@@ -30,10 +30,11 @@ import {
   type Notification,
 } from './channels/channel.js';
 import { createChannel } from './channels/registry.js';
-import { DeliveryTallies, type AlertDeliveryHealth } from './delivery-health.js';
+import type { AlertDeliveryHealth } from './delivery-health.js';
 import { claimantId, defaultNodeId, isDeadPredecessor } from '../node-identity.js';
 import { AlertOutbox, laneOf, type ClaimedNotification } from './outbox.js';
 import { storedSubscription } from './subscriptions.js';
+import { SharedDeliveryTallies } from '../shared-state/delivery-tallies.js';
 
 export interface DispatcherOptions {
   db: Db;
@@ -120,7 +121,8 @@ export class AlertDispatcher {
   /** Whether the claims of this node's dead processes have been released (before the first claim). */
   private recovered = false;
   private readonly built = new Map<number, BuiltChannels>();
-  private readonly tallies = new DeliveryTallies();
+  /** Every dispatcher's attempts, this one's added once a second. */
+  private readonly tallies: SharedDeliveryTallies;
   /** The lanes this dispatcher is sending to, each a task working through its claimed rows in order. */
   private readonly lanes = new Map<string, Promise<void>>();
   /** Claims run one after another: a lane is marked busy before the next claim looks. */
@@ -137,6 +139,7 @@ export class AlertDispatcher {
       logger: options.logger,
       claimant: claimantId(this.nodeId),
     });
+    this.tallies = new SharedDeliveryTallies(options.db, { nodeId: this.nodeId, logger: options.logger });
     this.pollMs = options.pollMs ?? 2_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.renewEveryMs = options.renewEveryMs ?? this.leaseMs / 3;
@@ -168,6 +171,7 @@ export class AlertDispatcher {
     this.timer = null;
     await this.claiming;
     await this.idle();
+    await this.tallies.stop();
   }
 
   /** Something was queued, or a lane is free again: look now rather than at the next poll. */
@@ -198,12 +202,16 @@ export class AlertDispatcher {
   }
 
   /**
-   * Sends what is due now and waits for every send in flight, earlier ones included; resolves with
-   * how many rows this call claimed.
+   * Sends what is due now and waits for every send in flight, earlier ones included, and for their
+   * tallies to be written; resolves with how many rows this call claimed.
    */
   async runOnce(): Promise<number> {
     const claimed = await this.claimAndStart();
     await this.idle();
+    // Not written (the database away): written with the next attempts.
+    await this.tallies
+      .flush()
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'delivery tallies not written'));
     return claimed.length;
   }
 
@@ -255,6 +263,8 @@ export class AlertDispatcher {
       ? others
       : others.filter((claimant) => isDeadPredecessor(claimant, this.nodeId));
     const released = await this.outbox.releaseClaimsOf(dead);
+    // The only dispatcher of its database counts from its start, as the one server it is.
+    if (this.options.exclusive) await this.tallies.clear();
     if (released > 0)
       this.options.logger.warn(
         { released, claimants: dead },
@@ -472,12 +482,13 @@ export class AlertDispatcher {
     return null;
   }
 
-  /** Per channel kind and per subscription: outbox counts (all nodes) with this server's attempts. */
+  /** Per channel kind and per subscription: outbox counts with every dispatcher's attempts (all nodes). */
   async health(): Promise<AlertDeliveryHealth> {
-    const [counts, existing] = await Promise.all([
+    const [counts, existing, tallies] = await Promise.all([
       this.outbox.counts(),
       this.options.db.select({ id: alertSubscriptions.id }).from(alertSubscriptions),
+      this.tallies.load(),
     ]);
-    return this.tallies.report(counts, new Set(existing.map((row) => row.id)));
+    return tallies.report(counts, new Set(existing.map((row) => row.id)));
   }
 }

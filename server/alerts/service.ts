@@ -22,11 +22,11 @@ import type { Db } from '../db/client.js';
 import { alertSubscriptions } from '../db/schema/index.js';
 import type { Refusal } from '../domain-errors.js';
 import type { EventSink, EventSource, ServerEvents } from '../events.js';
-import type { FeedRuntime } from '../feeds/runtime.js';
 import type { Metrics } from '../metrics.js';
 import { AlertRepository, viewOf, type AlertRow, type SilenceRepository } from '../repositories/alerts.js';
 import type { LiveIndexService } from '../services/live-index.js';
 import type { ReportService } from '../services/reports.js';
+import type { SharedFeedHealth } from '../shared-state/feed-health.js';
 import { readBaselines, readRecentEvents, readStreetBefore, readZeroToleranceEvents } from './inputs.js';
 
 /** Where notifications go: the outbox, written inside the transition's transaction. */
@@ -53,7 +53,7 @@ export interface AlertServiceDeps {
   index: Pick<LiveIndexService, 'current'>;
   reports: Pick<ReportService, 'grades'>;
   silences: Pick<SilenceRepository, 'active'>;
-  feeds: Pick<FeedRuntime, 'health'>;
+  feeds: Pick<SharedFeedHealth, 'health'>;
   outbox: NotificationSink;
   /**
    * Heard: `alerts.changed` (read the wall's alerts again, whichever node changed them); while
@@ -233,7 +233,7 @@ export class AlertService {
       monthlyGrades,
       grades: deps.city.grades,
       events,
-      feeds: this.feedFreshness(now),
+      feeds: await this.feedFreshness(now),
       silences,
     };
 
@@ -293,10 +293,10 @@ export class AlertService {
   }
 
   /** The feeds the stale rule watches; one that never answered counts from the server's start. */
-  private feedFreshness(now: Date): FeedFreshness[] {
+  private async feedFreshness(now: Date): Promise<FeedFreshness[]> {
     const rule = rulesFor(this.deps.city.alerts).feedStale;
     const upFor = (now.getTime() - this.deps.startedAt.getTime()) / 60_000;
-    return this.deps.feeds.health().flatMap((health): FeedFreshness[] => {
+    return (await this.deps.feeds.health()).flatMap((health): FeedFreshness[] => {
       if (health.status === 'off') return [];
       if (health.lastSuccessAt === null && upFor <= rule.minutes) return [];
       return [{ feed: health.feed, lastSuccessAt: health.lastSuccessAt }];

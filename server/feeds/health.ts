@@ -24,6 +24,23 @@ export interface FeedHealth {
 
 const RATE_WINDOW_MS = 5 * 60_000;
 
+/** A feed's status from whether it is stale, its failed runs in a row and whether one ever succeeded. */
+export function feedStatus(
+  stale: boolean,
+  consecutiveFailures: number,
+  succeeded: boolean,
+): FeedHealth['status'] {
+  return consecutiveFailures > 0
+    ? stale
+      ? 'stale'
+      : 'failing'
+    : stale
+      ? 'stale'
+      : succeeded
+        ? 'ok'
+        : 'waiting';
+}
+
 /** Counters of one feed, kept in memory by its poller. */
 export class FeedHealthTracker {
   lastSuccessAt: number | null = null;
@@ -60,7 +77,12 @@ export class FeedHealthTracker {
 
   /** Stale: no successful poll for longer than allowed (counted from start before the first one). */
   isStale(now: number): boolean {
-    return now - (this.lastSuccessAt ?? this.startedAt) > this.staleAfterMs;
+    return now > this.staleAt();
+  }
+
+  /** When the feed goes stale unless a run succeeds before. */
+  staleAt(): number {
+    return (this.lastSuccessAt ?? this.startedAt) + this.staleAfterMs;
   }
 
   itemsPerMinute(now: number): number {
@@ -73,16 +95,7 @@ export class FeedHealthTracker {
   snapshot(now: number, circuit: { state: CircuitState; failures: number; openUntil: number }): FeedHealth {
     const stale = this.isStale(now);
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-    const status =
-      circuit.failures > 0
-        ? stale
-          ? 'stale'
-          : 'failing'
-        : stale
-          ? 'stale'
-          : this.lastSuccessAt
-            ? 'ok'
-            : 'waiting';
+    const status = feedStatus(stale, circuit.failures, this.lastSuccessAt !== null);
     return {
       feed: this.feed,
       url: this.url,

@@ -29,7 +29,6 @@ import type { CityConfig } from '../../shared/city.js';
 import type { AlertService } from '../alerts/service.js';
 import type { Db } from '../db/client.js';
 import type { EventSource } from '../events.js';
-import type { FeedRuntime } from '../feeds/runtime.js';
 import type { StoredBatch } from '../feeds/store.js';
 import type { Metrics } from '../metrics.js';
 import type { SnapshotRepository } from '../repositories/snapshots.js';
@@ -42,7 +41,8 @@ import { CITY } from '../repositories/snapshots.js';
 import { emptyPanels, PANEL_FEEDS, type Panels } from '../../shared/panels.js';
 import { readPanels } from './panels.js';
 import { Ticker } from './ticker.js';
-import type { WallRegistry } from './walls.js';
+import type { SharedFeedHealth } from '../shared-state/feed-health.js';
+import type { SharedWalls } from '../shared-state/walls.js';
 
 interface SocketData {
   principal: Principal;
@@ -104,9 +104,9 @@ export interface LiveHubDeps {
   index: Pick<LiveIndexService, 'current'>;
   alerts: Pick<AlertService, 'live' | 'acknowledge'>;
   snapshots: Pick<SnapshotRepository, 'history' | 'daily'>;
-  feeds: Pick<FeedRuntime, 'health'>;
+  feeds: Pick<SharedFeedHealth, 'health'>;
   /** The walls' heartbeats, which /api/health lists. */
-  walls: WallRegistry;
+  walls: Pick<SharedWalls, 'beat' | 'gone'>;
   /**
    * Heard: `index.changed` and `alerts.loaded` (publish), `feed.stored` (the ticker and panels),
    * `history.recorded` (the trends), `notification.live` (the socket channel), `token.revoked`.
@@ -116,7 +116,7 @@ export interface LiveHubDeps {
 
 export class LiveHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-  readonly walls: WallRegistry;
+  readonly walls: Pick<SharedWalls, 'beat' | 'gone'>;
   private readonly namespace: LiveNamespace;
   private readonly ticker = new Ticker();
   private snapshot: LiveSnapshot | null = null;
@@ -422,7 +422,7 @@ export class LiveHub {
       weightSet: { id: live.weightSet.id, name: live.weightSet.name },
       city: { index: live.city, grade: live.cityGrade, ...this.trends },
       streets: live.streets.map(forTheWire),
-      feeds: deps.feeds.health().map((health): FeedFreshness =>
+      feeds: (await deps.feeds.health()).map((health): FeedFreshness =>
         'lastSuccessAt' in health
           ? {
               feed: health.feed,

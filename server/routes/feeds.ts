@@ -48,6 +48,7 @@ export function feedRoutes(
     | 'clock'
     | 'database'
     | 'events'
+    | 'feedHealth'
     | 'feedIdKey'
     | 'feeds'
     | 'logger'
@@ -152,7 +153,7 @@ export function feedRoutes(
   };
 
   return new Hono<AppEnv>()
-    .get('/api/feeds', (c) => c.json({ feeds: ctx.feeds.health() }))
+    .get('/api/feeds', async (c) => c.json({ feeds: await ctx.feedHealth.health() }))
     .get('/api/quarantine', async (c) => {
       const query = quarantineQuery.safeParse(c.req.query());
       if (!query.success) throw badRequest(zodMessage(query.error));

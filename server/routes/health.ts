@@ -37,7 +37,7 @@ export function healthRoutes(
     | 'clock'
     | 'database'
     | 'dispatcher'
-    | 'feeds'
+    | 'feedHealth'
     | 'logger'
     | 'metrics'
     | 'nodes'
@@ -67,7 +67,7 @@ export function healthRoutes(
         database.status === 'ok'
           ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
           : null;
-      const feeds = ctx.feeds.health();
+      const [feeds, walls] = await Promise.all([ctx.feedHealth.health(), ctx.walls.list()]);
       // Every node on this database, as their rows say: which leads, which are alive.
       const nodes =
         database.status === 'ok'
@@ -107,7 +107,7 @@ export function healthRoutes(
                 }
               : { feed: health.feed, status: health.status, stale: health.stale },
           ),
-          walls: ctx.walls.list(),
+          walls,
           alerts,
           node: ctx.nodes.id,
           leader: nodes ? (leaderOf(nodes)?.id ?? null) : null,

@@ -1,4 +1,7 @@
-import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, customType, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Raw bytes; drizzle has no bytea column of its own. */
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 const instant = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -20,4 +23,15 @@ export const clusterNodes = pgTable('cluster_nodes', {
   lastSeenAt: instant('last_seen_at').notNull(),
   /** Since when the process leads; null while it follows. */
   leadingSince: instant('leading_since'),
+});
+
+/**
+ * The PostgreSQL Socket.IO adapter's packets too large for a NOTIFY (8000 bytes), or binary: written
+ * by the sending node, read by the others, deleted by the adapter after 30 s. Its name and columns
+ * are the adapter's (@socket.io/postgres-adapter).
+ */
+export const socketIoAttachments = pgTable('socket_io_attachments', {
+  id: bigserial('id', { mode: 'number' }).unique(),
+  createdAt: instant('created_at').defaultNow(),
+  payload: bytea('payload'),
 });

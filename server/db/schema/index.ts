@@ -7,3 +7,4 @@ export * from './alerts.js';
 export * from './settings.js';
 export * from './reports.js';
 export * from './cluster.js';
+export * from './shared-state.js';
