@@ -13,7 +13,9 @@ import { FEEDS, type FeedName } from '../shared/feeds/index.js';
 import { ensureInitialWeightSet, ensureTokens, seedDemo, type IssuedToken } from './bootstrap.js';
 import type { Env } from './config/env.js';
 import { AckLinks, ackLinkSecret } from './alerts/links.js';
+import { bridgeEvents } from './cluster/bridge.js';
 import { LeaderElection } from './cluster/leader.js';
+import { postgresAdapter } from './cluster/socket-adapter.js';
 import { NodeRegistry } from './cluster/nodes.js';
 import { clusterProblem } from './cluster/role.js';
 import { createContext, type AppContext } from './context.js';
@@ -220,6 +222,8 @@ async function run(
   // after the live index: the live channel (the wall gets an event and what it changed in one
   // delta), then, leading, the evaluator (a zero-tolerance event) and history (the days it touched).
   await ctx.alerts.start();
+  // On PostgreSQL, broadcasts and internal events reach the other nodes on this database.
+  const adapter = ctx.database.kind === 'postgres' ? postgresAdapter(env.DATABASE_URL!, ctx.logger) : null;
   const live = new LiveHub(
     {
       city: ctx.city,
@@ -236,9 +240,10 @@ async function run(
       events: ctx.events,
     },
     server as HttpServer,
-    { tickMs: options.liveTickMs ?? 250 },
+    { tickMs: options.liveTickMs ?? 250, adapter: adapter?.adapter },
   );
   await live.start();
+  const stopBridge = bridgeEvents(ctx.events, live.io, ctx.logger);
   ctx.dispatcher.start();
   ctx.feedHealth.start();
   const nodeJobs = options.jobs === false ? { stop: async () => {} } : startNodeJobs(ctx, {});
@@ -290,9 +295,11 @@ async function run(
       // Before the live channel and the database: its last batch may still emit and record.
       await ctx.dispatcher.stop();
       // Closing the live channel closes the HTTP server; keep-alive connections would hold it open.
+      stopBridge();
       const closed = live.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      await adapter?.close();
       // This node's last word on its feeds and walls (their sockets closed with the channel).
       await ctx.feedHealth.stop();
       await ctx.walls.stop();

@@ -58,7 +58,13 @@ const WIRES: { [E in ClusterEvent]?: Wire } = {
     fromWire: (data) => {
       const { feed, batch } = data as {
         feed: ServerEvents['feed.stored']['feed'];
-        batch: { stored: number; quarantined: number; streets: string[]; earliest: string | null; created: Record<string, unknown>[] };
+        batch: {
+          stored: number;
+          quarantined: number;
+          streets: string[];
+          earliest: string | null;
+          created: Record<string, unknown>[];
+        };
       };
       return {
         feed,
@@ -80,7 +86,10 @@ const WIRES: { [E in ClusterEvent]?: Wire } = {
 const DATE = '$date';
 const datesAsText = (row: Record<string, unknown>) =>
   Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? { [DATE]: value.toISOString() } : value]),
+    Object.entries(row).map(([key, value]) => [
+      key,
+      value instanceof Date ? { [DATE]: value.toISOString() } : value,
+    ]),
   );
 const textAsDates = (row: Record<string, unknown>) =>
   Object.fromEntries(
@@ -91,14 +100,21 @@ const textAsDates = (row: Record<string, unknown>) =>
     ),
   );
 
+/** The server-side events of the Socket.IO server: one per internal event that crosses. */
+export type BetweenNodes = Record<`pingan:${ClusterEvent}`, (data: unknown) => void>;
+
 /** The server-side event name of an internal event. */
-const wireName = (event: ClusterEvent) => `pingan:${event}`;
+const wireName = (event: ClusterEvent) => `pingan:${event}` as const;
 
 /**
  * Joins this node's bus to the others'. Returns the function that stops it. With no other node (or
  * the in-memory adapter of a single node) a server-side emit reaches nobody, at no cost.
  */
-export function bridgeEvents(bus: EventBus, io: Server, logger: Pick<Logger, 'warn'>): () => void {
+export function bridgeEvents(
+  bus: EventBus,
+  io: Server<never, never, BetweenNodes>,
+  logger: Pick<Logger, 'warn'>,
+): () => void {
   /** Payloads heard from another node: said here, not sent back. */
   const heard = new WeakSet<object>();
   const stops = CLUSTER_EVENTS.map((event) => {

@@ -27,6 +27,7 @@ import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
 import { zodMessage } from '../http/errors.js';
 import type { CityConfig } from '../../shared/city.js';
 import type { AlertService } from '../alerts/service.js';
+import type { BetweenNodes } from '../cluster/bridge.js';
 import type { Db } from '../db/client.js';
 import type { EventSource } from '../events.js';
 import type { StoredBatch } from '../feeds/store.js';
@@ -50,8 +51,8 @@ interface SocketData {
   revoked?: boolean;
 }
 
-type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type LiveServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
+type LiveServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
 
 const EVERYTHING = 'city';
 const STREETS = 'streets:';
@@ -115,7 +116,7 @@ export interface LiveHubDeps {
 }
 
 export class LiveHub {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
   readonly walls: Pick<SharedWalls, 'beat' | 'gone'>;
   private readonly namespace: LiveNamespace;
   private readonly ticker = new Ticker();
@@ -241,8 +242,9 @@ export class LiveHub {
   }
 
   /**
-   * The socket channel: a notification to every viewer who may see its street (every viewer for an
-   * alert without a street: those are for operators, and street tokens do not get them).
+   * The socket channel: a notification to every viewer of this node who may see its street (every
+   * viewer for an alert without a street: those are for operators, and street tokens do not get
+   * them). The other nodes hear `notification.live` too, and tell their own.
    */
   notify(notification: LiveNotification): void {
     for (const [room, sockets] of this.namespace.adapter.rooms) {
@@ -250,7 +252,7 @@ export class LiveHub {
       // Viewers' rooms only: not a socket's own room, nor a token's.
       const streets = streetsOfRoom(room);
       if (streets === null || streets?.includes(notification.street))
-        this.namespace.to(room).emit('notification', notification);
+        this.namespace.local.to(room).emit('notification', notification);
     }
   }
 
@@ -352,9 +354,10 @@ export class LiveHub {
       if (sockets.size === 0) continue;
       // Viewers' rooms only: not a socket's own room, nor a token's.
       const streets = streetsOfRoom(room);
-      if (streets === null) this.namespace.to(room).emit('delta', delta);
+      // This node's sockets only (`local`): every node sends its own walls its own deltas.
+      if (streets === null) this.namespace.local.to(room).emit('delta', delta);
       else if (streets)
-        this.namespace
+        this.namespace.local
           .to(room)
           .emit('delta', forStreets(delta as Partial<LiveSnapshot>, streets) as LiveDelta);
     }

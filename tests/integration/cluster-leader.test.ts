@@ -363,7 +363,12 @@ describe.skipIf(!target)('nodes on one PostgreSQL, as processes (needs TEST_DATA
           { count: journal.entries.length },
         ]);
         // The lock released: a node starting later migrates (nothing) without waiting.
-        expect(await inspect`select objid from pg_locks where locktype = 'advisory'`).toEqual([]);
+        // pg_locks lists the whole server's locks: other tests' databases have leaders of their own.
+        expect(
+          await inspect`
+            select objid from pg_locks where locktype = 'advisory'
+              and database = (select oid from pg_database where datname = current_database())`,
+        ).toEqual([]);
       } finally {
         await inspect.end();
       }
