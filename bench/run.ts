@@ -6,6 +6,7 @@ import { loadCityConfig } from '../server/config/city.js';
 import { benchEngine, benchApi } from './engine.js';
 import { benchFirstStart } from './first-start.js';
 import { benchIngest } from './ingest.js';
+import { benchCluster } from './cluster.js';
 import { benchLive } from './live.js';
 
 interface Row {
@@ -63,6 +64,7 @@ rows.push(
 );
 
 rows.push(...(await benchLive(city)));
+rows.push(...(await benchCluster(process.env.BENCH_DATABASE_URL)));
 
 const width = Math.max(...rows.map((r) => r.measure.length));
 const valueWidth = Math.max(...rows.map((r) => r.value.length));
