@@ -41,6 +41,8 @@ export interface RunningServer {
   app: App;
   /** The live channel (Socket.IO on the server's port). */
   live: LiveHub;
+  /** Whether this node does the leader's work now (always, on PGlite). */
+  leads(): boolean;
   port: number;
   /** Tokens created on this start, shown once. */
   issued: IssuedToken[];
@@ -243,7 +245,8 @@ async function run(
     { tickMs: options.liveTickMs ?? 250, adapter: adapter?.adapter },
   );
   await live.start();
-  const stopBridge = bridgeEvents(ctx.events, live.io, ctx.logger);
+  // Alone (PGlite), there is nobody to tell: the in-memory adapter has no server-side emits.
+  const stopBridge = adapter ? bridgeEvents(ctx.events, live.io, ctx.logger) : () => {};
   ctx.dispatcher.start();
   ctx.feedHealth.start();
   const nodeJobs = options.jobs === false ? { stop: async () => {} } : startNodeJobs(ctx, {});
@@ -312,7 +315,7 @@ async function run(
     : leaderWork.isLeading()
       ? leaderWork.firstWarmUp
       : Promise.resolve();
-  return { ctx, app, live, port, issued, warmedUp, stop };
+  return { ctx, app, live, port, issued, warmedUp, stop, leads: () => leaderWork.isLeading() };
 }
 
 /**

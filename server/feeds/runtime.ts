@@ -35,15 +35,18 @@ export async function createFeedRuntime(
   urls: Partial<Record<FeedName, string>>,
 ): Promise<FeedRuntime> {
   const pollers = new Map<FeedName, FeedPoller>();
+  /** The pollers, made afresh from their stored cursors; swapped in at once, once all are ready. */
   const build = async () => {
-    pollers.clear();
+    const fresh = new Map<FeedName, FeedPoller>();
     for (const feed of FEEDS) {
       const url = urls[feed];
       if (!url) continue;
       const poller = new FeedPoller(adapterOf(feed), deps.city.feeds[feed], url, deps);
       await poller.init();
-      pollers.set(feed, poller);
+      fresh.set(feed, poller);
     }
+    pollers.clear();
+    for (const [feed, poller] of fresh) pollers.set(feed, poller);
   };
   await build();
   let stopped = false;

@@ -72,6 +72,7 @@ export class LiveIndexService {
   /** Feeds with at least one stored item: before that their indicators are unknown, not zero. */
   private readonly feedsWithData = new Set<FeedName>();
   private weightSetCache: Promise<WeightSet[]> | null = null;
+  private refreshing: Promise<void> = Promise.resolve();
   private readonly city: CityConfig;
   private readonly db: Db;
   private readonly values: IndicatorValueRepository;
@@ -127,29 +128,45 @@ export class LiveIndexService {
     return set;
   }
 
-  /** Re-reads everything: manual values as of today and every feed's indicators for every street. */
-  async refreshAll(at: Date): Promise<void> {
-    this.state = await this.readState(at);
-    for (const [feed, aggregates] of this.state.feeds)
-      if ([...aggregates.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
-    this.changed();
+  /**
+   * Refreshes run one after another, so that a read begun earlier (a full refresh) never overwrites
+   * what a later one stored (a batch's streets): each reads after the one before has applied.
+   */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.refreshing.then(work, work);
+    this.refreshing = run.catch(() => undefined);
+    return run;
   }
 
-  async refreshManual(at: Date): Promise<void> {
-    this.state = { ...this.state, manual: await this.manualAsOf(at) };
-    this.changed();
+  /** Re-reads everything: manual values as of today and every feed's indicators for every street. */
+  refreshAll(at: Date): Promise<void> {
+    return this.serially(async () => {
+      this.state = await this.readState(at);
+      for (const [feed, aggregates] of this.state.feeds)
+        if ([...aggregates.values()].some((perStreet) => perStreet.size > 0)) this.feedsWithData.add(feed);
+      this.changed();
+    });
+  }
+
+  refreshManual(at: Date): Promise<void> {
+    return this.serially(async () => {
+      this.state = { ...this.state, manual: await this.manualAsOf(at) };
+      this.changed();
+    });
   }
 
   /** Recomputes one feed's indicators for the streets a batch touched. */
-  async refreshFeed(feed: FeedName, at: Date, streets: ReadonlySet<string>): Promise<void> {
-    if (streets.size === 0) return;
-    this.feedsWithData.add(feed);
-    const fresh = await this.aggregates(feed, at, [...streets]);
-    const merged: FeedAggregates = new Map(this.state.feeds.get(feed) ?? []);
-    for (const [indicator, perStreet] of fresh)
-      merged.set(indicator, new Map([...(merged.get(indicator) ?? []), ...perStreet]));
-    this.state = { ...this.state, feeds: new Map(this.state.feeds).set(feed, merged) };
-    this.changed();
+  refreshFeed(feed: FeedName, at: Date, streets: ReadonlySet<string>): Promise<void> {
+    if (streets.size === 0) return Promise.resolve();
+    return this.serially(async () => {
+      this.feedsWithData.add(feed);
+      const fresh = await this.aggregates(feed, at, [...streets]);
+      const merged: FeedAggregates = new Map(this.state.feeds.get(feed) ?? []);
+      for (const [indicator, perStreet] of fresh)
+        merged.set(indicator, new Map([...(merged.get(indicator) ?? []), ...perStreet]));
+      this.state = { ...this.state, feeds: new Map(this.state.feeds).set(feed, merged) };
+      this.changed();
+    });
   }
 
   /** The live index from the values in memory. */

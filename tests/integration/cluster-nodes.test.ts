@@ -208,6 +208,8 @@ describe.skipIf(!target)('three server nodes on one PostgreSQL (needs TEST_DATAB
     let snapshot: LiveSnapshot | null = null;
     socket.on('snapshot', (s) => (snapshot = s));
     socket.on('delta', (d) => deltas.push(d));
+    // The snapshot sent on connecting may have come before these listeners: ask for one.
+    socket.emit('resync');
     try {
       await until(() => snapshot, 'the snapshot', 30_000);
       const item = feedItem('incident', new Date(WORKING_MORNING.getTime() + (Date.now() - clockOrigin)), {
