@@ -8,14 +8,8 @@ import { UNKNOWN } from '$shared/vocabulary.js';
 import type { Names } from './api.js';
 import type { Messages } from './i18n.js';
 
-export interface FraudTotals {
-  cases: number;
-  lossYuan: number;
-  warnings: number;
-  dissuaded: number;
-  interceptions: number;
-  interceptedYuan: number;
-}
+/** The city's fraud figures of today: every street's summed. */
+export type FraudTotals = Omit<FraudToday, 'street'>;
 
 const finite = (value: number | null | undefined): number =>
   typeof value === 'number' && Number.isFinite(value) ? value : 0;
