@@ -30,15 +30,9 @@ export function feedStatus(
   consecutiveFailures: number,
   succeeded: boolean,
 ): FeedHealth['status'] {
-  return consecutiveFailures > 0
-    ? stale
-      ? 'stale'
-      : 'failing'
-    : stale
-      ? 'stale'
-      : succeeded
-        ? 'ok'
-        : 'waiting';
+  if (stale) return 'stale';
+  if (consecutiveFailures > 0) return 'failing';
+  return succeeded ? 'ok' : 'waiting';
 }
 
 /** Counters of one feed, kept in memory by its poller. */

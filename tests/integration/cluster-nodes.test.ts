@@ -39,6 +39,8 @@ describe.skipIf(!target)('three server nodes on one PostgreSQL (needs TEST_DATAB
   let inspect: Sql;
   const nodes = new Map<string, Node>();
   const clockOrigin = Date.now();
+  /** The nodes' clock: the working morning, run on from when the test began (node.child.ts). */
+  const testNow = () => new Date(WORKING_MORNING.getTime() + (Date.now() - clockOrigin));
 
   async function startNode(name: string): Promise<Node> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/node.child.ts'], {
@@ -166,7 +168,7 @@ describe.skipIf(!target)('three server nodes on one PostgreSQL (needs TEST_DATAB
     });
     expect(created.status).toBe(201);
 
-    const robbery = feedItem('incident', new Date(WORKING_MORNING.getTime() + (Date.now() - clockOrigin)), {
+    const robbery = feedItem('incident', testNow(), {
       id: 'INC-ROBBERY-1',
       street: 'lianran',
       category: 'robbery',
@@ -217,7 +219,7 @@ describe.skipIf(!target)('three server nodes on one PostgreSQL (needs TEST_DATAB
     socket.emit('resync');
     try {
       await until(() => snapshot, 'the snapshot', 30_000);
-      const item = feedItem('incident', new Date(WORKING_MORNING.getTime() + (Date.now() - clockOrigin)), {
+      const item = feedItem('incident', testNow(), {
         id: 'INC-WALL-1',
         street: 'jinfang',
         category: 'theft',
