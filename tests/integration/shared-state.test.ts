@@ -597,4 +597,43 @@ describe.skipIf(!postgresTarget)('two servers on one PostgreSQL (needs TEST_DATA
       wall.disconnect();
     }
   });
+  it("applies an administrator's change made on one node on the other, live index included", async () => {
+    // A rate per 10k residents the second node knows (from the one incident both nodes stored).
+    const perTenThousand = new Set(
+      first.ctx.city.indicators.filter((i) => i.measure === 'count_per_10k').map((i) => i.id),
+    );
+    type Row = { code: string; indicators: { id: string; raw: number | null }[] };
+    const rows = async (): Promise<Row[]> => (await (await second.api('/api/index')).json()).streets;
+    const known = (await rows()).flatMap((row) =>
+      row.indicators.filter((i) => perTenThousand.has(i.id) && (i.raw ?? 0) > 0).map((i) => ({ row, i })),
+    )[0]!;
+    expect(known, 'a rate per 10k the second node knows').toBeDefined();
+    const street = first.ctx.city.streets.find((s) => s.code === known.row.code)!;
+    const rate = async () =>
+      (await rows()).find((row) => row.code === street.code)!.indicators.find((i) => i.id === known.i.id)!
+        .raw as number;
+    const before = known.i.raw!;
+    const population = street.population * 2;
+    const streets = first.ctx.city.streets.map((s) => (s.code === street.code ? { ...s, population } : s));
+    const response = await first.api('/api/admin/config/streets', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: streets, reason: 'census' }),
+    });
+    expect(response.status).toBe(200);
+    const { version } = await response.json();
+    await until(
+      () => second.ctx.config.current().id === version.id,
+      'the second node to take up the new version',
+    );
+    expect(second.ctx.city.streets.find((s) => s.code === street.code)!.population).toBe(population);
+    const versions = async (server: TestServer) =>
+      (await (await server.api('/api/admin/config/versions')).json()).versions;
+    expect(await versions(second)).toEqual(await versions(first));
+    // Twice the residents, half the rate: the second node recomputed over the new population.
+    await until(
+      async () => Math.abs((await rate()) - before / 2) < 1e-9,
+      'the rate under the new population',
+    );
+  });
 });
