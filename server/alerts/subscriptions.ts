@@ -18,6 +18,7 @@ import { alertSubscriptions } from '../db/schema/index.js';
 import type { ChannelKind } from './channels/channel.js';
 import { type Environment, referenceProblems } from '../config/secret-env.js';
 import { DomainError } from '../domain-errors.js';
+import { MASK } from '../http/url-secrets.js';
 import { isEnvReference } from './channels/credentials.js';
 import { channelDefinitions, redactChannelConfig } from './channels/registry.js';
 
@@ -95,6 +96,69 @@ export function validateSubscription(
   const parsed = subscriptionSchemaFor(city, env, secretPrefix).safeParse(input);
   if (!parsed.success) throw new InvalidSubscriptionError(describeIssues(parsed.error));
   return parsed.data;
+}
+
+/**
+ * What was sent, with each value an administrator got back masked and left as it was replaced by
+ * the stored one: a subscription's streets can be changed without typing its robot's key again.
+ */
+function unmasked(sent: unknown, shown: unknown, stored: unknown): unknown {
+  if (typeof sent === 'string') return sent === shown && shown !== stored ? stored : sent;
+  if (Array.isArray(sent))
+    return sent.map((item, i) =>
+      Array.isArray(shown) && Array.isArray(stored) ? unmasked(item, shown[i], stored[i]) : item,
+    );
+  if (typeof sent === 'object' && sent !== null) {
+    const asRecord = (value: unknown) =>
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    return Object.fromEntries(
+      Object.entries(sent).map(([key, value]) => [
+        key,
+        unmasked(value, asRecord(shown)[key], asRecord(stored)[key]),
+      ]),
+    );
+  }
+  return sent;
+}
+
+/** A replacement's channels with their masked secrets kept: a channel of the same kind at the same place. */
+function keepingSecrets(input: unknown, stored: Subscription | null): unknown {
+  if (!stored || typeof input !== 'object' || input === null || !('channels' in input)) return input;
+  const { channels } = input as { channels: unknown };
+  if (!Array.isArray(channels)) return input;
+  return {
+    ...input,
+    channels: channels.map((channel: unknown, i) => {
+      const before = stored.channels[i];
+      if (!before || typeof channel !== 'object' || channel === null) return channel;
+      const { kind, config } = channel as { kind?: unknown; config?: unknown };
+      if (kind !== before.kind) return channel;
+      let shown: unknown;
+      try {
+        shown = redactChannelConfig(before.kind, before.config);
+      } catch {
+        return channel;
+      }
+      return { ...channel, config: unmasked(config, shown, before.config) };
+    }),
+  };
+}
+
+/** Paths of the channel settings still holding a mask: a secret cannot be set to what hides one. */
+function maskProblems(spec: Subscription): string[] {
+  const problems: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      if (value.includes(MASK))
+        problems.push(
+          `${path}: holds a masked secret (${MASK}) that is not the stored one; type the secret, or give env:NAME`,
+        );
+    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}.${i}`));
+    else if (typeof value === 'object' && value !== null)
+      for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+  };
+  spec.channels.forEach((channel, i) => walk(channel.config, `channels.${i}.config`));
+  return problems;
 }
 
 /** A channel as shown to people: its configuration with every secret masked. */
@@ -212,7 +276,7 @@ export class SubscriptionRepository {
 
   /** Validates and stores; throws InvalidSubscriptionError naming each problem. */
   async create(input: unknown): Promise<SubscriptionView> {
-    const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);
+    const spec = this.checked(input);
     const now = this.clock();
     const [row] = await this.db
       .insert(alertSubscriptions)
@@ -221,16 +285,26 @@ export class SubscriptionRepository {
     return view(row!);
   }
 
-  /** Replaces the whole subscription; null when there is none with this id. */
+  /**
+   * Replaces the whole subscription; null when there is none with this id. A secret sent back as it
+   * was shown (masked) keeps the stored one.
+   */
   async update(subscriptionId: number, input: unknown): Promise<SubscriptionView | null> {
-    const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);
     if (!id.safeParse(subscriptionId).success) return null;
+    const spec = this.checked(keepingSecrets(input, await this.spec(subscriptionId)));
     const [row] = await this.db
       .update(alertSubscriptions)
       .set({ ...columns(spec), updatedAt: this.clock() })
       .where(eq(alertSubscriptions.id, subscriptionId))
       .returning();
     return row ? view(row) : null;
+  }
+
+  private checked(input: unknown): Subscription {
+    const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);
+    const problems = maskProblems(spec);
+    if (problems.length > 0) throw new InvalidSubscriptionError(problems);
+    return spec;
   }
 
   /**

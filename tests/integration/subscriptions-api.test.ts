@@ -4,7 +4,9 @@
  * secrets never come back out, and a failing channel shows in /api/health without them.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { AlertOutbox } from '../../server/alerts/outbox.js';
+import { alertSubscriptions } from '../../server/db/schema/index.js';
 import type { Db } from '../../server/db/client.js';
 import { databaseTargets } from '../support/databases.js';
 import { fired, staleFraudFeed } from '../support/outbox.js';
@@ -137,6 +139,44 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     }
     expect(body.channels[0].config.url).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***');
     expect(body.channels[2].config).toMatchObject({ url: 'https://hooks.example.org/in', secret: '***' });
+  });
+
+  it('keeps a masked secret sent back unchanged, and refuses a mask anywhere else', async () => {
+    const { body } = await create({
+      ...streetHead,
+      channels: [
+        streetHead.channels[0],
+        { kind: 'webhook', config: { url: 'https://hooks.example.org/in', secret: HOOK_SECRET } },
+      ],
+    });
+    const shown = await (await server.api(`/api/subscriptions/${body.id}`)).json();
+    const replacement = {
+      ...streetHead,
+      name: '金方街道负责人（改）',
+      channels: shown.channels.map(({ kind, config }: { kind: string; config: unknown }) => ({
+        kind,
+        config,
+      })),
+    };
+    const replaced = await server.api(`/api/subscriptions/${body.id}`, json('PUT', replacement));
+    expect(replaced.status).toBe(200);
+    expect((await replaced.json()).name).toBe('金方街道负责人（改）');
+    const [row] = await server.ctx.database.db
+      .select({ spec: alertSubscriptions.spec })
+      .from(alertSubscriptions)
+      .where(eq(alertSubscriptions.id, body.id));
+    const stored = row!.spec as { channels: { config: Record<string, string> }[] };
+    expect(stored.channels[0]!.config.url).toBe(streetHead.channels[0]!.config.url);
+    expect(stored.channels[1]!.config.secret).toBe(HOOK_SECRET);
+    // A mask where that channel showed no secret: refused, naming the place.
+    const swapped = { ...replacement, channels: [replacement.channels[1], replacement.channels[0]] };
+    const refused = await server.api(`/api/subscriptions/${body.id}`, json('PUT', swapped));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/channels\.0\.config\.secret: /);
+    const robot = { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***' };
+    expect(await refusal({ ...streetHead, channels: [{ kind: 'wecom', config: robot }] })).toMatch(
+      /^channels\.0\.config\.url: holds a masked secret/,
+    );
   });
 
   it('masks e-mail recipients in its answers, and takes them as env:NAME references too', async () => {

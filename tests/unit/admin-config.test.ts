@@ -290,7 +290,7 @@ describe('subscriptions and tokens', () => {
     expect(quiet.ok && quiet.value.quietHours).toEqual({ start: '22:00', end: '07:00', critical: 'deliver' });
   });
 
-  it('refuses a channel left with a masked secret, or not JSON, at that channel', () => {
+  it('refuses a new channel with a masked secret, or not JSON, at that channel', () => {
     const form = subscriptionForm({
       name: 'x',
       kind: 'person',
@@ -304,6 +304,15 @@ describe('subscriptions and tokens', () => {
     });
     const built = subscriptionBody(form, words);
     expect(!built.ok && built.issues).toEqual([{ path: 'channels.1.config', message: 'masked' }]);
+    // A replacement sends the mask back: the server keeps the stored secret there.
+    const replacing = subscriptionBody(form, words, true);
+    expect(replacing.ok && replacing.value.channels).toEqual([
+      { kind: 'socket', config: {} },
+      {
+        kind: 'dingtalk',
+        config: { url: 'https://oapi.dingtalk.com/robot/send?access_token=***', secret: '***' },
+      },
+    ]);
     form.channels[1]!.config = '{';
     const bad = subscriptionBody(form, words);
     expect(!bad.ok && bad.issues[0]!.path).toBe('channels.1.config');

@@ -461,11 +461,16 @@ function holdsMask(value: unknown): boolean {
 }
 
 /**
- * The body of POST/PUT /api/subscriptions. A channel's configuration must be JSON, and may not hold
- * a masked secret: the server stores what it is sent, so a mask left in place would replace the
- * secret with the mask — the secret is typed again, or given as `env:NAME`.
+ * The body of POST/PUT /api/subscriptions. A channel's configuration must be JSON. A new
+ * subscription may not hold a masked secret (there is no stored one to keep); a replacement may:
+ * the server keeps the stored secret where a mask is sent back as it was shown, and refuses a mask
+ * anywhere else.
  */
-export function subscriptionBody(form: SubscriptionForm, words: LocalWords): Built<Record<string, unknown>> {
+export function subscriptionBody(
+  form: SubscriptionForm,
+  words: LocalWords,
+  replacing = false,
+): Built<Record<string, unknown>> {
   const issues: Issue[] = [];
   const channels = form.channels.map((channel, i) => {
     const path = `channels.${i}.config`;
@@ -474,7 +479,7 @@ export function subscriptionBody(form: SubscriptionForm, words: LocalWords): Bui
       issues.push(...config.issues);
       return { kind: channel.kind, config: {} };
     }
-    if (holdsMask(config.value)) issues.push({ path, message: words.masked });
+    if (!replacing && holdsMask(config.value)) issues.push({ path, message: words.masked });
     return { kind: channel.kind, config: config.value };
   });
   if (issues.length > 0) return { ok: false, issues };
