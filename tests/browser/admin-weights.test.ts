@@ -17,7 +17,7 @@ import type {
   WeightSetList,
   WhatIfAnswer,
 } from '../../display/src/lib/admin/weights.js';
-import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
+import { launchBrowser, requireBrowser } from '../support/browser.js';
 import { databaseTargets } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { DISPLAY_DIR, ensureBuilt, FULL_HD, RESULTS } from '../support/wall-page.js';
@@ -27,6 +27,32 @@ const NOW = new Date('2026-12-03T02:00:00Z');
 const TABLET = { width: 1024, height: 768 };
 const NOTE = 'Positive block up to 45 after the Q4 review';
 const REASON = 'Review meeting of 2026-12-03, minute 7';
+
+/**
+ * What a page of forms must never show: "undefined" or "NaN" in its text, its attributes or its
+ * fields' values, or an element marked with a test id that reads blank (fields excepted: their
+ * text is their value; the SVG chart is checked by its data attributes).
+ */
+function brokenText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    const bad = /undefined|NaN/;
+    const text = document.body.innerText;
+    if (bad.test(text)) broken.push(`text: ${text.match(/.{0,40}(undefined|NaN).{0,40}/)?.[0]}`);
+    for (const element of document.querySelectorAll('*')) {
+      for (const attribute of element.attributes)
+        if (bad.test(attribute.value))
+          broken.push(`<${element.tagName} ${attribute.name}="${attribute.value}">`);
+    }
+    for (const field of document.querySelectorAll('input, select, textarea'))
+      if (bad.test((field as HTMLInputElement).value)) broken.push(`value ${field.outerHTML.slice(0, 80)}`);
+    for (const element of document.querySelectorAll('[data-testid]')) {
+      if (element.matches('input, select, textarea') || !(element instanceof HTMLElement)) continue;
+      if (element.innerText.trim() === '') broken.push(`blank ${element.outerHTML.slice(0, 80)}`);
+    }
+    return broken;
+  });
+}
 
 describe.skipIf(!available)('the weights workbench', () => {
   let server: TestServer;
@@ -133,7 +159,7 @@ describe.skipIf(!available)('the weights workbench', () => {
       await post('/api/weight-sets/sensitivity', { weights: draft, period: '2026-11', seed }),
     );
     const intervals = await page
-      .getByTestId('rank-interval')
+      .locator('[data-rank-interval]')
       .evaluateAll((all) =>
         all.map((g) => [
           g.getAttribute('data-street'),
@@ -147,7 +173,7 @@ describe.skipIf(!available)('the weights workbench', () => {
     );
     // Sorted by nominal rank.
     const ranks = await page
-      .getByTestId('rank-interval')
+      .locator('[data-rank-interval]')
       .evaluateAll((all) => all.map((g) => Number(g.getAttribute('data-rank'))));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(await page.getByTestId('removal-row').count()).toBe(sensitivity.removal.length);
@@ -211,7 +237,7 @@ describe.skipIf(!available)('the weights workbench', () => {
     // The review's reading side works for a leader: the what-if and the rank intervals.
     await ready(page, 'what-if');
     await ready(page, 'sensitivity');
-    expect(await page.getByTestId('rank-interval').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-rank-interval]').count()).toBeGreaterThan(0);
     // No horizontal scroll on a tablet.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(TABLET.width);
     expect(await brokenText(page)).toEqual([]);

@@ -263,9 +263,9 @@ export class WeightsWorkbench {
     }, this.paths);
   }
 
-  /** New draws: the server picks another seed. */
+  /** New draws: another seed (the server would take its default one again). */
   reseed(weights: Weights | null) {
-    this.seed = null;
+    this.seed = Math.floor(Math.random() * 2 ** 31);
     if (weights) this.runSensitivity(weights);
   }
 
