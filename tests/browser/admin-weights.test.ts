@@ -20,7 +20,7 @@ import type {
 import { launchBrowser, requireBrowser } from '../support/browser.js';
 import { databaseTargets } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { DISPLAY_DIR, ensureBuilt, FULL_HD, RESULTS } from '../support/wall-page.js';
+import { DISPLAY_DIR, ensureBuilt, FULL_HD, oneDecimal, RESULTS } from '../support/wall-page.js';
 
 const available = requireBrowser('the weights workbench');
 const NOW = new Date('2026-12-03T02:00:00Z');
@@ -138,14 +138,27 @@ describe.skipIf(!available)('the weights workbench', () => {
     const shown = await rows.evaluateAll((all) =>
       all.map((row) => [
         row.getAttribute('data-street'),
-        row.querySelector('[data-testid="draft-rank"]')!.textContent!.trim(),
-        row.querySelector('[data-testid="rank-shift"]')!.textContent!.trim(),
+        [
+          row.querySelector('[data-testid="draft-index"]')!.textContent!.trim(),
+          row.querySelector('[data-testid="draft-rank"]')!.textContent!.trim(),
+          row.querySelector('[data-testid="rank-shift"]')!.textContent!.trim(),
+        ].join(' '),
       ]),
     );
     const arrow = (shift: number | null) =>
       shift === null ? '—' : shift === 0 ? '–' : shift > 0 ? `▲${shift}` : `▼${-shift}`;
-    expect(Object.fromEntries(shown.map(([code, rank, shift]) => [code, `${rank} ${shift}`]))).toEqual(
-      Object.fromEntries(whatIf.streets.map((s) => [s.code, `${s.draft.rank ?? '—'} ${arrow(s.rankShift)}`])),
+    expect(Object.fromEntries(shown)).toEqual(
+      Object.fromEntries(
+        whatIf.streets.map((s) => [
+          s.code,
+          `${oneDecimal(s.draft.index)} ${s.draft.rank ?? '—'} ${arrow(s.rankShift)}`,
+        ]),
+      ),
+    );
+    // The draft is not the set in force: the city's index moves.
+    expect(whatIf.city.draft).not.toBe(whatIf.city.current);
+    expect(await page.getByTestId('city-index').innerText()).toBe(
+      `${oneDecimal(whatIf.city.current)} → ${oneDecimal(whatIf.city.draft)}`,
     );
     expect(await page.getByTestId('mean-rank-shift').innerText()).toBe(
       whatIf.meanAbsoluteRankShift === null ? '—' : whatIf.meanAbsoluteRankShift.toFixed(2),

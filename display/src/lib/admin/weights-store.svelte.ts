@@ -108,6 +108,8 @@ export class WeightsWorkbench {
   draws = $state(1000);
   /** Kept from the first answer, so that runs after edits compare like with like. */
   seed = $state<number | null>(null);
+  /** An edit waits out the debounce: its runs are due, what is shown is the draft before it. */
+  pending = $state(false);
   readonly whatIf = new Run<WhatIfAnswer>();
   readonly sensitivity = new Run<SensitivityAnswer>();
 
@@ -229,12 +231,15 @@ export class WeightsWorkbench {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!weights) {
+      this.pending = false;
       this.whatIf.cancel();
       this.sensitivity.cancel();
       return;
     }
+    this.pending = true;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.pending = false;
       this.runWhatIf(weights);
       this.runSensitivity(weights);
     }, DEBOUNCE_MS);
