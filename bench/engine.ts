@@ -1,10 +1,13 @@
-/** The index engine at Anning's size and at 500 streets, and GET /api/index end to end. */
+/**
+ * The index engine at Anning's size and at 500 streets (computeIndex, the weights review's rank
+ * sensitivity and indicator removal), and GET /api/index end to end.
+ */
 import { parseEnv } from '../server/config/env.js';
 import { createLogger } from '../server/logger.js';
 import { demoIndicatorValues } from '../server/seed/demo.js';
 import { startServer } from '../server/server.js';
 import type { CityConfig } from '../shared/city.js';
-import { computeIndex } from '../shared/index/index.js';
+import { computeIndex, rankSensitivity, removeIndicators } from '../shared/index/index.js';
 import type { RawValues } from '../shared/index/types.js';
 
 export interface Timing {
@@ -55,6 +58,14 @@ export async function benchEngine(city: CityConfig): Promise<Timing[]> {
     await time(`computeIndex, 500 streets × ${city.indicators.length} indicators`, 200, () =>
       computeIndex(large),
     ),
+    await time(`rankSensitivity, 1,000 draws, ${city.streets.length} streets`, 200, () =>
+      rankSensitivity({ ...anning, draws: 1000 }),
+    ),
+    await time('rankSensitivity, 1,000 draws, 500 streets', 20, () =>
+      rankSensitivity({ ...large, draws: 1000 }),
+    ),
+    await time(`removeIndicators, ${city.streets.length} streets`, 2000, () => removeIndicators(anning)),
+    await time('removeIndicators, 500 streets', 200, () => removeIndicators(large)),
   ];
 }
 

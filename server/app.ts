@@ -14,6 +14,7 @@ import { accessProblems, answeringRoutes } from './http/access.js';
 import { accessControl, type AppEnv } from './http/auth.js';
 import { errorHandler } from './http/errors.js';
 import { reportRoutes } from './routes/reports.js';
+import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
@@ -84,6 +85,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', alertRoutes(ctx));
   app.route('/', reportRoutes(ctx));
   app.route('/', surveyRoutes(ctx));
+  app.route('/', adminRoutes(ctx));
   app.all('/api/*', (c) =>
     c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
   );

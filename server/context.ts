@@ -11,6 +11,7 @@ import type { AckLinks } from './alerts/links.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { AlertService } from './alerts/service.js';
 import { DEFAULT_SECRET_ENV_PREFIX } from './config/env.js';
+import type { CityConfigStore } from './config/store.js';
 import type { NodeRegistry } from './cluster/nodes.js';
 import type { Database } from './db/client.js';
 import type { EventBus } from './events.js';
@@ -29,7 +30,10 @@ import { SharedFeedHealth } from './shared-state/feed-health.js';
 import { SharedWalls } from './shared-state/walls.js';
 
 export interface AppContext {
+  /** The running configuration: the store's one object, whose sections a new version replaces. */
   city: CityConfig;
+  /** The stored configuration: its versions, an administrator's changes, the file read again. */
+  config: CityConfigStore;
   database: Database;
   logger: Logger;
   metrics: Metrics;
@@ -75,7 +79,7 @@ export interface AppContext {
 }
 
 export interface ContextOptions {
-  city: CityConfig;
+  config: CityConfigStore;
   database: Database;
   logger: Logger;
   metrics: Metrics;
@@ -96,7 +100,10 @@ export interface ContextOptions {
 }
 
 export function createContext(options: ContextOptions): AppContext {
-  const { city, logger, metrics, events, feeds, ackLinks } = options;
+  const { config, logger, metrics, events, feeds, ackLinks } = options;
+  const { city } = config;
+  // First of all listeners: a version another node stored is in force here before anyone reacts.
+  events.on('config.changed', ({ version }) => config.follow(version));
   const { db } = options.database;
   const clock = options.clock ?? (() => new Date());
   const secretEnvPrefix = options.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX;
@@ -193,10 +200,20 @@ export function createContext(options: ContextOptions): AppContext {
       .catch((error: unknown) => logger.error({ err: error }, 'reading imported values failed'));
   });
   events.on('weights.changed', () => liveIndex.invalidateWeightSets());
+  events.on('config.changed', async ({ sections }) => {
+    // Populations, goalposts, windows: the live index derives and reads everything again.
+    await liveIndex
+      .reconfigure(clock())
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'recomputing after a configuration change failed'),
+      );
+    if (sections.includes('feeds')) await feeds.reconfigure();
+  });
   events.on('history.recorded', ({ snapshots: recorded }) => metrics.snapshots.inc(recorded));
 
   return {
     city,
+    config,
     database: options.database,
     logger,
     metrics,

@@ -24,6 +24,11 @@ export interface ServerEvents {
   'alerts.loaded': Record<string, never>;
   /** Manual indicator values were imported, for periods from `since` on. */
   'values.imported': { since: Date };
+  /**
+   * A version of the city configuration came into force (an administrator's change, the file read
+   * again): `sections` are the ones it changed. Whatever derives from them derives it again.
+   */
+  'config.changed': { version: number; sections: string[] };
   /** A weight set was created or published. */
   'weights.changed': Record<string, never>;
   /** A commit queued notifications in the outbox: they are due to be sent. */

@@ -1,6 +1,6 @@
 /** Runs Pingan Wall from the environment: `npm start`. */
 import { readFileSync } from 'node:fs';
-import { loadCityConfig } from './config/city.js';
+import { readCityConfigFile } from './config/city.js';
 import { type CityConfig } from '../shared/city.js';
 import { FEEDS } from '../shared/feeds/index.js';
 import { ConfigError, parseEnv, type Env } from './config/env.js';
@@ -14,9 +14,10 @@ const SHUTDOWN_LIMIT_MS = 10_000;
 async function main() {
   let env;
   let city;
+  let cityText;
   try {
     env = parseEnv();
-    city = await loadCityConfig(env.CITY_CONFIG);
+    ({ config: city, text: cityText } = await readCityConfigFile(env.CITY_CONFIG));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Pingan Wall cannot start: ${error.message}\n`);
@@ -26,12 +27,20 @@ async function main() {
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
   const simulator = env.SIMULATOR === 'on' ? await startBuiltInSimulator(env, city) : null;
   if (simulator) logger.info({ url: simulator.url }, 'simulator of the city feeds started');
-  const feedUrls = simulator
-    ? Object.fromEntries(
-        FEEDS.filter((feed) => !city.feeds[feed].url).map((feed) => [feed, simulator.feedUrl(feed)]),
-      )
+  // The simulator stands in for every feed the configuration gives no URL, then or after a change.
+  const fallbackFeedUrls = simulator
+    ? Object.fromEntries(FEEDS.map((feed) => [feed, simulator.feedUrl(feed)]))
     : {};
-  const running = await startServer({ env, city, logger, displayDir: 'display/build', version, feedUrls });
+  const running = await startServer({
+    env,
+    city,
+    cityFile: env.CITY_CONFIG,
+    cityText,
+    logger,
+    displayDir: 'display/build',
+    version,
+    fallbackFeedUrls,
+  });
 
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   const base = `http://${host}:${running.port}`;

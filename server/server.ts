@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { CityConfig } from '../shared/city.js';
 import { createApp, type App } from './app.js';
-import { FEEDS, type FeedName } from '../shared/feeds/index.js';
+import type { FeedName } from '../shared/feeds/index.js';
 import { ensureInitialWeightSet, ensureTokens, seedDemo, type IssuedToken } from './bootstrap.js';
 import type { Env } from './config/env.js';
 import { AckLinks, ackLinkSecret } from './alerts/links.js';
@@ -18,6 +18,7 @@ import { LeaderElection } from './cluster/leader.js';
 import { postgresAdapter } from './cluster/socket-adapter.js';
 import { NodeRegistry } from './cluster/nodes.js';
 import { clusterProblem } from './cluster/role.js';
+import { CityConfigStore } from './config/store.js';
 import { createContext, type AppContext } from './context.js';
 import { EventBus } from './events.js';
 import { openDatabase } from './db/client.js';
@@ -28,6 +29,7 @@ import { startNodeJobs } from './jobs.js';
 import { LeaderWork } from './leader-work.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
+import { CityConfigRepository } from './repositories/city-config.js';
 import { defaultNodeId } from './node-identity.js';
 
 /** How long an idle HTTP keep-alive connection is kept open. */
@@ -64,8 +66,14 @@ export interface StartOptions {
   displayDir?: string;
   clock?: () => Date;
   version?: string;
-  /** Where to poll each feed, overriding the city configuration (the simulator's URLs). */
+  /** The file the configuration was read from (`CITY_CONFIG`), read again on SIGHUP and reload. */
+  cityFile?: string;
+  /** That file's text as it was read, which says whether it changed since it last seeded the store. */
+  cityText?: string;
+  /** Where to poll each feed, overriding the city configuration (tests' feed servers). */
   feedUrls?: Partial<Record<FeedName, string>>;
+  /** Where to poll a feed the configuration gives no URL (the built-in simulator's). */
+  fallbackFeedUrls?: Partial<Record<FeedName, string>>;
   /** Runs the snapshot and refresh jobs (default true). */
   jobs?: boolean;
   /** Polls each feed at its interval (default true); off, feeds are read once at start and when asked. */
@@ -110,11 +118,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (problem) throw new StartError(problem);
     await database.migrate();
     const feedIdKey = await opaqueIdKey(database.db);
+    const events = new EventBus(logger);
     const ackSecret = await ackLinkSecret(database.db, env.ACK_LINK_SECRET);
     // Listening first: acknowledgement links need the address, and the live channel the server.
     server = await listen(env, (request, bindings) => (app ? app.fetch(request, bindings) : starting()));
     const port = (server.address() as AddressInfo).port;
-    const events = new EventBus(logger);
     const metrics = createMetrics();
     const clock = options.clock ?? (() => new Date());
     const nodeId = env.NODE_ID ?? defaultNodeId();
@@ -127,16 +135,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
     });
     await nodes.start();
-    const urls = Object.fromEntries(
-      FEEDS.map((feed) => [feed, options.feedUrls?.[feed] ?? options.city.feeds[feed].url]).filter(
-        ([, url]) => url,
-      ),
-    ) as Partial<Record<FeedName, string>>;
+    // The file seeds the stored configuration; the stored one is in force from here on.
+    const config = await CityConfigStore.open(
+      {
+        repository: new CityConfigRepository(database.db),
+        logger,
+        events,
+        file: options.cityFile ?? null,
+        secretPrefix: env.SECRET_ENV_PREFIX,
+      },
+      options.city,
+      options.cityText,
+    );
+    const { city } = config;
+    const urlOf = (feed: FeedName) =>
+      options.feedUrls?.[feed] ?? city.feeds[feed].url ?? options.fallbackFeedUrls?.[feed];
     // A feed header that cannot be read throws here.
     feeds = await createFeedRuntime(
       {
         db: database.db,
-        city: options.city,
+        city,
         logger,
         metrics,
         clock,
@@ -144,10 +162,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         onStored: (feed, batch) => events.emit('feed.stored', { feed, batch }),
         secretPrefix: env.SECRET_ENV_PREFIX,
       },
-      urls,
+      urlOf,
     );
     const ctx = createContext({
-      city: options.city,
+      config,
       database,
       feedIdKey,
       logger,
@@ -286,10 +304,15 @@ async function run(
     await nodes.setLeading(true);
   }
   election?.start();
+  // The configuration file read again on SIGHUP (as Prometheus does); a bad file is refused, logged
+  // and said in /api/health, and the running configuration kept.
+  const onHangup = () => void ctx.config.reload('SIGHUP').catch(() => {});
+  if (options.cityFile) process.on('SIGHUP', onHangup);
 
   let stopped: Promise<void> | null = null;
   const stop = () =>
     (stopped ??= (async () => {
+      process.off('SIGHUP', onHangup);
       // Hands leadership over at once: the lock is released, another node takes it within a second.
       await election?.stop();
       await leaderWork.follow();

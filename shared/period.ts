@@ -121,3 +121,17 @@ export function startOfLocalDate(date: string, timeZone: string): Date {
   // Across a change of offset, the offset at the answer is the one that counts.
   return new Date(guess - zoneOffset(first, timeZone));
 }
+
+/**
+ * The first day of the quarter after the one `date` falls in: when a weight set agreed at a
+ * quarter's review meeting comes into force.
+ *
+ * @example nextQuarterStart('2026-12-02') // '2027-01-01'
+ * @example nextQuarterStart('2027-01-01') // '2027-04-01'
+ */
+export function nextQuarterStart(date: string): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const next = Math.floor((month - 1) / 3) * 3 + 4;
+  return next > 12 ? `${pad(year + 1, 4)}-01-01` : `${pad(year, 4)}-${pad(next)}-01`;
+}

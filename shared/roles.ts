@@ -11,14 +11,16 @@ export type Role = (typeof ROLES)[number];
  * - `acknowledge`: acknowledge an alert
  * - `silence`: silence alerts
  * - `ingest`: push or import data
+ * - `review`: the quarterly review's side: try draft weights on every street, see how robust the
+ *   ranking is, read the weights' audit trail
  * - `admin`: configure weights, tokens, rules
  */
-export const PERMISSIONS = ['read', 'acknowledge', 'silence', 'ingest', 'admin'] as const;
+export const PERMISSIONS = ['read', 'acknowledge', 'silence', 'ingest', 'review', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const granted: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  leader: ['read', 'acknowledge'],
+  leader: ['read', 'acknowledge', 'review'],
   officer: ['read', 'acknowledge', 'silence'],
   street: ['read', 'acknowledge'],
   wall: ['read'],

@@ -197,6 +197,19 @@ export class SubscriptionRepository {
     return row ? view(row) : null;
   }
 
+  /**
+   * The stored specification, secrets and all, for the server's own use (a test notification);
+   * null when there is none, or it no longer passes validation.
+   */
+  async spec(subscriptionId: number): Promise<Subscription | null> {
+    if (!id.safeParse(subscriptionId).success) return null;
+    const [row] = await this.db
+      .select({ spec: alertSubscriptions.spec })
+      .from(alertSubscriptions)
+      .where(eq(alertSubscriptions.id, subscriptionId));
+    return row ? storedSubscription(row) : null;
+  }
+
   /** Validates and stores; throws InvalidSubscriptionError naming each problem. */
   async create(input: unknown): Promise<SubscriptionView> {
     const spec = validateSubscription(input, this.city, this.env, this.secretPrefix);

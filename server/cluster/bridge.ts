@@ -13,7 +13,8 @@
  * - `notification.queued`: every node's dispatcher sends at once;
  * - `notification.live`: every node's walls get the socket channel's notification;
  * - `month.published`: the leader evaluates the red-month ladder;
- * - `values.imported`, `weights.changed`: every node's live index reads them again.
+ * - `values.imported`, `weights.changed`: every node's live index reads them again;
+ * - `config.changed`: every node reads the new configuration version and applies it.
  * The rest stays on its node: `index.changed` and `alerts.loaded` (each node's own state),
  * `history.recorded` (the leader's), `token.revoked` (the adapter closes sockets on every node).
  */
@@ -29,6 +30,7 @@ export const CLUSTER_EVENTS = [
   'month.published',
   'values.imported',
   'weights.changed',
+  'config.changed',
 ] as const satisfies readonly EventName[];
 
 type ClusterEvent = (typeof CLUSTER_EVENTS)[number];

@@ -23,6 +23,11 @@ export function parseCityConfig(json: unknown, source = 'city configuration'): C
 }
 
 export async function loadCityConfig(path: string): Promise<CityConfig> {
-  const json = await readJsonFile(path);
-  return parseCityConfig(json, path);
+  return (await readCityConfigFile(path)).config;
+}
+
+/** The configuration file, validated, and its text (which says whether it changed since). */
+export async function readCityConfigFile(path: string): Promise<{ config: CityConfig; text: string }> {
+  const { json, text } = await readJsonFile(path);
+  return { config: parseCityConfig(json, path), text };
 }

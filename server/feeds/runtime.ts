@@ -28,18 +28,27 @@ export interface FeedRuntime {
    */
   start(options?: { schedule?: boolean }): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The feeds' configuration changed: the pollers are made again from it and their stored cursors,
+   * at once when they run (leading), else when they next start.
+   */
+  reconfigure(): Promise<void>;
 }
 
+/**
+ * @param urlOf where each feed is polled, asked again each time the pollers are made (a changed
+ *   configuration makes them again), undefined for a feed not polled
+ */
 export async function createFeedRuntime(
   deps: PollerDeps,
-  urls: Partial<Record<FeedName, string>>,
+  urlOf: (feed: FeedName) => string | undefined,
 ): Promise<FeedRuntime> {
   const pollers = new Map<FeedName, FeedPoller>();
   /** The pollers, made afresh from their stored cursors; swapped in at once, once all are ready. */
   const build = async () => {
     const fresh = new Map<FeedName, FeedPoller>();
     for (const feed of FEEDS) {
-      const url = urls[feed];
+      const url = urlOf(feed);
       if (!url) continue;
       const poller = new FeedPoller(adapterOf(feed), deps.city.feeds[feed], url, deps);
       await poller.init();
@@ -50,6 +59,8 @@ export async function createFeedRuntime(
   };
   await build();
   let stopped = false;
+  /** Whether the pollers run, and how they were started: a reconfiguration starts them alike. */
+  let running: { schedule: boolean } | null = null;
   const tasks: ScheduledTask[] = [];
   const inFlight = new Set<Promise<void>>();
   const track = (run: Promise<void>) => {
@@ -58,7 +69,7 @@ export async function createFeedRuntime(
     return run;
   };
 
-  return {
+  const runtime: FeedRuntime = {
     pollers,
     health: () =>
       FEEDS.map(
@@ -76,6 +87,7 @@ export async function createFeedRuntime(
         await build();
         stopped = false;
       }
+      running = { schedule };
       for (const poller of pollers.values()) {
         // Start reading at once rather than at the first tick.
         void track(poller.run());
@@ -92,11 +104,24 @@ export async function createFeedRuntime(
       }
     },
     async stop() {
+      running = null;
       for (const poller of pollers.values()) poller.stop();
       await Promise.all(tasks.splice(0).map((task) => task.stop()));
       await Promise.allSettled([...inFlight]);
       await Promise.all([...pollers.values()].map((poller) => poller.close()));
       stopped = true;
     },
+    async reconfigure() {
+      const was = running;
+      if (!was) {
+        // Made but not running (a node that follows): closed now, made again when it leads.
+        if (!stopped) await Promise.all([...pollers.values()].map((poller) => poller.close()));
+        stopped = true;
+        return;
+      }
+      await runtime.stop();
+      await runtime.start(was);
+    },
   };
+  return runtime;
 }

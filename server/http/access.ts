@@ -53,8 +53,13 @@ export const ACCESS = {
 
   'GET /api/weight-sets': rule('read', 'no-street-data'),
   'POST /api/weight-sets': rule('admin', 'no-street-data'),
+  'PUT /api/weight-sets/:id': rule('admin', 'no-street-data'),
   'POST /api/weight-sets/:id/publish': rule('admin', 'no-street-data'),
   'GET /api/weight-sets/:id/history': rule('read', 'no-street-data'),
+  // The quarterly review: a draft tried on every street, the trail of every set.
+  'GET /api/weight-sets/audit': rule('review', 'no-street-data'),
+  'POST /api/weight-sets/what-if': rule('review', 'all-streets'),
+  'POST /api/weight-sets/sensitivity': rule('review', 'all-streets'),
   'POST /api/weight-sets/:id/preview': rule('read', 'own-streets'),
 
   // A published month: every street's figures, a street token's own only (the city figure stays).
@@ -71,6 +76,8 @@ export const ACCESS = {
   'GET /api/subscriptions/:id': rule('admin', 'all-streets'),
   'PUT /api/subscriptions/:id': rule('admin', 'all-streets'),
   'DELETE /api/subscriptions/:id': rule('admin', 'all-streets'),
+  // Sent through the subscription's channels; the answer quotes the receivers, without secrets.
+  'POST /api/subscriptions/:id/test': rule('admin', 'all-streets'),
 
   'GET /api/feeds': rule('read', 'no-street-data'),
   // Records mapped as they would be stored: any street's.
@@ -92,6 +99,12 @@ export const ACCESS = {
 
   // A street token's own streets, and the city as a whole.
   'GET /api/surveys': rule('read', 'own-streets'),
+
+  // The city configuration (secrets masked), its versions, a section changed, the file read again.
+  'GET /api/admin/config': rule('admin', 'all-streets'),
+  'GET /api/admin/config/versions': rule('admin', 'no-street-data'),
+  'PUT /api/admin/config/:section': rule('admin', 'all-streets'),
+  'POST /api/admin/reload': rule('admin', 'all-streets'),
 
   'socket:connect': rule('read', 'own-streets'),
   'socket:resync': rule('read', 'own-streets'),

@@ -39,14 +39,39 @@ export class WeightSetRepository {
         weightSetId: row!.id,
         action: input.effectiveFrom ? 'created' : 'drafted',
         actor,
-        detail: { effectiveFrom: input.effectiveFrom },
+        detail: { effectiveFrom: input.effectiveFrom, note: input.note ?? null },
       });
       return row!;
     });
   }
 
+  /** Changes a draft. Returns null when the set is missing or already published (never edited then). */
+  async editDraft(
+    id: number,
+    input: Pick<NewWeightSet, 'name' | 'weights' | 'note'>,
+    actor: string,
+  ): Promise<WeightSetRow | null> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(weightSets)
+        .set({ name: input.name, weights: input.weights, note: input.note ?? null })
+        .where(and(eq(weightSets.id, id), isNull(weightSets.effectiveFrom)))
+        .returning();
+      if (!row) return null;
+      await tx
+        .insert(weightSetEvents)
+        .values({ weightSetId: id, action: 'edited', actor, detail: { note: input.note ?? null } });
+      return row;
+    });
+  }
+
   /** Gives a draft its effective date. Returns null when the set is missing or already published. */
-  async publish(id: number, effectiveFrom: string, actor: string): Promise<WeightSetRow | null> {
+  async publish(
+    id: number,
+    effectiveFrom: string,
+    actor: string,
+    reason: string | null = null,
+  ): Promise<WeightSetRow | null> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx
         .update(weightSets)
@@ -56,9 +81,26 @@ export class WeightSetRepository {
       if (!row) return null;
       await tx
         .insert(weightSetEvents)
-        .values({ weightSetId: id, action: 'published', actor, detail: { effectiveFrom } });
+        .values({ weightSetId: id, action: 'published', actor, detail: { effectiveFrom, reason } });
       return row;
     });
+  }
+
+  /** Every set's trail, newest first: who drafted, changed or published which set, when and why. */
+  async audit(limit = 200) {
+    return this.db
+      .select({
+        weightSetId: weightSetEvents.weightSetId,
+        name: weightSets.name,
+        action: weightSetEvents.action,
+        actor: weightSetEvents.actor,
+        at: weightSetEvents.at,
+        detail: weightSetEvents.detail,
+      })
+      .from(weightSetEvents)
+      .innerJoin(weightSets, eq(weightSets.id, weightSetEvents.weightSetId))
+      .orderBy(desc(weightSetEvents.id))
+      .limit(limit);
   }
 
   async history(id: number) {

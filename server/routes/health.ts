@@ -35,6 +35,7 @@ export function healthRoutes(
     AppContext,
     | 'city'
     | 'clock'
+    | 'config'
     | 'database'
     | 'dispatcher'
     | 'feedHealth'
@@ -73,6 +74,10 @@ export function healthRoutes(
         database.status === 'ok'
           ? await withDeadline(ctx.nodes.list(now), HEALTH_PING_MS).catch(() => null)
           : null;
+      const version = ctx.config.current();
+      const file = ctx.config.fileStatus();
+      // Key paths only: anyone reads this, and a problem's text may quote what the file holds.
+      const fileProblemPaths = file.problems.map((problem) => problem.split(': ')[0]!);
       const reasons = [
         ...(database.status === 'down' ? [`database: ${database.error}`] : []),
         ...feeds.flatMap((health) => {
@@ -80,6 +85,11 @@ export function healthRoutes(
           return problem ? [problem] : [];
         }),
         ...deliveryProblems(alerts),
+        ...(file.status === 'refused'
+          ? [
+              `configuration: the file was refused (${fileProblemPaths.join(', ')}); version ${version.id} is still in force`,
+            ]
+          : []),
       ];
       return c.json(
         {
@@ -90,6 +100,13 @@ export function healthRoutes(
           version: ctx.version,
           uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
           city: ctx.city.city.code,
+          configuration: {
+            version: version.id,
+            at: version.at,
+            source: version.source,
+            file: file.status,
+            problems: fileProblemPaths,
+          },
           database,
           feeds: feeds.map((health) =>
             'lastSuccessAt' in health

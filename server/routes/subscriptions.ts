@@ -2,14 +2,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { SubscriptionRepository } from '../alerts/subscriptions.js';
+import { sendTest, testNotification } from '../alerts/test-notification.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
-import { notFound } from '../http/errors.js';
+import { conflict, notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
 
 export function subscriptionRoutes(
-  ctx: Pick<AppContext, 'city' | 'clock' | 'database' | 'logger' | 'secretEnvPrefix'>,
+  ctx: Pick<AppContext, 'city' | 'clock' | 'database' | 'events' | 'logger' | 'secretEnvPrefix'>,
 ) {
   // Stateless over the database: one per app is enough, and nothing else needs to share it.
   const subscriptions = new SubscriptionRepository(ctx.database.db, ctx.city, {
@@ -41,6 +42,30 @@ export function subscriptionRoutes(
       if (!updated) throw missing(c.req.param('id'));
       ctx.logger.info({ id: updated.id, by: c.get('principal').name }, 'subscription updated');
       return c.json(updated);
+    })
+    .post('/api/subscriptions/:id/test', async (c) => {
+      const id = idOf(c.req.param('id'));
+      const spec = await subscriptions.spec(id);
+      if (!spec) {
+        if (await subscriptions.get(id))
+          throw conflict(`subscription ${id} no longer passes validation: replace it`);
+        throw missing(c.req.param('id'));
+      }
+      const notification = testNotification(id, spec, ctx.city, ctx.clock());
+      const results = await sendTest(spec, notification, {
+        secretPrefix: ctx.secretEnvPrefix,
+        emit: (sent) => ctx.events.emit('notification.live', sent),
+      });
+      ctx.logger.info(
+        {
+          id,
+          by: c.get('principal').name,
+          delivered: results.filter((r) => r.ok).length,
+          channels: results.length,
+        },
+        'test notification sent',
+      );
+      return c.json({ subscription: id, results });
     })
     .delete('/api/subscriptions/:id', async (c) => {
       const id = idOf(c.req.param('id'));

@@ -2,8 +2,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { weightsSchema } from '../../shared/city.js';
-import { validateWeights } from '../../shared/index/index.js';
-import { parsePeriod } from '../../shared/period.js';
+import { SENSITIVITY_DEFAULTS, validateWeights } from '../../shared/index/index.js';
+import type { Weights } from '../../shared/index/types.js';
+import { nextQuarterStart, parsePeriod } from '../../shared/period.js';
 import { canSeeStreet } from '../../shared/roles.js';
 import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
@@ -13,20 +14,57 @@ import { badRequest, conflict, notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
 import type { WeightSetRow } from '../repositories/weight-sets.js';
 import { toWeightSet } from '../services/live-index.js';
+import { WeightsReview } from '../services/weights-review.js';
 
 const isoDate = z.iso.date('expected a date YYYY-MM-DD');
 
-const newWeightSet = z.object({
-  name: withoutNul(z.string().trim().min(1, 'is required')),
-  /** Absent or null: a draft, to preview and publish later. */
-  effectiveFrom: isoDate.nullable().optional(),
+const draftFields = {
+  name: withoutNul(z.string().trim().min(1, 'is required').max(200)),
   weights: weightsSchema,
   note: withoutNul(z.string().max(2000)).optional(),
+};
+
+const newWeightSet = z.object({
+  ...draftFields,
+  /** Absent or null: a draft, to preview and publish later. */
+  effectiveFrom: isoDate.nullable().optional(),
+});
+
+/** `live`, or a published month. */
+const reviewPeriod = z.union([
+  z.literal('live'),
+  z.string().regex(/^\d{4}-\d{2}$/, 'expected "live" or a month YYYY-MM'),
+]);
+const whatIf = z.object({ weights: weightsSchema, period: reviewPeriod.default('live') });
+const sensitivity = whatIf.extend({
+  noise: z
+    .number()
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(SENSITIVITY_DEFAULTS.noise),
+  draws: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 10000')
+    .max(10_000, 'must be between 1 and 10000')
+    .default(SENSITIVITY_DEFAULTS.draws),
+  seed: z
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(SENSITIVITY_DEFAULTS.seed),
 });
 
 export function weightSetRoutes(
-  ctx: Pick<AppContext, 'city' | 'clock' | 'events' | 'liveIndex' | 'logger' | 'weightSets'>,
+  ctx: Pick<AppContext, 'city' | 'clock' | 'events' | 'liveIndex' | 'logger' | 'reports' | 'weightSets'>,
 ) {
+  const review = new WeightsReview({
+    city: ctx.city,
+    index: ctx.liveIndex,
+    reports: ctx.reports,
+    clock: ctx.clock,
+  });
   const present = (row: WeightSetRow, today: string, inForceId: number | null) => ({
     ...row,
     status:
@@ -48,6 +86,14 @@ export function weightSetRoutes(
     if (!row) throw notFound(`weight set ${id} does not exist`);
     return row;
   };
+  /** What the schema cannot see: weights for indicators that exist, blocks that can score. */
+  const checkWeights = (weights: Weights) => {
+    const problems = validateWeights(weights, ctx.city.indicators);
+    if (problems.length > 0)
+      throw badRequest(problems.map((p) => `weights.${p.path}: ${p.message}`).join('; '), {
+        issues: problems.map((p) => ({ path: `weights.${p.path}`, message: p.message })),
+      });
+  };
   const checkDate = (effectiveFrom: string, today: string) => {
     if (effectiveFrom < today)
       throw badRequest(
@@ -62,13 +108,16 @@ export function weightSetRoutes(
         ctx.weightSets.list(),
         ctx.liveIndex.setInForce(today).catch(() => null),
       ]);
-      return c.json({ today, weightSets: rows.map((row) => present(row, today, inForce?.id ?? null)) });
+      return c.json({
+        today,
+        /** When a set agreed at this quarter's review would come into force. */
+        nextQuarter: nextQuarterStart(today),
+        weightSets: rows.map((row) => present(row, today, inForce?.id ?? null)),
+      });
     })
     .post('/api/weight-sets', async (c) => {
       const input = await readJson(c, newWeightSet);
-      const problems = validateWeights(input.weights, ctx.city.indicators);
-      if (problems.length > 0)
-        throw badRequest(problems.map((p) => `weights.${p.path}: ${p.message}`).join('; '));
+      checkWeights(input.weights);
       const today = ctx.liveIndex.today(ctx.clock());
       if (input.effectiveFrom) checkDate(input.effectiveFrom, today);
       const row = await ctx.weightSets.create(
@@ -84,18 +133,49 @@ export function weightSetRoutes(
       ctx.logger.info({ id: row.id, effectiveFrom: row.effectiveFrom }, 'weight set created');
       return c.json(present(row, today, null), 201);
     })
+    .put('/api/weight-sets/:id', async (c) => {
+      const id = idParam(c.req.param('id'));
+      const input = await readJson(c, z.object(draftFields));
+      checkWeights(input.weights);
+      const row = await existing(id);
+      if (row.effectiveFrom !== null)
+        throw conflict(`weight set ${id} is published (from ${row.effectiveFrom}): a change is a new draft`);
+      const edited = await ctx.weightSets.editDraft(id, input, c.get('principal').name);
+      if (!edited) throw conflict(`weight set ${id} was published meanwhile`);
+      ctx.logger.info({ id }, 'weight set draft changed');
+      return c.json(present(edited, ctx.liveIndex.today(ctx.clock()), null));
+    })
     .post('/api/weight-sets/:id/publish', async (c) => {
       const id = idParam(c.req.param('id'));
-      const { effectiveFrom } = await readJson(c, z.object({ effectiveFrom: isoDate }));
+      const { effectiveFrom, reason } = await readJson(
+        c,
+        z.object({ effectiveFrom: isoDate, reason: withoutNul(z.string().trim().max(2000)).optional() }),
+      );
       const row = await existing(id);
       if (row.effectiveFrom !== null)
         throw conflict(`weight set ${id} is already published (from ${row.effectiveFrom})`);
       const today = ctx.liveIndex.today(ctx.clock());
       checkDate(effectiveFrom, today);
-      const published = await ctx.weightSets.publish(id, effectiveFrom, c.get('principal').name);
+      const published = await ctx.weightSets.publish(
+        id,
+        effectiveFrom,
+        c.get('principal').name,
+        reason || null,
+      );
       if (!published) throw conflict(`weight set ${id} was published meanwhile`);
       await ctx.events.emit('weights.changed', {});
       return c.json(present(published, today, null));
+    })
+    .get('/api/weight-sets/audit', async (c) => c.json({ events: await ctx.weightSets.audit() }))
+    .post('/api/weight-sets/what-if', async (c) => {
+      const input = await readJson(c, whatIf);
+      checkWeights(input.weights);
+      return c.json(await review.whatIf(input.weights, input.period));
+    })
+    .post('/api/weight-sets/sensitivity', async (c) => {
+      const { weights, period, ...options } = await readJson(c, sensitivity);
+      checkWeights(weights);
+      return c.json(await review.sensitivity(weights, period, options));
     })
     .get('/api/weight-sets/:id/history', async (c) => {
       const id = idParam(c.req.param('id'));

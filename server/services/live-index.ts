@@ -14,7 +14,7 @@ import {
   weightSetInForce,
 } from '../../shared/index/index.js';
 import type { LiveIndex } from '../../shared/api.js';
-import type { RawValues, WeightSet } from '../../shared/index/types.js';
+import type { IndicatorSpec, RawValues, StreetSpec, WeightSet } from '../../shared/index/types.js';
 import { addDays, localDate, startOfLocalDate, type Period } from '../../shared/period.js';
 import type { Db } from '../db/client.js';
 import { DomainError } from '../domain-errors.js';
@@ -65,9 +65,9 @@ interface RawState {
 }
 
 export class LiveIndexService {
-  private readonly streetSpecs;
-  private readonly indicatorSpecs;
-  private readonly population: Map<string, number>;
+  private streetSpecs!: StreetSpec[];
+  private indicatorSpecs!: IndicatorSpec[];
+  private population!: Map<string, number>;
   private state: RawState = { manual: [], feeds: new Map() };
   /** Feeds with at least one stored item: before that their indicators are unknown, not zero. */
   private readonly feedsWithData = new Set<FeedName>();
@@ -90,6 +90,12 @@ export class LiveIndexService {
     this.feedStale = deps.feedStale ?? (() => false);
     this.logger = deps.logger;
     this.events = deps.events;
+    this.derive();
+  }
+
+  /** What the engine needs of the configuration, taken from it again when it changes. */
+  private derive(): void {
+    const { city } = this;
     this.streetSpecs = city.streets.map(({ code, population }) => ({ code, population }));
     this.indicatorSpecs = city.indicators.map(({ id, block, measure, smoothing, normalisation }) => ({
       id,
@@ -99,6 +105,15 @@ export class LiveIndexService {
       normalisation,
     }));
     this.population = new Map(city.streets.map((s) => [s.code, s.population]));
+  }
+
+  /**
+   * The configuration changed (populations, goalposts, windows, rules): everything is derived and
+   * read again, and the index recomputed, as at start.
+   */
+  async reconfigure(now: Date): Promise<void> {
+    this.derive();
+    await this.refreshAll(now);
   }
 
   /** The local date of an instant in the city's time zone. */
@@ -218,6 +233,28 @@ export class LiveIndexService {
       index: this.present(span.to, period.end, state, set, () => false, withData),
       weights: set.weights,
     };
+  }
+
+  /**
+   * What the quarterly review computes a draft on, live: the values in memory now, the engine's
+   * streets and indicators, and the set in force today.
+   */
+  async liveBasis(now: Date) {
+    const date = this.today(now);
+    const inForce = await this.setInForce(date);
+    return {
+      date,
+      streets: this.streetSpecs,
+      indicators: this.indicatorSpecs,
+      raw: this.rawValues(this.state),
+      grades: this.city.grades,
+      inForce,
+    };
+  }
+
+  /** The indicators as the engine reads them, for a review of a published month's values. */
+  engineIndicators(): readonly IndicatorSpec[] {
+    return this.indicatorSpecs;
   }
 
   /**

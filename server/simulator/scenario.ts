@@ -101,6 +101,6 @@ export function parseScenario(json: unknown, city?: CityConfig, source = 'scenar
 
 /** Reads and validates a scenario file; errors name the file. */
 export async function loadScenario(path: string, city?: CityConfig): Promise<Scenario> {
-  const json = await readJsonFile(path);
+  const { json } = await readJsonFile(path);
   return parseScenario(json, city, path);
 }

@@ -6,8 +6,11 @@ import { BLOCKS, type Block, type Weights } from './types.js';
 /** Default share of a block's configured weight that must be available for the block to score. */
 export const DEFAULT_AVAILABILITY_THRESHOLD = 2 / 3;
 
-/** Relative slack when comparing the available weight with the threshold, against rounding. */
-const THRESHOLD_SLACK = 1e-12;
+/**
+ * Relative slack when comparing the available weight with the threshold, against rounding.
+ * Exported for the re-aggregation of the sensitivity analysis, which must decide exactly alike.
+ */
+export const THRESHOLD_SLACK = 1e-12;
 
 /** One value of a row to aggregate, with its configured weight; null when unavailable. */
 export interface WeightedValue {

@@ -10,3 +10,4 @@ export * from './contributions.js';
 export * from './grades.js';
 export * from './weights.js';
 export * from './compute.js';
+export * from './sensitivity.js';

@@ -131,7 +131,29 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
         body: { effectiveFrom: '2027-01-01' },
       };
     },
+    'PUT /api/weight-sets/:id': async () => {
+      const draft = await server.ctx.weightSets.create(
+        { name: 'walk draft', effectiveFrom: null, weights: server.ctx.city.weights.weights, note: null },
+        'access test',
+      );
+      return {
+        path: `/api/weight-sets/${draft.id}`,
+        method: 'PUT',
+        body: { name: 'walk draft, again', weights: server.ctx.city.weights.weights, note: 'walk' },
+      };
+    },
     'GET /api/weight-sets/:id/history': async () => ({ path: `/api/weight-sets/${weightSetId}/history` }),
+    'GET /api/weight-sets/audit': async () => ({ path: '/api/weight-sets/audit' }),
+    'POST /api/weight-sets/what-if': async () => ({
+      path: '/api/weight-sets/what-if',
+      method: 'POST',
+      body: { weights: server.ctx.city.weights.weights, period: 'live' },
+    }),
+    'POST /api/weight-sets/sensitivity': async () => ({
+      path: '/api/weight-sets/sensitivity',
+      method: 'POST',
+      body: { weights: server.ctx.city.weights.weights, period: 'live', draws: 50 },
+    }),
     'POST /api/weight-sets/:id/preview': async () => ({
       path: `/api/weight-sets/${weightSetId}/preview`,
       method: 'POST',
@@ -170,6 +192,19 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       path: `/api/subscriptions/${await newSubscription()}`,
       method: 'DELETE',
     }),
+    'POST /api/subscriptions/:id/test': async () => ({
+      path: `/api/subscriptions/${await newSubscription()}/test`,
+      method: 'POST',
+    }),
+    'GET /api/admin/config': async () => ({ path: '/api/admin/config' }),
+    'GET /api/admin/config/versions': async () => ({ path: '/api/admin/config/versions' }),
+    'PUT /api/admin/config/:section': async () => ({
+      path: '/api/admin/config/surveys',
+      method: 'PUT',
+      body: { value: { minSample: 25 }, reason: 'walk' },
+    }),
+    // Started without a file: refused (400), which is still the answer of a caller allowed to ask.
+    'POST /api/admin/reload': async () => ({ path: '/api/admin/reload', method: 'POST' }),
     'GET /api/feeds': async () => ({ path: '/api/feeds' }),
     'POST /api/feeds/:feed/test': async () => ({
       path: '/api/feeds/incident/test',

@@ -13,12 +13,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AlertDispatcher } from '../../server/alerts/dispatcher.js';
 import { SubscriptionRepository } from '../../server/alerts/subscriptions.js';
 import { NodeRegistry } from '../../server/cluster/nodes.js';
+import { CityConfigStore } from '../../server/config/store.js';
 import { failed } from '../../server/alerts/channels/channel.js';
 import { openDatabase, type Database, type Db } from '../../server/db/client.js';
 import * as schema from '../../server/db/schema/index.js';
 import { createFeedRuntime, type FeedRuntime } from '../../server/feeds/runtime.js';
+import { EventBus } from '../../server/events.js';
 import { createLogger } from '../../server/logger.js';
 import { createMetrics } from '../../server/metrics.js';
+import { CityConfigRepository } from '../../server/repositories/city-config.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { SharedDeliveryTallies } from '../../server/shared-state/delivery-tallies.js';
 import { SharedFeedHealth } from '../../server/shared-state/feed-health.js';
@@ -228,7 +231,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
           feedIdKey: new Uint8Array(32).fill(7),
           onStored: async () => {},
         },
-        urls,
+        (feed) => urls[feed],
       );
       stops.push(() => feeds.stop());
       return feeds;
@@ -442,7 +445,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
         feedIdKey: new Uint8Array(32),
         onStored: async () => {},
       },
-      { incident: incidents.url },
+      (feed) => (feed === 'incident' ? incidents.url : undefined),
     );
     stops.push(() => leaderFeeds.stop());
     await leaderFeeds.runAll();
@@ -473,8 +476,18 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       nodeId: 'node-b',
     });
     stops.push(() => dispatcher.stop());
+    const config = await CityConfigStore.open(
+      {
+        repository: new CityConfigRepository(nodes.b.database.db),
+        logger,
+        events: new EventBus(logger),
+        file: null,
+      },
+      city,
+    );
     const app = healthRoutes({
       city,
+      config,
       clock,
       database: nodes.b.database,
       dispatcher,

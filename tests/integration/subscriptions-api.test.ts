@@ -301,6 +301,51 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     expect((await server.api('/api/subscriptions/not-a-number')).status).toBe(404);
   });
 
+  it('sends a test notification through every channel and says what each receiver answered', async () => {
+    // A receiver of its own: the other tests count what theirs received.
+    const own = await startHttpReceiver();
+    const hook = `${own.origin}/hooks/${ROBOT_KEY}`;
+    const { body: created } = await create({
+      name: '测试订阅',
+      kind: 'group',
+      audiences: ['operators'],
+      channels: [
+        { kind: 'webhook', config: { url: hook, secret: HOOK_SECRET } },
+        { kind: 'wecom', config: { url: `${own.origin}/cgi-bin/webhook/send?key=${ROBOT_KEY}` } },
+      ],
+    });
+    let call = 0;
+    own.answer = () =>
+      ++call === 1
+        ? { status: 202, body: `{"accepted":true,"echo":"${ROBOT_KEY}"}` }
+        : { status: 200, body: '{"errcode":93000,"errmsg":"invalid webhook url"}' };
+    const response = await server.api(`/api/subscriptions/${created.id}/test`, json('POST', {}));
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    expect(answer.results).toEqual([
+      { channel: 'webhook', ok: true, answer: 'HTTP 202: {"accepted":true,"echo":"***"}', error: null },
+      {
+        channel: 'wecom',
+        ok: false,
+        answer: null,
+        error: 'WeCom robot refused the message, errcode 93000: invalid webhook url',
+      },
+    ]);
+    // Sent once each, plainly a test, and nothing of it kept in the outbox.
+    const sent = own.requests;
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.body).toContain('测试通知');
+    expect(JSON.stringify(answer)).not.toContain(ROBOT_KEY);
+    await own.stop();
+    // Gone again: the next test counts the operators' subscriptions an alert reaches.
+    expect((await server.api(`/api/subscriptions/${created.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await server.api('/api/subscriptions/999999/test', json('POST', {}))).status).toBe(404);
+    const wall = await server.issue('wall');
+    expect((await server.api(`/api/subscriptions/${created.id}/test`, json('POST', {}, wall))).status).toBe(
+      403,
+    );
+  });
+
   it('keeps subscriptions to the administrator', async () => {
     const leader = await server.issue('leader');
     for (const token of [server.wallToken, leader]) {

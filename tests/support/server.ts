@@ -1,5 +1,5 @@
 /** A whole server on an ephemeral port, on one of the test databases, for integration and browser tests. */
-import { loadCityConfig } from '../../server/config/city.js';
+import { loadCityConfig, readCityConfigFile } from '../../server/config/city.js';
 import { parseEnv } from '../../server/config/env.js';
 import type { Logger } from 'pino';
 import { createLogger } from '../../server/logger.js';
@@ -55,6 +55,8 @@ export interface TestServerOptions {
    */
   clock?: () => Date;
   city?: CityConfig;
+  /** A configuration file to read the city from, read again on SIGHUP and POST /api/admin/reload. */
+  cityFile?: string;
   displayDir?: string;
   /** A fixed port (a restart on the same address); default an ephemeral one. */
   port?: number;
@@ -89,7 +91,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const city = options.city ?? (await loadCityConfig('config/anning.json'));
+  const file = options.cityFile ? await readCityConfigFile(options.cityFile) : null;
+  const city = file?.config ?? options.city ?? (await loadCityConfig('config/anning.json'));
   const clock = options.clock ?? runningClock();
   const simulator = options.simulator
     ? await startSimulator({
@@ -108,6 +111,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     running = await startServer({
       env,
       city,
+      cityFile: options.cityFile,
+      cityText: file?.text,
       logger: options.logger ?? createLogger(env.LOG_LEVEL),
       pgliteDir: database.pgliteDir,
       inMemory: !database.pgliteDir,

@@ -33,7 +33,9 @@ export type Notification = z.infer<typeof notificationSchema>;
  * 429, a robot's rate limit, the caller's abort). Not retryable: the receiver refused it and will
  * again (any other 4xx, an SMTP 5xx, a robot's error code) — a configuration problem for a person.
  */
-export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; error: string };
+export type DeliveryResult =
+  /** `answer`: what the receiver said, quoted without secrets (`HTTP 200: {"errcode":0}`), when it said something. */
+  { ok: true; answer?: string } | { ok: false; retryable: boolean; error: string };
 export type DeliveryFailure = Extract<DeliveryResult, { ok: false }>;
 
 export interface Channel {

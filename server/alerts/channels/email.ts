@@ -10,7 +10,6 @@ import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import {
   deadline,
-  delivered,
   failed,
   langSchema,
   timeoutMsSchema,
@@ -27,6 +26,7 @@ import {
   maskSecret,
   scrubber,
 } from './credentials.js';
+import { quote } from './http.js';
 import { ackLabel, bodyLines, headline, languages, plainText } from './message.js';
 
 const ADDRESS_AT_END = /([^\s<>@]+)@([^\s<>@]+)>?\s*$/;
@@ -137,7 +137,7 @@ export const emailChannel: ChannelDefinition<EmailConfig> = {
           const info = await Promise.race([sending, aborted]);
           // Some recipients refused is still a delivery: those who got it can act. None is a refusal.
           if (info.accepted.length === 0) return failed('SMTP server accepted no recipient', false);
-          return delivered;
+          return { ok: true, answer: quote(`${info.accepted.length} accepted: ${info.response}`, scrub) };
         } catch (error) {
           return limit.signal.aborted ? limit.failure() : smtpFailure(error, scrub);
         } finally {

@@ -82,6 +82,15 @@ function networkError(error: unknown): string {
 }
 
 /** The JSON a robot answered, or null when it is not JSON. */
+/** A receiver's success, with what it answered quoted (a test notification shows it). */
+export function answered(
+  answer: { status: number; text: string },
+  scrub: (text: string) => string,
+): DeliveryResult {
+  const gist = quote(answer.text, scrub);
+  return { ok: true, answer: `HTTP ${answer.status}${gist ? `: ${gist}` : ''}` };
+}
+
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -106,7 +115,7 @@ export function robotVerdict(
       `${robot} answered without an errcode (is the URL a robot's?): ${quote(text, scrub)}`,
       false,
     );
-  if (answer.errcode === 0) return { ok: true };
+  if (answer.errcode === 0) return { ok: true, answer: `HTTP 200: ${quote(text, scrub)}` };
   const message = typeof answer.errmsg === 'string' ? `: ${quote(answer.errmsg, scrub)}` : '';
   return failed(
     `${robot} refused the message, errcode ${answer.errcode}${message}`,

@@ -5,16 +5,10 @@
  * masked in `redact` and scrubbed from every error message.
  */
 import { z } from 'zod';
-import {
-  delivered,
-  timeoutMsSchema,
-  type Channel,
-  type ChannelDefinition,
-  type Notification,
-} from './channel.js';
+import { timeoutMsSchema, type Channel, type ChannelDefinition, type Notification } from './channel.js';
 import { credential, credentialReader, httpUrl, maskPhone, maskSecret, scrubber } from './credentials.js';
 import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
-import { sendHttp } from './http.js';
+import { answered, sendHttp } from './http.js';
 import { bodyLines, kindLabel, severityLabel, truncate } from './message.js';
 
 /** Text placeholders of `template`. */
@@ -127,7 +121,7 @@ export const smsChannel: ChannelDefinition<SmsConfig> = {
           signal,
           scrub,
         });
-        return answer.ok ? delivered : answer.result;
+        return answer.ok ? answered(answer, scrub) : answer.result;
       },
     };
   },

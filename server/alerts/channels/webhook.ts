@@ -5,16 +5,10 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import {
-  delivered,
-  timeoutMsSchema,
-  type Channel,
-  type ChannelDefinition,
-  type Notification,
-} from './channel.js';
+import { timeoutMsSchema, type Channel, type ChannelDefinition, type Notification } from './channel.js';
 import { credential, credentialReader, httpUrl, maskSecret, scrubber } from './credentials.js';
 import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
-import { sendHttp } from './http.js';
+import { answered, sendHttp } from './http.js';
 
 export const webhookConfigSchema = z.strictObject({
   url: credential(httpUrl),
@@ -70,7 +64,7 @@ export const webhookChannel: ChannelDefinition<WebhookConfig> = {
             'x-pingan-signature': webhookSignature(secret, timestamp, body),
           },
         });
-        return answer.ok ? delivered : answer.result;
+        return answer.ok ? answered(answer, scrub) : answer.result;
       },
     };
   },

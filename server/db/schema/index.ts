@@ -8,3 +8,4 @@ export * from './settings.js';
 export * from './reports.js';
 export * from './cluster.js';
 export * from './shared-state.js';
+export * from './config.js';
