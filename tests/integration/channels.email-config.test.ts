@@ -33,7 +33,10 @@ describe('the email channel', () => {
 
   it('sends the headline as subject, both languages as text, and an HTML link to acknowledge', async () => {
     const notification = sampleNotification();
-    expect(await mailer().send(notification)).toEqual({ ok: true });
+    expect(await mailer().send(notification)).toEqual({
+      ok: true,
+      answer: expect.stringMatching(/^1 accepted: 250/),
+    });
     const mail = lastMail();
     expect(mail.to).toEqual(['jinfang-head@example.gov.cn']);
     expect(mail.headers.subject).toBe(`【严重】${notification.title.zh}`);
@@ -100,7 +103,7 @@ describe('the email channel', () => {
     const mailer = createChannel('email', config, {
       env: { PINGAN_SECRET_JINFANG_HEAD_MAIL: 'head@anning.example' },
     });
-    expect(await mailer.send(sampleNotification())).toEqual({ ok: true });
+    expect(await mailer.send(sampleNotification())).toMatchObject({ ok: true });
     expect(lastMail().to).toEqual(['jinfang-duty@anning.example', 'head@anning.example']);
     expect(() =>
       createChannel('email', config, { env: { PINGAN_SECRET_JINFANG_HEAD_MAIL: 'not an address' } }),
