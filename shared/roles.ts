@@ -27,6 +27,9 @@ const granted: Record<Role, readonly Permission[]> = {
   feed: ['ingest'],
 };
 
+/** What a role may do, in the order of PERMISSIONS. */
+export const permissionsOf = (role: Role): readonly Permission[] => granted[role];
+
 /** Who is calling, once their token is known. */
 export interface Principal {
   tokenId: number;

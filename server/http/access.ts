@@ -67,6 +67,8 @@ export const ACCESS = {
   'GET /api/reports/monthly/:month': rule('read', 'own-streets'),
   'POST /api/reports/monthly/:month/publish': rule('admin', 'no-street-data'),
 
+  // The caller's own name, role, streets and permissions.
+  'GET /api/session': rule('read', 'own-streets'),
   'GET /api/tokens': rule('admin', 'all-streets'),
   'POST /api/tokens': rule('admin', 'all-streets'),
   'DELETE /api/tokens/:id': rule('admin', 'all-streets'),

@@ -1,7 +1,7 @@
-/** Token administration: list, create (the token is shown once), revoke. */
+/** Token administration: list, create (the token is shown once), revoke; and who a token is. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ROLES } from '../../shared/roles.js';
+import { permissionsOf, ROLES } from '../../shared/roles.js';
 import { withoutNul } from '../../shared/storable.js';
 import type { AppContext } from '../context.js';
 import type { AppEnv } from '../http/auth.js';
@@ -22,23 +22,30 @@ export function tokenRoutes(ctx: Pick<AppContext, 'city' | 'events' | 'logger' |
       message: 'a street token needs at least one street',
     });
 
-  return new Hono<AppEnv>()
-    .use('/api/tokens/*')
-    .use('/api/tokens')
-    .get('/api/tokens', async (c) => c.json({ tokens: await ctx.tokens.list() }))
-    .post('/api/tokens', async (c) => {
-      const input = await readJson(c, newToken);
-      const created = await ctx.tokens.create(input);
-      ctx.logger.info({ id: created.id, role: input.role, by: c.get('principal').name }, 'token created');
-      return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
-    })
-    .delete('/api/tokens/:id', async (c) => {
-      const id = serialId(c.req.param('id'));
-      if (id === null || !(await ctx.tokens.revoke(id)))
-        throw notFound(`no active token ${c.req.param('id')}`);
-      // Its open sockets go now, rather than at their next action.
-      await ctx.events.emit('token.revoked', { tokenId: id });
-      ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
-      return c.json({ revoked: id });
-    });
+  return (
+    new Hono<AppEnv>()
+      // Who the caller is, for a page that shows what the token may do (the workbench: edit or view).
+      .get('/api/session', (c) => {
+        const { name, role, streets } = c.get('principal');
+        return c.json({ name, role, streets, permissions: permissionsOf(role) });
+      })
+      .use('/api/tokens/*')
+      .use('/api/tokens')
+      .get('/api/tokens', async (c) => c.json({ tokens: await ctx.tokens.list() }))
+      .post('/api/tokens', async (c) => {
+        const input = await readJson(c, newToken);
+        const created = await ctx.tokens.create(input);
+        ctx.logger.info({ id: created.id, role: input.role, by: c.get('principal').name }, 'token created');
+        return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
+      })
+      .delete('/api/tokens/:id', async (c) => {
+        const id = serialId(c.req.param('id'));
+        if (id === null || !(await ctx.tokens.revoke(id)))
+          throw notFound(`no active token ${c.req.param('id')}`);
+        // Its open sockets go now, rather than at their next action.
+        await ctx.events.emit('token.revoked', { tokenId: id });
+        ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
+        return c.json({ revoked: id });
+      })
+  );
 }

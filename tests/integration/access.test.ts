@@ -166,6 +166,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       path: '/api/reports/monthly/2026-10/publish',
       method: 'POST',
     }),
+    'GET /api/session': async () => ({ path: '/api/session' }),
     'GET /api/tokens': async () => ({ path: '/api/tokens' }),
     'POST /api/tokens': async () => ({
       path: '/api/tokens',

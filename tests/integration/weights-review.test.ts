@@ -167,7 +167,15 @@ describe.each(databaseTargets)('the weights review on $name', (target) => {
   });
 
   it('lets a leader review but not edit, and refuses walls and streets', async () => {
-    const leader = await server.issue('leader');
+    const leader = await server.issue('leader', [], 'the mayor');
+    // What the workbench asks to know whether to offer editing.
+    expect(await (await server.api('/api/session', { token: leader })).json()).toEqual({
+      name: 'the mayor',
+      role: 'leader',
+      streets: [],
+      permissions: ['read', 'acknowledge', 'review'],
+    });
+    expect((await (await server.api('/api/session')).json()).permissions).toContain('admin');
     expect((await post('/api/weight-sets/what-if', { weights: inForce }, leader)).status).toBe(200);
     expect((await post('/api/weight-sets', { name: 'x', weights: inForce }, leader)).status).toBe(403);
     for (const role of ['wall', 'street', 'officer'] as const) {

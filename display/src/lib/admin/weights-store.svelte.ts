@@ -156,21 +156,16 @@ export class WeightsWorkbench {
     this.problem = null;
     try {
       // The audit trail needs the review permission: a token without it is refused here (403).
-      const [list, catalogue, months, audit, regions] = await Promise.all([
+      const [list, catalogue, months, audit, regions, session] = await Promise.all([
         this.get<WeightSetList>('/api/weight-sets'),
         this.get<IndicatorCatalogue>('/api/indicators'),
         this.get<{ months: PublishedMonth[] }>('/api/reports/monthly'),
         this.get<{ events: AuditEvent[] }>('/api/weight-sets/audit'),
         this.get<Regions>('/api/streets'),
+        this.get<{ permissions: string[] }>('/api/session'),
       ]);
-      // There is no "who am I": the administrator is the one role that may list tokens.
-      const canEdit = await this.get<unknown>('/api/tokens').then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof ApiFailure && error.kind === 'forbidden') return false;
-          throw error;
-        },
-      );
+      // Whether this token may edit, or only review (a leader's).
+      const canEdit = session.permissions.includes('admin');
       if (serial !== this.serial) return;
       this.list = list;
       this.catalogue = catalogue;
