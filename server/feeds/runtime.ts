@@ -69,6 +69,57 @@ export async function createFeedRuntime(
     return run;
   };
 
+  const start = async ({ schedule = true }: { schedule?: boolean } = {}) => {
+    if (stopped) {
+      await build();
+      stopped = false;
+    }
+    running = { schedule };
+    for (const poller of pollers.values()) {
+      // Start reading at once rather than at the first tick.
+      void track(poller.run());
+      if (!schedule) continue;
+      // No overlap: a run asked for while one is going joins it (FeedPoller.run).
+      const task = cron.schedule(
+        cronFor(deps.city.feeds[poller.feed].intervalSeconds),
+        () => track(poller.run()),
+        { name: `poll-${poller.feed}` },
+      );
+      tasks.push(task);
+    }
+  };
+  const stop = async () => {
+    running = null;
+    for (const poller of pollers.values()) poller.stop();
+    await Promise.all(tasks.splice(0).map((task) => task.stop()));
+    await Promise.allSettled([...inFlight]);
+    await Promise.all([...pollers.values()].map((poller) => poller.close()));
+    stopped = true;
+  };
+  const reconfigure = async () => {
+    const was = running;
+    if (!was) {
+      // Made but not running (a node that follows): closed now, made again when it leads.
+      if (!stopped) await Promise.all([...pollers.values()].map((poller) => poller.close()));
+      stopped = true;
+      return;
+    }
+    await stop();
+    await start(was);
+  };
+  /**
+   * Starting, stopping and reconfiguring one after another: leadership lost while a
+   * reconfiguration restarts the pollers stops them after it, never before it starts them again.
+   */
+  let order: Promise<unknown> = Promise.resolve();
+  const inOrder =
+    <A extends unknown[]>(work: (...args: A) => Promise<void>) =>
+    (...args: A): Promise<void> => {
+      const next = order.then(() => work(...args));
+      order = next.catch(() => {});
+      return next;
+    };
+
   const runtime: FeedRuntime = {
     pollers,
     health: () =>
@@ -82,46 +133,9 @@ export async function createFeedRuntime(
     runAll: async () => {
       await Promise.all([...pollers.values()].map((poller) => track(poller.run())));
     },
-    async start({ schedule = true } = {}) {
-      if (stopped) {
-        await build();
-        stopped = false;
-      }
-      running = { schedule };
-      for (const poller of pollers.values()) {
-        // Start reading at once rather than at the first tick.
-        void track(poller.run());
-        if (!schedule) continue;
-        // No overlap: a run asked for while one is going joins it (FeedPoller.run).
-        const task = cron.schedule(
-          cronFor(deps.city.feeds[poller.feed].intervalSeconds),
-          () => track(poller.run()),
-          {
-            name: `poll-${poller.feed}`,
-          },
-        );
-        tasks.push(task);
-      }
-    },
-    async stop() {
-      running = null;
-      for (const poller of pollers.values()) poller.stop();
-      await Promise.all(tasks.splice(0).map((task) => task.stop()));
-      await Promise.allSettled([...inFlight]);
-      await Promise.all([...pollers.values()].map((poller) => poller.close()));
-      stopped = true;
-    },
-    async reconfigure() {
-      const was = running;
-      if (!was) {
-        // Made but not running (a node that follows): closed now, made again when it leads.
-        if (!stopped) await Promise.all([...pollers.values()].map((poller) => poller.close()));
-        stopped = true;
-        return;
-      }
-      await runtime.stop();
-      await runtime.start(was);
-    },
+    start: inOrder(start),
+    stop: inOrder(stop),
+    reconfigure: inOrder(reconfigure),
   };
   return runtime;
 }
