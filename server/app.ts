@@ -8,11 +8,15 @@ import { resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import type { AppContext } from './context.js';
 import { accessProblems, answeringRoutes } from './http/access.js';
 import { accessControl, type AppEnv } from './http/auth.js';
-import { errorHandler } from './http/errors.js';
+import { errorAnswer, errorHandler } from './http/errors.js';
+import { withRequest } from './request-context.js';
+import { apiDocument } from './openapi/document.js';
+import { apiDocsRoutes } from './routes/api-docs.js';
 import { reportRoutes } from './routes/reports.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -39,8 +43,13 @@ export interface AppOptions {
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  const cityName = `${ctx.city.city.name.en} (${ctx.city.city.name.zh})`;
   app.onError(errorHandler(ctx.logger));
 
+  // Every answer names its request (the caller's X-Request-Id when it sent a sane one), and every
+  // line logged while serving it carries the same id.
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 100 }));
+  app.use('*', (c, next) => withRequest(c.var.requestId, next));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -66,7 +75,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
       // or a keep-alive client sends its next request down a socket the server is closing.
       onError: (c) => {
         c.header('connection', 'close');
-        return c.json({ code: 'too_large', message: `the body exceeds ${size}` }, 413);
+        return errorAnswer(c, 413, 'too_large', `the body exceeds ${size}`);
       },
     });
   // Imports and ingests carry files; everything else is a small JSON object.
@@ -86,9 +95,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', reportRoutes(ctx));
   app.route('/', surveyRoutes(ctx));
   app.route('/', adminRoutes(ctx));
-  app.all('/api/*', (c) =>
-    c.json({ code: 'not_found', message: `no API route ${c.req.method} ${c.req.path}` }, 404),
-  );
+  // Built when first asked, from every route above.
+  let document: ReturnType<typeof apiDocument> | undefined;
+  const documentOf = () => (document ??= apiDocument(app as never, { version: ctx.version, city: cityName }));
+  app.route('/', apiDocsRoutes(documentOf));
+  app.all('/api/*', (c) => errorAnswer(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
 
   const displayDir = options.displayDir && resolve(options.displayDir);
   if (displayDir && existsSync(displayDir)) {

@@ -1,10 +1,13 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { currentRequestId } from './request-context.js';
 
 /**
  * JSON logs; tokens and authorisation headers are redacted wherever they appear, and errors pass
- * through `loggableError`, so a failed query never writes its parameters. `destination`: standard
- * output unless told (a test reads what was logged).
+ * through `loggableError`, so a failed query never writes its parameters. A line logged while a
+ * request is served carries its `requestId`. `destination`: standard output unless told (a test
+ * reads what was logged).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
@@ -14,8 +17,61 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
     serializers: { err: (error: unknown) => pino.stdSerializers.err(loggableError(error) as Error) },
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId === undefined ? {} : { requestId };
+    },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+export interface ConsoleLogOptions {
+  /** `auto`: readable lines on a terminal, JSON lines when standard output is a file or a pipe. */
+  format: LogFormat;
+  /** The city's zone: the readable lines' times are its wall clock. */
+  timezone: string;
+  /** Whether standard output is a terminal; by default, as the process finds it. */
+  terminal?: boolean;
+}
+
+/** `12-03 16:40:05.123`: a time of the log in the city's zone. */
+function logTime(timezone: string): (epochMs: unknown) => string {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hourCycle: 'h23',
+  });
+  return (epochMs) => {
+    const parts = Object.fromEntries(
+      format.formatToParts(new Date(Number(epochMs))).map((part) => [part.type, part.value]),
+    );
+    return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${parts.fractionalSecond}`;
+  };
+}
+
+/** The stream of readable lines: one line per event, its fields after the message. */
+export function prettyStream(timezone: string, colorize: boolean): DestinationStream {
+  return pretty({
+    colorize,
+    singleLine: true,
+    ignore: 'pid,hostname',
+    customPrettifiers: { time: logTime(timezone) },
+    destination: 1,
+  });
+}
+
+/** The server's logger on standard output: readable on a terminal, JSON lines elsewhere. */
+export function createConsoleLogger(level: string, options: ConsoleLogOptions): Logger {
+  const terminal = options.terminal ?? process.stdout.isTTY === true;
+  const readable = options.format === 'pretty' || (options.format === 'auto' && terminal);
+  return createLogger(level, readable ? prettyStream(options.timezone, terminal) : undefined);
 }
 
 /** The driver's error under a failed query: its code and message, not its detail (which quotes values). */

@@ -4,7 +4,7 @@ import { readCityConfigFile } from './config/city.js';
 import { type CityConfig } from '../shared/city.js';
 import { FEEDS } from '../shared/feeds/index.js';
 import { ConfigError, parseEnv, type Env } from './config/env.js';
-import { createLogger } from './logger.js';
+import { createConsoleLogger } from './logger.js';
 import { startServer, StartError } from './server.js';
 import { loadScenario } from './simulator/scenario.js';
 import { startSimulator } from './simulator/server.js';
@@ -23,7 +23,10 @@ async function main() {
     process.stderr.write(`Pingan Wall cannot start: ${error.message}\n`);
     process.exit(2);
   }
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createConsoleLogger(env.LOG_LEVEL, {
+    format: env.LOG_FORMAT,
+    timezone: city.city.timezone,
+  });
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
   const simulator = env.SIMULATOR === 'on' ? await startBuiltInSimulator(env, city) : null;
   if (simulator) logger.info({ url: simulator.url }, 'simulator of the city feeds started');

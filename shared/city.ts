@@ -221,23 +221,26 @@ export const surveySettingsSchema = z.strictObject({
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 
-const gradeSchema = z.object({
+export const gradeSchema = z.object({
   id: nonEmpty,
   min: z.number(),
   label: names,
   colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour #rrggbb'),
 });
 
+/** The city itself: its code, its names, its zone. */
+export const cityInfoSchema = z.object({
+  code: z.string().regex(/^[a-z0-9_-]+$/),
+  name: names,
+  /** IANA time zone: periods and windows are reckoned in local dates. */
+  timezone: nonEmpty.refine(isTimeZone, 'not an IANA time zone such as Asia/Shanghai'),
+  /** Said on screen when the populations are illustrative. */
+  note: z.string().optional(),
+});
+
 export const cityConfigSchema = z
   .object({
-    city: z.object({
-      code: z.string().regex(/^[a-z0-9_-]+$/),
-      name: names,
-      /** IANA time zone: periods and windows are reckoned in local dates. */
-      timezone: nonEmpty.refine(isTimeZone, 'not an IANA time zone such as Asia/Shanghai'),
-      /** Said on screen when the populations are illustrative. */
-      note: z.string().optional(),
-    }),
+    city: cityInfoSchema,
     streets: z.array(streetConfigSchema).min(1),
     vocabulary: vocabularySchema.prefault({}),
     indicators: z.array(indicatorConfigSchema).min(1),

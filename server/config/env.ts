@@ -38,6 +38,8 @@ export const envSchema = z.object({
    */
   NODE_ROLE: z.enum(['all', 'web']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines on a terminal, JSON lines when the output is redirected. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   CITY_CONFIG: z.string().min(1).default('./config/anning.json'),
   /** Sets the admin token instead of generating one on first start. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -39,6 +39,10 @@ const rule = <W extends Caller, S extends StreetScope>(who: W, streets: S) => ({
 export const ACCESS = {
   'GET /api/health': rule('public', 'no-street-data'),
   'GET /metrics': rule('public', 'no-street-data'),
+  // The API's OpenAPI document, the page that renders it, and the renderer's files.
+  'GET /api/openapi.json': rule('public', 'no-street-data'),
+  'GET /api/docs': rule('public', 'no-street-data'),
+  'GET /api/docs/:file': rule('public', 'no-street-data'),
   // The display: static files and the single-page shell, which hold no data.
   'GET /': rule('public', 'no-street-data'),
   'GET /*': rule('public', 'no-street-data'),

@@ -4,13 +4,14 @@
  * it through, asks for a token, or refuses. The socket handshake uses `principalFor` and the same table.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import { matchedRoutes } from 'hono/route';
 import { authorise, type Permission, type Principal } from '../../shared/roles.js';
 import type { TokenRepository } from '../repositories/tokens.js';
 import { accessRule, answers, routeKey, isSigned } from './access.js';
 import { ApiError } from './errors.js';
 
-export type AppEnv = { Variables: { principal: Principal } };
+export type AppEnv = { Variables: { principal: Principal } & RequestIdVariables };
 
 /** The token of a request: `Authorization: Bearer …`, or `?token=` on a kiosk's URL. */
 export function tokenOf(authorization: string | undefined, query: string | undefined): string | undefined {

@@ -54,24 +54,39 @@ export function zodMessage(error: ZodError): string {
 export const DATABASE_UNAVAILABLE_MESSAGE =
   'the database is unavailable; try again shortly (what this request changes may or may not be stored)';
 
+/**
+ * An error answer: `{code, message, details?, requestId}`. The request's id (its `X-Request-Id`) is
+ * what a caller quotes to the operator, who finds it on every log line of the request.
+ */
+export function errorAnswer(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  details?: unknown,
+) {
+  const requestId = (c.var as { requestId?: string }).requestId;
+  return c.json({ code, message, details, requestId }, status);
+}
+
 export function errorHandler(logger: Logger) {
   return (thrown: Error, c: Context) => {
     const error =
       thrown instanceof DomainError ? refused(thrown.refusal, thrown.message, thrown.details) : thrown;
     if (error instanceof ApiError)
-      return c.json({ code: error.code, message: error.message, details: error.details }, error.status);
-    if (error instanceof ZodError) return c.json({ code: 'bad_request', message: zodMessage(error) }, 400);
+      return errorAnswer(c, error.status, error.code, error.message, error.details);
+    if (error instanceof ZodError) return errorAnswer(c, 400, 'bad_request', zodMessage(error));
     if (error instanceof HTTPException) {
       const code = error.status === 413 ? 'too_large' : 'http_error';
-      return c.json({ code, message: error.message || 'request refused' }, error.status);
+      return errorAnswer(c, error.status, code, error.message || 'request refused');
     }
     // The logger's `err` serializer keeps a failed query's parameters (a subscription's secrets) out.
     if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error, path: c.req.path }, 'request failed: the database is unavailable');
       c.header('retry-after', '5');
-      return c.json({ code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE }, 503);
+      return errorAnswer(c, 503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
     }
     logger.error({ err: error, path: c.req.path }, 'request failed');
-    return c.json({ code: 'internal', message: 'internal error; the server log has the details' }, 500);
+    return errorAnswer(c, 500, 'internal', 'internal error; the server log has the details');
   };
 }

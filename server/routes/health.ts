@@ -6,6 +6,8 @@ import type { AppContext } from '../context.js';
 import { withDeadline } from '../db/deadline.js';
 import { describeUnavailable } from '../db/unavailable.js';
 import type { FeedHealth } from '../feeds/health.js';
+import { healthAnswer } from '../openapi/answers/service.js';
+import { documented } from '../openapi/describe.js';
 
 /** A probe must answer even when the database does not: its ping waits this long at most. */
 export const HEALTH_PING_MS = 2_000;
@@ -48,100 +50,109 @@ export function healthRoutes(
   >,
 ) {
   return new Hono()
-    .get('/api/health', async (c) => {
-      const started = performance.now();
-      let database: { status: 'ok' | 'down'; kind: string; latencyMs?: number; error?: string };
-      try {
-        await withDeadline(ctx.database.ping(), HEALTH_PING_MS);
-        database = {
-          status: 'ok',
-          kind: ctx.database.kind,
-          latencyMs: +(performance.now() - started).toFixed(1),
-        };
-      } catch (error) {
-        ctx.logger.warn({ err: error }, 'health: the database did not answer its ping');
-        database = { status: 'down', kind: ctx.database.kind, error: describeUnavailable(error) };
-      }
-      const now = ctx.clock();
-      // Delivery health reads the outbox: only asked of a database that answers, and briefly.
-      const alerts =
-        database.status === 'ok'
-          ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
-          : null;
-      const [feeds, walls] = await Promise.all([ctx.feedHealth.health(), ctx.walls.list()]);
-      // Every node on this database, as their rows say: which leads, which are alive.
-      const nodes =
-        database.status === 'ok'
-          ? await withDeadline(ctx.nodes.list(now), HEALTH_PING_MS).catch(() => null)
-          : null;
-      const version = ctx.config.current();
-      const file = ctx.config.fileStatus();
-      // Key paths only: anyone reads this, and a problem's text may quote what the file holds.
-      const fileProblemPaths = file.problems.map((problem) => problem.split(': ')[0]!);
-      const reasons = [
-        ...(database.status === 'down' ? [`database: ${database.error}`] : []),
-        ...feeds.flatMap((health) => {
-          const problem = 'lastSuccessAt' in health ? feedProblem(health) : null;
-          return problem ? [problem] : [];
-        }),
-        ...deliveryProblems(alerts),
-        ...(file.status === 'refused'
-          ? [
-              `configuration: the file was refused (${fileProblemPaths.join(', ')}); version ${version.id} is still in force`,
-            ]
-          : []),
-      ];
-      return c.json(
-        {
-          // down (503): the node cannot serve. degraded (200): it serves, but something it depends
-          // on is failing or stale, as `reasons` say.
-          status: database.status === 'down' ? 'down' : reasons.length > 0 ? 'degraded' : 'ok',
-          reasons,
-          version: ctx.version,
-          uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
-          city: ctx.city.city.code,
-          configuration: {
-            version: version.id,
-            at: version.at,
-            source: version.source,
-            file: file.status,
-            problems: fileProblemPaths,
+    .get(
+      '/api/health',
+      documented({
+        tag: 'Service',
+        summary: 'Whether this node serves, and what it depends on',
+        description: 'Answers 503 with the same body when the database is down.',
+        answer: healthAnswer,
+      }),
+      async (c) => {
+        const started = performance.now();
+        let database: { status: 'ok' | 'down'; kind: string; latencyMs?: number; error?: string };
+        try {
+          await withDeadline(ctx.database.ping(), HEALTH_PING_MS);
+          database = {
+            status: 'ok',
+            kind: ctx.database.kind,
+            latencyMs: +(performance.now() - started).toFixed(1),
+          };
+        } catch (error) {
+          ctx.logger.warn({ err: error }, 'health: the database did not answer its ping');
+          database = { status: 'down', kind: ctx.database.kind, error: describeUnavailable(error) };
+        }
+        const now = ctx.clock();
+        // Delivery health reads the outbox: only asked of a database that answers, and briefly.
+        const alerts =
+          database.status === 'ok'
+            ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
+            : null;
+        const [feeds, walls] = await Promise.all([ctx.feedHealth.health(), ctx.walls.list()]);
+        // Every node on this database, as their rows say: which leads, which are alive.
+        const nodes =
+          database.status === 'ok'
+            ? await withDeadline(ctx.nodes.list(now), HEALTH_PING_MS).catch(() => null)
+            : null;
+        const version = ctx.config.current();
+        const file = ctx.config.fileStatus();
+        // Key paths only: anyone reads this, and a problem's text may quote what the file holds.
+        const fileProblemPaths = file.problems.map((problem) => problem.split(': ')[0]!);
+        const reasons = [
+          ...(database.status === 'down' ? [`database: ${database.error}`] : []),
+          ...feeds.flatMap((health) => {
+            const problem = 'lastSuccessAt' in health ? feedProblem(health) : null;
+            return problem ? [problem] : [];
+          }),
+          ...deliveryProblems(alerts),
+          ...(file.status === 'refused'
+            ? [
+                `configuration: the file was refused (${fileProblemPaths.join(', ')}); version ${version.id} is still in force`,
+              ]
+            : []),
+        ];
+        return c.json(
+          {
+            // down (503): the node cannot serve. degraded (200): it serves, but something it depends
+            // on is failing or stale, as `reasons` say.
+            status: database.status === 'down' ? 'down' : reasons.length > 0 ? 'degraded' : 'ok',
+            reasons,
+            version: ctx.version,
+            uptimeSeconds: Math.round((now.getTime() - ctx.startedAt.getTime()) / 1000),
+            city: ctx.city.city.code,
+            configuration: {
+              version: version.id,
+              at: version.at,
+              source: version.source,
+              file: file.status,
+              problems: fileProblemPaths,
+            },
+            database,
+            feeds: feeds.map((health) =>
+              'lastSuccessAt' in health
+                ? {
+                    feed: health.feed,
+                    status: health.status,
+                    stale: health.stale,
+                    lastSuccessAt: health.lastSuccessAt,
+                    lastError: health.lastError,
+                    consecutiveFailures: health.consecutiveFailures,
+                    circuit: health.circuit,
+                    circuitOpenUntil: health.circuitOpenUntil,
+                    lagSeconds: health.lagSeconds,
+                    itemsPerMinute: health.itemsPerMinute,
+                  }
+                : { feed: health.feed, status: health.status, stale: health.stale },
+            ),
+            walls,
+            alerts,
+            node: ctx.nodes.id,
+            leader: nodes ? (leaderOf(nodes)?.id ?? null) : null,
+            nodes:
+              nodes?.map((node) => ({
+                id: node.id,
+                role: node.role,
+                version: node.version,
+                startedAt: node.startedAt.toISOString(),
+                lastSeenAt: node.lastSeenAt.toISOString(),
+                alive: node.alive,
+                leading: node.alive && node.leadingSince !== null,
+              })) ?? null,
           },
-          database,
-          feeds: feeds.map((health) =>
-            'lastSuccessAt' in health
-              ? {
-                  feed: health.feed,
-                  status: health.status,
-                  stale: health.stale,
-                  lastSuccessAt: health.lastSuccessAt,
-                  lastError: health.lastError,
-                  consecutiveFailures: health.consecutiveFailures,
-                  circuit: health.circuit,
-                  circuitOpenUntil: health.circuitOpenUntil,
-                  lagSeconds: health.lagSeconds,
-                  itemsPerMinute: health.itemsPerMinute,
-                }
-              : { feed: health.feed, status: health.status, stale: health.stale },
-          ),
-          walls,
-          alerts,
-          node: ctx.nodes.id,
-          leader: nodes ? (leaderOf(nodes)?.id ?? null) : null,
-          nodes:
-            nodes?.map((node) => ({
-              id: node.id,
-              role: node.role,
-              version: node.version,
-              startedAt: node.startedAt.toISOString(),
-              lastSeenAt: node.lastSeenAt.toISOString(),
-              alive: node.alive,
-              leading: node.alive && node.leadingSince !== null,
-            })) ?? null,
-        },
-        database.status === 'ok' ? 200 : 503,
-      );
-    })
+          database.status === 'ok' ? 200 : 503,
+        );
+      },
+    )
     .get('/metrics', async (c) => {
       c.header('content-type', ctx.metrics.registry.contentType);
       return c.body(await ctx.metrics.registry.metrics());

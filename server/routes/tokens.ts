@@ -8,6 +8,9 @@ import type { AppEnv } from '../http/auth.js';
 import { readJson } from '../http/body.js';
 import { notFound } from '../http/errors.js';
 import { serialId } from '../http/params.js';
+import { idParam } from '../openapi/answers/common.js';
+import { sessionAnswer, tokenCreated, tokenList, tokenRevoked } from '../openapi/answers/tokens.js';
+import { documented } from '../openapi/describe.js';
 
 export function tokenRoutes(ctx: Pick<AppContext, 'city' | 'events' | 'logger' | 'tokens'>) {
   const streetCodes = ctx.city.streets.map((s) => s.code);
@@ -25,27 +28,60 @@ export function tokenRoutes(ctx: Pick<AppContext, 'city' | 'events' | 'logger' |
   return (
     new Hono<AppEnv>()
       // Who the caller is, for a page that shows what the token may do (the workbench: edit or view).
-      .get('/api/session', (c) => {
-        const { name, role, streets } = c.get('principal');
-        return c.json({ name, role, streets, permissions: permissionsOf(role) });
-      })
+      .get(
+        '/api/session',
+        documented({ tag: 'Tokens', summary: 'Who the caller is and what it may do', answer: sessionAnswer }),
+        (c) => {
+          const { name, role, streets } = c.get('principal');
+          return c.json({ name, role, streets, permissions: permissionsOf(role) });
+        },
+      )
       .use('/api/tokens/*')
       .use('/api/tokens')
-      .get('/api/tokens', async (c) => c.json({ tokens: await ctx.tokens.list() }))
-      .post('/api/tokens', async (c) => {
-        const input = await readJson(c, newToken);
-        const created = await ctx.tokens.create(input);
-        ctx.logger.info({ id: created.id, role: input.role, by: c.get('principal').name }, 'token created');
-        return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
-      })
-      .delete('/api/tokens/:id', async (c) => {
-        const id = serialId(c.req.param('id'));
-        if (id === null || !(await ctx.tokens.revoke(id)))
-          throw notFound(`no active token ${c.req.param('id')}`);
-        // Its open sockets go now, rather than at their next action.
-        await ctx.events.emit('token.revoked', { tokenId: id });
-        ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
-        return c.json({ revoked: id });
-      })
+      .get(
+        '/api/tokens',
+        documented({
+          tag: 'Tokens',
+          summary: 'Every token, revoked ones too (never the token itself)',
+          answer: tokenList,
+        }),
+        async (c) => c.json({ tokens: await ctx.tokens.list() }),
+      )
+      .post(
+        '/api/tokens',
+        documented({
+          tag: 'Tokens',
+          summary: 'Create a token, shown once',
+          body: newToken,
+          answer: tokenCreated,
+          status: 201,
+          errors: [400],
+        }),
+        async (c) => {
+          const input = await readJson(c, newToken);
+          const created = await ctx.tokens.create(input);
+          ctx.logger.info({ id: created.id, role: input.role, by: c.get('principal').name }, 'token created');
+          return c.json({ id: created.id, token: created.token, note: 'shown once; store it now' }, 201);
+        },
+      )
+      .delete(
+        '/api/tokens/:id',
+        documented({
+          tag: 'Tokens',
+          summary: 'Revoke a token; its open sockets close at once',
+          params: idParam('token'),
+          answer: tokenRevoked,
+          errors: [404],
+        }),
+        async (c) => {
+          const id = serialId(c.req.param('id'));
+          if (id === null || !(await ctx.tokens.revoke(id)))
+            throw notFound(`no active token ${c.req.param('id')}`);
+          // Its open sockets go now, rather than at their next action.
+          await ctx.events.emit('token.revoked', { tokenId: id });
+          ctx.logger.info({ id, by: c.get('principal').name }, 'token revoked');
+          return c.json({ revoked: id });
+        },
+      )
   );
 }

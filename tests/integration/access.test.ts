@@ -25,6 +25,7 @@ import { connectedSocket, type LiveSocket } from '../support/live.js';
 import { startTestServer, testCity, type TestServer } from '../support/server.js';
 import { sign } from '../../server/feeds/signature.js';
 import { feedPushSchema } from '../../shared/feed-push.js';
+import { contractOf, type Contract } from '../support/openapi.js';
 import { until } from '../support/wait.js';
 
 type HttpKey = Exclude<AccessKey, SocketAction>;
@@ -60,6 +61,8 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
   let weightSetId: number;
   let otherStreets: { code: string; zh: string }[];
   const sockets: LiveSocket[] = [];
+  /** The API document, which every JSON answer below must conform to. */
+  let contract: Contract;
 
   const send = (call: Call, token: string | null) =>
     server.api(call.path, {
@@ -102,6 +105,9 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
   const calls: Record<HttpKey, () => Promise<Call>> = {
     'GET /api/health': async () => ({ path: '/api/health' }),
     'GET /metrics': async () => ({ path: '/metrics' }),
+    'GET /api/openapi.json': async () => ({ path: '/api/openapi.json' }),
+    'GET /api/docs': async () => ({ path: '/api/docs' }),
+    'GET /api/docs/:file': async () => ({ path: '/api/docs/swagger-ui.css' }),
     'GET /': async () => ({ path: '/' }),
     'GET /*': async () => ({ path: `/street/${OWN}` }),
     'ALL /api/*': async () => ({ path: '/api/nothing-here', method: 'POST' }),
@@ -311,6 +317,7 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
     const now = clock();
     await recordSnapshot(server.ctx, now, await server.ctx.liveIndex.current(now));
     weightSetId = (await admin({ path: '/api/weight-sets' })).weightSets[0].id;
+    contract = contractOf(await (await send({ path: '/api/openapi.json' }, null)).json());
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -353,6 +360,10 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       const what = `${key} as ${caller}`;
       // The display's shell answers 503 while it is not built; nothing may fail inside.
       expect(response.status, `${what}: ${text}`).not.toBe(500);
+      // Whatever the API answers, the document says: the allowed answer and each refusal alike.
+      const [method, pattern] = key.split(' ') as [string, string];
+      if (contract.operation(key) && response.headers.get('content-type')?.includes('application/json'))
+        expect(contract.problems(method, pattern, response.status, JSON.parse(text)), what).toEqual([]);
       if (mayCall(entry, principals.get(caller)!)) {
         expect([401, 403], `${what}: ${text}`).not.toContain(response.status);
         if (caller === 'street') expectNoOtherStreet(text, what);

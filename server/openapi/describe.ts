@@ -1,0 +1,158 @@
+/**
+ * How a route says what it takes and answers, for the API document (server/openapi/document.ts).
+ * Each route names the same zod schemas it validates with; `documented(…)` sits before its handler.
+ * Who may call it is not said here: the access table (server/http/access.ts) is the one place for
+ * that, and the document is given its entries when it is built.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
+import { z } from 'zod';
+
+/** The groups of the document, in the order its reader meets them. */
+export const TAGS = {
+  Service: 'Health, metrics and this document.',
+  'City and index': 'The configured streets and indicators, the live index and its history.',
+  Weights: 'Weight sets, their publication, and the quarterly review.',
+  Reports: 'The published month: ranking, 环比 and 同比, the points each street lost.',
+  Alerts: 'Alerts, acknowledgements (with a token or a signed link), silences.',
+  Subscriptions: 'Who is told about which alerts, through which channels.',
+  Feeds: 'Feed health, pushes and imports, the quarantine of refused records.',
+  Surveys: 'Public evaluation from surveys.',
+  Tokens: 'Who the caller is; tokens and their roles.',
+  Administration: 'The city configuration, its versions and its sections.',
+} as const;
+
+export type Tag = keyof typeof TAGS;
+
+/** The shape of every error answer. */
+export const errorSchema = z
+  .object({
+    code: z.string().meta({ description: 'What kind of refusal: `bad_request`, `not_found`, `forbidden`…' }),
+    message: z.string().meta({ description: 'What is wrong; for bad input, each field and the reason.' }),
+    details: z.unknown().optional().meta({ description: 'More about the refusal, where a route has it.' }),
+    requestId: z.string().meta({
+      description: 'The request’s id, also in `X-Request-Id` and on every server log line of the request.',
+    }),
+  })
+  .meta({ id: 'Error', description: 'An error answer.' });
+
+/** The error answers a route may give besides the ones every route may (see document.ts). */
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401 | 500 | 503, string> = {
+  400: 'Bad input: the message names each field and the reason; nothing was changed.',
+  401: 'No token, or one that is unknown or revoked.',
+  403: 'The token’s role may not do this, or not to this street.',
+  404: 'No such thing.',
+  409: 'It cannot be done in the state things are in; the message says why.',
+  413: 'The body is too large.',
+  415: 'The body is of a kind this route does not read.',
+  422: 'Understood but refused; the message says why.',
+  500: 'An internal error; the server log has the details under the request id.',
+  503: 'The database is unavailable; try again shortly (see `Retry-After`).',
+};
+
+/** The document's component name of an error answer. */
+export const errorResponseName = (status: keyof typeof ERROR_DESCRIPTIONS) => `Error${status}`;
+
+/** Every error answer as a reusable response of the document. */
+export const errorResponses = Object.fromEntries(
+  Object.entries(ERROR_DESCRIPTIONS).map(([status, description]) => [
+    errorResponseName(Number(status) as ErrorStatus),
+    {
+      description,
+      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      content: { 'application/json': { schema: resolver(errorSchema) } },
+    },
+  ]),
+);
+
+/** A body the route reads as something other than one JSON object (records as CSV, an upload). */
+export interface MediaBody {
+  media: Record<string, z.ZodType>;
+  description?: string;
+}
+
+export interface Operation {
+  tag: Tag;
+  summary: string;
+  description?: string;
+  /** The path's parameters, when they say more than "a string". */
+  params?: z.ZodObject;
+  /** The query string, as the route parses it. */
+  query?: z.ZodObject;
+  /** The JSON body, as the route parses it; or the bodies of other media types it reads. */
+  body?: z.ZodType | MediaBody;
+  /** The answer when all is well. */
+  answer: z.ZodType;
+  /** Its status: 200 unless told. */
+  status?: 200 | 201;
+  /** Its media type: JSON unless told. */
+  answerMedia?: string;
+  /** What else the answer may be. */
+  errors?: readonly ErrorStatus[];
+}
+
+/** What describeRoute takes as a parameter (its types are OpenAPI 3.0's). */
+type Parameter = NonNullable<Parameters<typeof describeRoute>[0]['parameters']>[number];
+
+/** The parameters of a zod object, each with its schema and description, for the query or the path. */
+function parametersOf(schema: z.ZodObject, where: 'query' | 'path'): Parameter[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (json.required ?? []).includes(name),
+      ...(typeof description === 'string' && { description }),
+      schema: rest,
+    };
+  });
+}
+
+const isMediaBody = (body: Operation['body']): body is MediaBody =>
+  body !== undefined && !(body instanceof z.ZodType);
+
+/** Describes a route in the API document from the schemas it validates and answers with. */
+export function documented(operation: Operation): MiddlewareHandler {
+  const { body } = operation;
+  const content = isMediaBody(body)
+    ? Object.fromEntries(
+        Object.entries(body.media).map(([media, schema]) => [media, { schema: resolver(schema) }]),
+      )
+    : body && { 'application/json': { schema: resolver(body) } };
+  const status = operation.status ?? 200;
+  return describeRoute({
+    tags: [operation.tag],
+    summary: operation.summary,
+    ...(operation.description !== undefined && { description: operation.description }),
+    parameters: [
+      ...(operation.params ? parametersOf(operation.params, 'path') : []),
+      ...(operation.query ? parametersOf(operation.query, 'query') : []),
+    ],
+    ...(content && {
+      requestBody: {
+        required: true,
+        content,
+        ...(isMediaBody(body) && body.description !== undefined && { description: body.description }),
+      },
+    }),
+    responses: {
+      [status]: {
+        description: status === 201 ? 'Created.' : 'Done.',
+        headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+        content: { [operation.answerMedia ?? 'application/json']: { schema: resolver(operation.answer) } },
+      },
+      ...Object.fromEntries(
+        (operation.errors ?? []).map((error) => [
+          error,
+          { $ref: `#/components/responses/${errorResponseName(error)}` },
+        ]),
+      ),
+    },
+  });
+}
