@@ -49,29 +49,47 @@ function logTime(timezone: string): (epochMs: unknown) => string {
     hourCycle: 'h23',
   });
   return (epochMs) => {
-    const parts = Object.fromEntries(
-      format.formatToParts(new Date(Number(epochMs))).map((part) => [part.type, part.value]),
-    );
+    const at = new Date(Number(epochMs));
+    // A line must never be lost to its time: one that is not an epoch is written as it came.
+    if (Number.isNaN(at.getTime())) return String(epochMs);
+    const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
     return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${parts.fractionalSecond}`;
   };
 }
 
-/** The stream of readable lines: one line per event, its fields after the message. */
-export function prettyStream(timezone: string, colorize: boolean): DestinationStream {
+/**
+ * The stream of readable lines: one line per event, its fields after the message.
+ * `destination`: standard output unless told.
+ */
+export function prettyStream(
+  timezone: string,
+  colorize: boolean,
+  destination: number | NodeJS.WritableStream = 1,
+): DestinationStream {
   return pretty({
     colorize,
     singleLine: true,
     ignore: 'pid,hostname',
+    // The prettifier is given the epoch, and writes it in the city's zone.
+    translateTime: false,
     customPrettifiers: { time: logTime(timezone) },
-    destination: 1,
+    destination,
+    // Written as logged: a line is on the terminal before the process exits or crashes.
+    sync: true,
   });
 }
+
+/** Whether the logs are readable lines rather than JSON: asked for, or `auto` on a terminal. */
+export const readableLogs = (format: LogFormat, terminal: boolean): boolean =>
+  format === 'pretty' || (format === 'auto' && terminal);
 
 /** The server's logger on standard output: readable on a terminal, JSON lines elsewhere. */
 export function createConsoleLogger(level: string, options: ConsoleLogOptions): Logger {
   const terminal = options.terminal ?? process.stdout.isTTY === true;
-  const readable = options.format === 'pretty' || (options.format === 'auto' && terminal);
-  return createLogger(level, readable ? prettyStream(options.timezone, terminal) : undefined);
+  return createLogger(
+    level,
+    readableLogs(options.format, terminal) ? prettyStream(options.timezone, terminal) : undefined,
+  );
 }
 
 /** The driver's error under a failed query: its code and message, not its detail (which quotes values). */

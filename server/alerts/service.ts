@@ -86,6 +86,16 @@ const liveOf = (row: AlertRow): LiveAlert => ({
   acknowledgement: row.state.acknowledgement,
 });
 
+/** The alerts an evaluation's log line names; the rest are counted. */
+const LOGGED_ALERTS = 5;
+
+/** How many of each kind a list holds: `{opened: 3, resolved: 1}`. */
+function countBy<T>(items: readonly T[], kindOf: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[kindOf(item)] = (counts[kindOf(item)] ?? 0) + 1;
+  return counts;
+}
+
 export class AlertService {
   private readonly repository = new AlertRepository();
   private wall: LiveAlert[] = [];
@@ -266,17 +276,24 @@ export class AlertService {
     deps.metrics.alertTransitions.inc(outcome.transitions);
     if (outcome.changed > 0) await deps.events.emit('alerts.changed', {});
     for (const effect of outcome.effects)
-      deps.logger.info(
+      deps.logger.debug(
         { alert: effect.alertId, kind: effect.kind, severity: effect.severity, audience: effect.audience },
         'alert notification due',
       );
-    // Said once per evaluation, so a city without subscriptions knows why nobody's phone rang.
+    // One line per evaluation, however many alerts moved (a burst opens dozens): how many of each
+    // kind, the first few alerts, and whether anyone is told, so a city without subscriptions knows
+    // why nobody's phone rang. Each alert's own line is at debug.
     if (outcome.effects.length > 0)
       deps.logger.info(
-        { queued: outcome.queued },
+        {
+          due: outcome.effects.length,
+          kinds: countBy(outcome.effects, (effect) => effect.kind),
+          alerts: outcome.effects.slice(0, LOGGED_ALERTS).map((effect) => effect.alertId),
+          queued: outcome.queued,
+        },
         outcome.queued > 0
-          ? 'notifications queued in the outbox'
-          : 'no subscription matches: only the wall shows it',
+          ? 'alert notifications due: queued in the outbox'
+          : 'alert notifications due: no subscription matches, only the wall shows them',
       );
     return { changed: outcome.changed, effects: outcome.effects };
   }

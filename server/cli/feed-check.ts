@@ -22,6 +22,13 @@ import { adapterOf } from '../feeds/registry.js';
 
 const usage = `usage: npm run feed:check -- <city config> <${FEEDS.join('|')}> [sample.json]`;
 
+const HELP = `Tries a feed's mapping before a server runs, storing nothing. With a sample file (an array of
+records, or a whole page as the system answers), it maps those; without, it fetches the first page
+from the feed's URL as the server would (auth, query, body, CA, paging). It prints each refused
+record with its reason and each mapped item as it would be stored. Exits 0 when every record maps,
+1 when some are refused, 2 when it cannot run.
+`;
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
@@ -39,6 +46,10 @@ export function describeDryRun(result: DryRun): string {
 
 async function main() {
   const [configPath, feedName, samplePath] = process.argv.slice(2);
+  if (configPath === '--help' || configPath === '-h') {
+    process.stdout.write(`${HELP}\n${usage}\n`);
+    return;
+  }
   if (!configPath || !feedName) fail(usage);
   if (!(FEEDS as readonly string[]).includes(feedName)) fail(`unknown feed "${feedName}"\n${usage}`);
   const feed = feedName as FeedName;

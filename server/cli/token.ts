@@ -3,6 +3,7 @@
  *   npm run token -- create <role> <name> [street…]
  *   npm run token -- list
  *   npm run token -- revoke <id>
+ *   npm run token -- --help
  */
 import { join } from 'node:path';
 import { ROLES, type Role } from '../../shared/roles.js';
@@ -15,7 +16,29 @@ import { TokenRepository } from '../repositories/tokens.js';
 const usage = `usage:
   npm run token -- create <${ROLES.join('|')}> <name> [street code…]
   npm run token -- list
-  npm run token -- revoke <id>`;
+  npm run token -- revoke <id>
+  npm run token -- --help`;
+
+const help = `Creates, lists and revokes Pingan Wall's API tokens, straight in the database: for when no
+admin token is at hand (with one, POST /api/tokens does the same over the API).
+
+${usage}
+
+  create   a new token of a role, named for who holds it (a street token: its street codes
+           after the name). The token is printed this once; only its hash is stored.
+  list     every token: id, role, name, streets, active or revoked. Never the tokens themselves.
+  revoke   ends a token by id; a server that is running closes its sockets at their next action.
+
+Roles: ${ROLES.join(', ')} (what each may do: README, "Roles").
+
+It reads the server's environment: DATABASE_URL (PostgreSQL; absent: the embedded database under
+DATA_DIR, which the server must not be holding), DATA_DIR, CITY_CONFIG (the street codes), PORT.
+
+Examples:
+  npm run token -- create wall "command centre, screen 2"
+  npm run token -- create street "Qinglong street head" qinglong
+  npm run token -- revoke 7
+`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -33,6 +56,10 @@ async function serverIsRunning(port: number): Promise<boolean> {
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(help);
+    return;
+  }
   let env;
   try {
     env = parseEnv();

@@ -28,18 +28,13 @@ const rolesWith = (permission: Permission) =>
 
 /** The sentence that says who may call an operation, first in its description. */
 function whoMayCall(rule: AccessRule): string {
-  switch (rule.who) {
-    case 'public':
-      return 'Anyone, without a token.';
-    case 'signed-link':
-      return 'Whoever holds the signed link of a notification (`?exp=…&sig=…`); no token.';
-    case 'signed-webhook':
-      return 'A system pushing to the feed, with the HMAC-SHA256 of the body under the feed’s secret; no token.';
-    default:
-      return `A token with the \`${rule.who}\` permission: roles ${rolesWith(rule.who)
-        .map((role) => `\`${role}\``)
-        .join(', ')}.`;
-  }
+  if (rule.who === 'public') return 'Anyone, without a token.';
+  if (rule.who === 'signed-link')
+    return 'Whoever holds the signed link of a notification (`?exp=…&sig=…`); no token.';
+  if (rule.who === 'signed-webhook')
+    return 'A system pushing to the feed, with the HMAC-SHA256 of the body under the feed’s secret; no token.';
+  const roles = rolesWith(rule.who).map((role) => `\`${role}\``);
+  return `A token with the \`${rule.who}\` permission: roles ${roles.join(', ')}.`;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
