@@ -25,7 +25,7 @@ export async function ensureInitialWeightSet(
     { name, effectiveFrom, weights, note: 'initial weights from the city configuration' },
     'configuration',
   );
-  ctx.logger.info({ name, effectiveFrom }, 'initial weight set stored');
+  ctx.logger.info({ weightSet: name, effectiveFrom }, 'initial weight set stored');
 }
 
 /**

@@ -91,6 +91,8 @@ export interface Operation {
   answerMedia?: string;
   /** What else the answer may be. */
   errors?: readonly ErrorStatus[];
+  /** Answers of another status that are not errors of the usual shape (health's 503). */
+  otherAnswers?: Partial<Record<number, { description: string; schema: z.ZodType }>>;
 }
 
 /** What describeRoute takes as a parameter (its types are OpenAPI 3.0's). */
@@ -147,6 +149,16 @@ export function documented(operation: Operation): MiddlewareHandler {
         headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
         content: { [operation.answerMedia ?? 'application/json']: { schema: resolver(operation.answer) } },
       },
+      ...Object.fromEntries(
+        Object.entries(operation.otherAnswers ?? {}).map(([other, answer]) => [
+          other,
+          {
+            description: answer!.description,
+            headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+            content: { 'application/json': { schema: resolver(answer!.schema) } },
+          },
+        ]),
+      ),
       ...Object.fromEntries(
         (operation.errors ?? []).map((error) => [
           error,

@@ -114,6 +114,8 @@ export async function apiDocument(app: Hono, info: DocumentInfo): Promise<Docume
       },
     },
     excludeMethods: ['OPTIONS', 'HEAD'],
+    // /api/openapi.json is an operation, not a file of the display.
+    excludeStaticFile: false,
   })) as unknown as Document;
   return withAccess(document);
 }

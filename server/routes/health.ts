@@ -55,8 +55,10 @@ export function healthRoutes(
       documented({
         tag: 'Service',
         summary: 'Whether this node serves, and what it depends on',
-        description: 'Answers 503 with the same body when the database is down.',
         answer: healthAnswer,
+        otherAnswers: {
+          503: { description: 'The database does not answer: `status: "down"`.', schema: healthAnswer },
+        },
       }),
       async (c) => {
         const started = performance.now();
