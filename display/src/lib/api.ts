@@ -47,6 +47,15 @@ export class ApiFailure extends Error {
 
 const TIMEOUT_MS = 10_000;
 
+/**
+ * What a person is told of a failed answer: a server's fault names its request (`X-Request-Id`),
+ * which the operator finds on the server's log lines of it.
+ */
+export function failureMessage(message: string, status: number, response: Pick<Response, 'headers'>): string {
+  const requestId = response.headers.get('x-request-id');
+  return status >= 500 && requestId ? `${message} (request ${requestId})` : message;
+}
+
 function isErrorBody(body: unknown): body is { code: string; message: string } {
   return typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string';
 }
@@ -68,5 +77,5 @@ export async function getJson<T>(path: string, token: string, fetchImpl: typeof 
   const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`.trim();
   const kind: FailureKind =
     response.status === 401 ? 'token' : response.status === 403 ? 'forbidden' : 'server';
-  throw new ApiFailure(kind, message, response.status);
+  throw new ApiFailure(kind, failureMessage(message, response.status, response), response.status);
 }

@@ -6,7 +6,7 @@
 import type { CityConfig } from '$shared/city.js';
 import type { Role } from '$shared/roles.js';
 import type { SubscriptionChannelKind, SubscriptionInput } from '$shared/alerts/subscriptions.js';
-import { ApiFailure, type FailureKind } from '../api.js';
+import { ApiFailure, failureMessage, type FailureKind } from '../api.js';
 import { issuesOf, type Issue } from './issues.js';
 
 export type ConfigSource = 'file' | 'admin' | 'reload';
@@ -138,5 +138,5 @@ export async function requestJson<T>(
   if (response.status === 400) throw new Refusal(message, issuesOf(message, error?.details));
   const kind: FailureKind =
     response.status === 401 ? 'token' : response.status === 403 ? 'forbidden' : 'server';
-  throw new ApiFailure(kind, message, response.status);
+  throw new ApiFailure(kind, failureMessage(message, response.status, response), response.status);
 }
