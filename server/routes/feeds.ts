@@ -4,7 +4,9 @@
  */
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
+import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
+import { feedPushSchema, type FeedPush } from '../../shared/feed-push.js';
 import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import type { AppContext } from '../context.js';
 import { quarantine } from '../db/schema/index.js';
@@ -19,9 +21,23 @@ import { signatureProblem } from '../feeds/signature.js';
 import { dryRun, sampleRecords } from '../feeds/dry-run.js';
 import { FeedFetchError } from '../feeds/http-source.js';
 import { valueAt } from '../../shared/json-path.js';
+import {
+  dryRunAnswer,
+  feedsAnswer,
+  pushBody,
+  quarantineAnswer,
+  recordsBody,
+  storedAnswer,
+} from '../openapi/answers/feeds.js';
+import { documented, errorSchema } from '../openapi/describe.js';
 
 /** `POST /api/feeds/:feed/test`: records to try (an array, or a whole page), or none to fetch a page. */
-const dryRunBody = z.strictObject({ sample: z.unknown().optional() });
+const dryRunBody = z.strictObject({
+  sample: z.unknown().optional().meta({
+    description:
+      'Records to try: an array, or a whole page with its records at `feeds.<feed>.paging.items`. Absent, or no body at all: one page is fetched from the feed’s URL.',
+  }),
+});
 
 function dryRunRequest(text: string): z.infer<typeof dryRunBody> {
   if (text.trim() === '') return {};
@@ -37,9 +53,79 @@ function dryRunRequest(text: string): z.infer<typeof dryRunBody> {
 }
 
 const quarantineQuery = z.object({
-  feed: z.enum(FEEDS).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  feed: z.enum(FEEDS).optional().meta({ description: 'Only this feed’s records.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .meta({ description: 'At most this many, newest first.' }),
 });
+
+/** The `:feed` of a path. */
+const feedParams = z.object({ feed: z.enum(FEEDS).meta({ description: 'The feed.' }) });
+
+/** An answer `documented(…)` has no place for (a second body of success, an error of its own). */
+const alsoAnswers = (description: string, schema: z.ZodType) => ({
+  description,
+  headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+  content: { 'application/json': { schema: resolver(schema) } },
+});
+
+const noneStored = alsoAnswers(
+  'No record could be stored: each is quarantined, with its reason in `quarantined`.',
+  storedAnswer,
+);
+
+/** A parameter of the document, as describeRoute takes it. */
+type Parameter = NonNullable<Parameters<typeof describeRoute>[0]['parameters']>[number];
+
+/**
+ * The headers a signed push carries, as this city's feeds name them (`feeds.<feed>.push`); the
+ * default names when no feed takes signed pushes.
+ */
+function pushHeaders(pushes: ReadonlyMap<FeedName, FeedPush>): Parameter[] {
+  const configured = [...pushes];
+  const signing: [FeedName | null, FeedPush][] =
+    configured.length > 0 ? configured : [[null, feedPushSchema.parse({ secret: 'env:FEED_PUSH_SECRET' })]];
+  const byName = new Map<string, { kind: 'signature' | 'timestamp'; lines: string[]; feeds: number }>();
+  const add = (name: string, kind: 'signature' | 'timestamp', line: string) => {
+    const header = byName.get(name) ?? { kind, lines: [], feeds: 0 };
+    header.lines.push(line);
+    header.feeds += 1;
+    byName.set(name, header);
+  };
+  for (const [feed, push] of signing) {
+    const who = feed === null ? 'By default' : `The ${feed} feed`;
+    const content = push.timestampHeader ? `\`<timestamp>.<body>\`` : 'the body';
+    add(
+      push.signatureHeader,
+      'signature',
+      `${who}: the ${push.algorithm} HMAC of ${content} under the feed’s secret, ${push.encoding}; \`${push.algorithm}=\` before it may be left out.`,
+    );
+    if (push.timestampHeader)
+      add(
+        push.timestampHeader,
+        'timestamp',
+        `${who}: when the push was signed, Unix seconds or milliseconds; refused further than ${push.toleranceSeconds} s from the server’s clock.`,
+      );
+  }
+  return [...byName].map(([name, header]) => ({
+    name,
+    in: 'header',
+    required: header.feeds === signing.length,
+    description: [
+      ...header.lines,
+      ...(configured.length === 0
+        ? [
+            'No feed of this city takes signed pushes: `feeds.<feed>.push` configures them and may name other headers.',
+          ]
+        : []),
+    ].join('\n\n'),
+    schema: header.kind === 'timestamp' ? { type: 'string', pattern: '^\\d{9,13}$' } : { type: 'string' },
+  }));
+}
 
 export function feedRoutes(
   ctx: Pick<
@@ -66,7 +152,7 @@ export function feedRoutes(
     ]),
   );
   const feedParam = (text: string): FeedName => {
-    if (!(FEEDS as readonly string[]).includes(text))
+    if (!feedParams.shape.feed.safeParse(text).success)
       throw badRequest(`feed: unknown feed "${text}" (one of ${FEEDS.join(', ')})`);
     return text as FeedName;
   };
@@ -153,49 +239,135 @@ export function feedRoutes(
   };
 
   return new Hono<AppEnv>()
-    .get('/api/feeds', async (c) => c.json({ feeds: await ctx.feedHealth.health() }))
-    .get('/api/quarantine', async (c) => {
-      const query = quarantineQuery.safeParse(c.req.query());
-      if (!query.success) throw badRequest(zodMessage(query.error));
-      const principal = c.get('principal');
-      const where: SQL | undefined = and(
-        query.data.feed ? eq(quarantine.feed, query.data.feed) : undefined,
-        // A street token sees its own streets' records, and none whose street is unknown.
-        principal.role === 'street' ? inArray(quarantine.street, principal.streets) : undefined,
-      );
-      const rows = await ctx.database.db
-        .select()
-        .from(quarantine)
-        .where(where)
-        .orderBy(desc(quarantine.id))
-        .limit(query.data.limit);
-      return c.json({ records: rows });
-    })
-    .post('/api/ingest/:feed', receive('ingest'))
-    .post('/api/import/:feed', receive('import'))
-    .post('/api/webhook/:feed', webhook)
-    .post('/api/feeds/:feed/test', async (c) => {
-      const feed = feedParam(c.req.param('feed') ?? '');
-      const { sample } = dryRunRequest(await c.req.text());
-      const parser = parsers.get(feed)!;
-      if (sample !== undefined) {
-        const records = sampleRecords(sample, ctx.city.feeds[feed].paging.items);
-        if ('error' in records) throw badRequest(records.error);
-        return c.json(dryRun(feed, parser, records, ctx.clock(), 'sample'));
-      }
-      const poller = ctx.feeds.pollers.get(feed);
-      if (!poller)
-        throw badRequest(
-          `sample: the ${feed} feed has no URL to fetch from; send {"sample": [...]} to try records`,
+    .get(
+      '/api/feeds',
+      documented({ tag: 'Feeds', summary: 'Each feed’s health', answer: feedsAnswer }),
+      async (c) => c.json({ feeds: await ctx.feedHealth.health() }),
+    )
+    .get(
+      '/api/quarantine',
+      documented({
+        tag: 'Feeds',
+        summary: 'The records the feeds’ contracts refused, with why',
+        query: quarantineQuery,
+        answer: quarantineAnswer,
+        errors: [400],
+      }),
+      async (c) => {
+        const query = quarantineQuery.safeParse(c.req.query());
+        if (!query.success) throw badRequest(zodMessage(query.error));
+        const principal = c.get('principal');
+        const where: SQL | undefined = and(
+          query.data.feed ? eq(quarantine.feed, query.data.feed) : undefined,
+          // A street token sees its own streets' records, and none whose street is unknown.
+          principal.role === 'street' ? inArray(quarantine.street, principal.streets) : undefined,
         );
-      let records: unknown[];
-      try {
-        records = await poller.samplePage();
-      } catch (error) {
-        if (!(error instanceof FeedFetchError)) throw error;
-        // The same sentence the feed's health would show: scheme and host, never a secret.
-        throw new ApiError(502, 'feed_unreachable', error.message);
-      }
-      return c.json(dryRun(feed, parser, records, ctx.clock(), 'fetched'));
-    });
+        const rows = await ctx.database.db
+          .select()
+          .from(quarantine)
+          .where(where)
+          .orderBy(desc(quarantine.id))
+          .limit(query.data.limit);
+        return c.json({ records: rows });
+      },
+    )
+    .post(
+      '/api/ingest/:feed',
+      documented({
+        tag: 'Feeds',
+        summary: 'Push records of a feed',
+        description:
+          'For a system that pushes instead of being polled: the records go through the feed’s mapping and validation as polled ones do.',
+        params: feedParams,
+        body: recordsBody,
+        answer: storedAnswer,
+        errors: [400, 413],
+      }),
+      describeRoute({ responses: { 422: noneStored } }),
+      receive('ingest'),
+    )
+    .post(
+      '/api/import/:feed',
+      documented({
+        tag: 'Feeds',
+        summary: 'Import records of a feed from a file',
+        description: 'The same as an ingest, recorded as an import: a backlog, or a system’s export.',
+        params: feedParams,
+        body: recordsBody,
+        answer: storedAnswer,
+        errors: [400, 413],
+      }),
+      describeRoute({ responses: { 422: noneStored } }),
+      receive('import'),
+    )
+    .post(
+      '/api/webhook/:feed',
+      documented({
+        tag: 'Feeds',
+        summary: 'A signed push of a feed’s records',
+        description:
+          'For a system that signs its pushes instead of holding a token (`feeds.<feed>.push`). The records go through the feed’s mapping and validation as polled ones do. Answers 404 for a feed that takes no signed pushes.',
+        params: feedParams,
+        body: pushBody,
+        answer: storedAnswer,
+        errors: [400, 404, 413],
+      }),
+      describeRoute({
+        parameters: pushHeaders(new Map([...pushes].map(([feed, { push }]) => [feed, push]))),
+        responses: {
+          401: alsoAnswers(
+            'The push is not signed, its signing time is missing or too far from the server’s clock, or the signature does not match the body.',
+            errorSchema,
+          ),
+          422: noneStored,
+        },
+      }),
+      webhook,
+    )
+    .post(
+      '/api/feeds/:feed/test',
+      documented({
+        tag: 'Feeds',
+        summary: 'Try records through a feed’s mapping and validation, storing nothing',
+        description:
+          'An integrator’s first tool: each record mapped as it would be stored, each refused one with its reason.',
+        params: feedParams,
+        body: dryRunBody,
+        answer: dryRunAnswer,
+        errors: [400, 413],
+      }),
+      describeRoute({
+        requestBody: { required: false, content: {} },
+        responses: {
+          502: alsoAnswers(
+            'The feed’s URL could not be fetched: the message says why, naming its scheme and host only.',
+            errorSchema,
+          ),
+        },
+      }),
+      async (c) => {
+        const feed = feedParam(c.req.param('feed') ?? '');
+        const { sample } = dryRunRequest(await c.req.text());
+        const parser = parsers.get(feed)!;
+        if (sample !== undefined) {
+          const records = sampleRecords(sample, ctx.city.feeds[feed].paging.items);
+          if ('error' in records) throw badRequest(records.error);
+          return c.json(dryRun(feed, parser, records, ctx.clock(), 'sample'));
+        }
+        const poller = ctx.feeds.pollers.get(feed);
+        if (!poller)
+          throw badRequest(
+            `sample: the ${feed} feed has no URL to fetch from; send {"sample": [...]} to try records`,
+          );
+        let records: unknown[];
+        try {
+          records = await poller.samplePage();
+        } catch (error) {
+          if (!(error instanceof FeedFetchError)) throw error;
+          // The same sentence the feed's health would show: scheme and host, never a secret.
+          throw new ApiError(502, 'feed_unreachable', error.message);
+        }
+        return c.json(dryRun(feed, parser, records, ctx.clock(), 'fetched'));
+      },
+    );
 }
