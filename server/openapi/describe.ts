@@ -73,6 +73,9 @@ export interface MediaBody {
   description?: string;
 }
 
+/** What describeRoute takes as a parameter (its types are OpenAPI 3.0's). */
+export type Parameter = NonNullable<Parameters<typeof describeRoute>[0]['parameters']>[number];
+
 export interface Operation {
   tag: Tag;
   summary: string;
@@ -83,6 +86,10 @@ export interface Operation {
   query?: z.ZodObject;
   /** The JSON body, as the route parses it; or the bodies of other media types it reads. */
   body?: z.ZodType | MediaBody;
+  /** Whether a request may come without a body (default: it may not, when there is one). */
+  bodyOptional?: boolean;
+  /** Headers the route reads (a signed push's signature). */
+  headers?: readonly Parameter[];
   /** The answer when all is well. */
   answer: z.ZodType;
   /** Its status: 200 unless told. */
@@ -94,9 +101,6 @@ export interface Operation {
   /** Answers of another status that are not errors of the usual shape (health's 503). */
   otherAnswers?: Partial<Record<number, { description: string; schema: z.ZodType }>>;
 }
-
-/** What describeRoute takes as a parameter (its types are OpenAPI 3.0's). */
-type Parameter = NonNullable<Parameters<typeof describeRoute>[0]['parameters']>[number];
 
 /** The parameters of a zod object, each with its schema and description, for the query or the path. */
 function parametersOf(schema: z.ZodObject, where: 'query' | 'path'): Parameter[] {
@@ -135,10 +139,11 @@ export function documented(operation: Operation): MiddlewareHandler {
     parameters: [
       ...(operation.params ? parametersOf(operation.params, 'path') : []),
       ...(operation.query ? parametersOf(operation.query, 'query') : []),
+      ...(operation.headers ?? []),
     ],
     ...(content && {
       requestBody: {
-        required: true,
+        required: operation.bodyOptional !== true,
         content,
         ...(isMediaBody(body) && body.description !== undefined && { description: body.description }),
       },

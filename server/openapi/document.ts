@@ -58,7 +58,8 @@ function withAccess(document: Document): Document {
         .join('\n\n');
       Object.assign(operation, { 'x-permission': rule.who, 'x-street-scope': rule.streets });
       operation.security = needsToken ? [{ bearer: [] }, { queryToken: [] }] : [];
-      const refusals = needsToken ? [401, 403] : rule.who === 'public' ? [] : [403];
+      // A signed link refuses with 403; a signed push says its own 401 (documented by its route).
+      const refusals = needsToken ? [401, 403] : rule.who === 'signed-link' ? [403] : [];
       const responses = (operation.responses ??= {});
       for (const status of [...refusals, 500, 503])
         responses[status] ??= { $ref: `#/components/responses/${errorResponseName(status as 401)}` };

@@ -4,9 +4,9 @@
  */
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import { feedPushSchema, type FeedPush } from '../../shared/feed-push.js';
+import type { CityConfig } from '../../shared/city.js';
 import { FEEDS, type FeedName } from '../../shared/feeds/index.js';
 import type { AppContext } from '../context.js';
 import { quarantine } from '../db/schema/index.js';
@@ -29,7 +29,7 @@ import {
   recordsBody,
   storedAnswer,
 } from '../openapi/answers/feeds.js';
-import { documented, errorSchema } from '../openapi/describe.js';
+import { documented, errorSchema, type Parameter } from '../openapi/describe.js';
 
 /** `POST /api/feeds/:feed/test`: records to try (an array, or a whole page), or none to fetch a page. */
 const dryRunBody = z.strictObject({
@@ -66,20 +66,10 @@ const quarantineQuery = z.object({
 /** The `:feed` of a path. */
 const feedParams = z.object({ feed: z.enum(FEEDS).meta({ description: 'The feed.' }) });
 
-/** An answer `documented(…)` has no place for (a second body of success, an error of its own). */
-const alsoAnswers = (description: string, schema: z.ZodType) => ({
-  description,
-  headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
-  content: { 'application/json': { schema: resolver(schema) } },
-});
-
-const noneStored = alsoAnswers(
-  'No record could be stored: each is quarantined, with its reason in `quarantined`.',
-  storedAnswer,
-);
-
-/** A parameter of the document, as describeRoute takes it. */
-type Parameter = NonNullable<Parameters<typeof describeRoute>[0]['parameters']>[number];
+const noneStored = {
+  description: 'No record could be stored: each is quarantined, with its reason in `quarantined`.',
+  schema: storedAnswer,
+};
 
 /**
  * The headers a signed push carries, as this city's feeds name them (`feeds.<feed>.push`); the
@@ -142,44 +132,61 @@ export function feedRoutes(
     | 'secretEnvPrefix'
   >,
 ) {
-  const parsers = new Map<FeedName, RecordParser>(
-    FEEDS.map((feed) => [
-      feed,
-      recordParser(adapterOf(feed), ctx.city.feeds[feed].mapping, ctx.city, {
-        idKey: ctx.feedIdKey,
-        clockSkewSeconds: ctx.city.feeds[feed].clockSkewSeconds,
+  /** Each feed's record parser, from its mapping and clock skew as configured. */
+  const parsersOf = (feeds: CityConfig['feeds']) =>
+    new Map<FeedName, RecordParser>(
+      FEEDS.map((feed) => [
+        feed,
+        recordParser(adapterOf(feed), feeds[feed].mapping, ctx.city, {
+          idKey: ctx.feedIdKey,
+          clockSkewSeconds: feeds[feed].clockSkewSeconds,
+        }),
+      ]),
+    );
+  // Each signed feed's secret. At start, a secret that cannot be read stops start-up, naming it; a
+  // change of the feeds is refused by the configuration store unless its secrets can be read.
+  const pushesOf = (feeds: CityConfig['feeds']) =>
+    new Map(
+      FEEDS.flatMap((feed) => {
+        const push = feeds[feed].push;
+        if (!push) return [];
+        const [secret] = Object.values(
+          readReferences(
+            { secret: push.secret },
+            `feeds.${feed}.push`,
+            'city configuration',
+            process.env,
+            ctx.secretEnvPrefix,
+          ),
+        );
+        return [[feed, { push, secret: secret! }] as const];
       }),
-    ]),
-  );
+    );
+  /**
+   * The parsers and signed pushes of the feeds in force: made again when a new configuration
+   * version replaces the feeds section, so that pushes and imports follow a change at once.
+   */
+  let made: {
+    feeds: CityConfig['feeds'];
+    parsers: ReturnType<typeof parsersOf>;
+    pushes: ReturnType<typeof pushesOf>;
+  } | null = null;
+  const current = () => {
+    if (made?.feeds !== ctx.city.feeds)
+      made = { feeds: ctx.city.feeds, parsers: parsersOf(ctx.city.feeds), pushes: pushesOf(ctx.city.feeds) };
+    return made;
+  };
   const feedParam = (text: string): FeedName => {
     if (!feedParams.shape.feed.safeParse(text).success)
       throw badRequest(`feed: unknown feed "${text}" (one of ${FEEDS.join(', ')})`);
     return text as FeedName;
   };
 
-  // Each signed feed's secret, read once: a secret that cannot be read stops start-up, naming it.
-  const pushes = new Map(
-    FEEDS.flatMap((feed) => {
-      const push = ctx.city.feeds[feed].push;
-      if (!push) return [];
-      const [secret] = Object.values(
-        readReferences(
-          { secret: push.secret },
-          `feeds.${feed}.push`,
-          'city configuration',
-          process.env,
-          ctx.secretEnvPrefix,
-        ),
-      );
-      return [[feed, { push, secret: secret! }] as const];
-    }),
-  );
-
   /** Stores what a request brought, through the feed's mapping and validation, and says what it kept. */
   const store = async (c: Context<AppEnv>, feed: FeedName, via: Via, received: Records) => {
     const { records, firstLine, csv } = received;
     if (records.length === 0) throw badRequest('no items in the request');
-    const parsed = parsers.get(feed)!.parse(records, { now: ctx.clock(), firstLine, fromCsv: csv });
+    const parsed = current().parsers.get(feed)!.parse(records, { now: ctx.clock(), firstLine, fromCsv: csv });
     const stored = await storeBatch(ctx.database.db, adapterOf(feed), parsed, via);
     ctx.metrics.feedItems.inc({ feed, outcome: 'stored' }, stored.stored);
     ctx.metrics.feedItems.inc({ feed, outcome: 'quarantined' }, stored.quarantined);
@@ -203,7 +210,7 @@ export function feedRoutes(
   /** A signed push: the signature is checked on the body exactly as it came, before it is parsed. */
   const webhook = async (c: Context<AppEnv>) => {
     const feed = feedParam(c.req.param('feed') ?? '');
-    const signed = pushes.get(feed);
+    const signed = current().pushes.get(feed);
     if (!signed)
       throw new ApiError(
         404,
@@ -282,8 +289,8 @@ export function feedRoutes(
         body: recordsBody,
         answer: storedAnswer,
         errors: [400, 413],
+        otherAnswers: { 422: noneStored },
       }),
-      describeRoute({ responses: { 422: noneStored } }),
       receive('ingest'),
     )
     .post(
@@ -296,8 +303,8 @@ export function feedRoutes(
         body: recordsBody,
         answer: storedAnswer,
         errors: [400, 413],
+        otherAnswers: { 422: noneStored },
       }),
-      describeRoute({ responses: { 422: noneStored } }),
       receive('import'),
     )
     .post(
@@ -311,14 +318,14 @@ export function feedRoutes(
         body: pushBody,
         answer: storedAnswer,
         errors: [400, 404, 413],
-      }),
-      describeRoute({
-        parameters: pushHeaders(new Map([...pushes].map(([feed, { push }]) => [feed, push]))),
-        responses: {
-          401: alsoAnswers(
-            'The push is not signed, its signing time is missing or too far from the server’s clock, or the signature does not match the body.',
-            errorSchema,
-          ),
+        // As configured when the document is first built.
+        headers: pushHeaders(new Map([...current().pushes].map(([feed, { push }]) => [feed, push]))),
+        otherAnswers: {
+          401: {
+            description:
+              'The push is not signed, its signing time is missing or too far from the server’s clock, or the signature does not match the body.',
+            schema: errorSchema,
+          },
           422: noneStored,
         },
       }),
@@ -334,21 +341,20 @@ export function feedRoutes(
         params: feedParams,
         body: dryRunBody,
         answer: dryRunAnswer,
+        bodyOptional: true,
         errors: [400, 413],
-      }),
-      describeRoute({
-        requestBody: { required: false, content: {} },
-        responses: {
-          502: alsoAnswers(
-            'The feed’s URL could not be fetched: the message says why, naming its scheme and host only.',
-            errorSchema,
-          ),
+        otherAnswers: {
+          502: {
+            description:
+              'The feed’s URL could not be fetched: the message says why, naming its scheme and host only.',
+            schema: errorSchema,
+          },
         },
       }),
       async (c) => {
         const feed = feedParam(c.req.param('feed') ?? '');
         const { sample } = dryRunRequest(await c.req.text());
-        const parser = parsers.get(feed)!;
+        const parser = current().parsers.get(feed)!;
         if (sample !== undefined) {
           const records = sampleRecords(sample, ctx.city.feeds[feed].paging.items);
           if ('error' in records) throw badRequest(records.error);

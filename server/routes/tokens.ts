@@ -18,7 +18,15 @@ export function tokenRoutes(ctx: Pick<AppContext, 'city' | 'events' | 'logger' |
     .object({
       name: withoutNul(z.string().trim().min(1, 'is required').max(100)),
       role: z.enum(ROLES),
-      streets: z.array(z.enum(streetCodes as [string, ...string[]])).default([]),
+      // Checked against the city's streets rather than listed: the public API document names none.
+      streets: z
+        .array(
+          withoutNul(z.string()).refine((code) => streetCodes.includes(code), {
+            error: (issue) => `no street ${String(issue.input)} is configured`,
+          }),
+        )
+        .default([])
+        .meta({ description: 'The street codes a street token is limited to (GET /api/streets).' }),
     })
     .refine((t) => t.role !== 'street' || t.streets.length > 0, {
       path: ['streets'],
