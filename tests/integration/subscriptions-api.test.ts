@@ -116,7 +116,12 @@ describe.each(databaseTargets)('subscriptions API on $name', (target) => {
     expect((await server.api(`/api/subscriptions/${id}`)).status).toBe(404);
     const again = await server.api(`/api/subscriptions/${id}`, { method: 'DELETE' });
     expect(again.status).toBe(404);
-    expect(await again.json()).toEqual({ code: 'not_found', message: `no subscription ${id}` });
+    // Every error answer names its request (X-Request-Id).
+    expect(await again.json()).toEqual({
+      code: 'not_found',
+      message: `no subscription ${id}`,
+      requestId: again.headers.get('x-request-id'),
+    });
   });
 
   it('never answers with a secret: robot keys in URLs and literal signing secrets are masked', async () => {
