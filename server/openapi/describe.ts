@@ -165,7 +165,8 @@ export function documented(operation: Operation): MiddlewareHandler {
         ]),
       ),
       ...Object.fromEntries(
-        (operation.errors ?? []).map((error) => [
+        // Every body has its limit (server/app.ts): a route that reads one may answer 413.
+        [...(operation.errors ?? []), ...(body ? [413 as const] : [])].map((error) => [
           error,
           { $ref: `#/components/responses/${errorResponseName(error)}` },
         ]),

@@ -8,12 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CityConfig } from '../../shared/city.js';
+import { sign } from '../../server/feeds/signature.js';
 import { databaseTargets, type TestDatabase } from '../support/databases.js';
+import { feedItem } from '../support/feed-items.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 const NOW = new Date('2026-11-25T02:00:00Z');
 const STREET = 'lianran';
+const PUSH_SECRET_ENV = 'PINGAN_SECRET_ADMIN_CONFIG_PUSH';
+const PUSH_SECRET = 'admin-config-push-secret-0001';
 
 describe.each(databaseTargets)('administration on $name', (target) => {
   let server: TestServer;
@@ -160,6 +164,34 @@ describe.each(databaseTargets)('administration on $name', (target) => {
     expect(missing.status).toBe(400);
     expect((await json(missing)).message).toMatch(/^feeds\.incident\.headers\.x-api-key: /);
     expect(server.ctx.city.feeds.incident.headers['x-api-key']).toBe('literal-feed-key-123456');
+  });
+
+  it('takes signed pushes of a feed as soon as its push is configured, without a restart', async () => {
+    process.env[PUSH_SECRET_ENV] = PUSH_SECRET;
+    const item = feedItem('mediation', NOW, { street: STREET });
+    const body = JSON.stringify({ items: [item] });
+    const timestamp = String(Math.floor(NOW.getTime() / 1000));
+    const pushed = () =>
+      server.api('/api/webhook/mediation', {
+        token: null,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-pingan-signature': `sha256=${sign(server.ctx.city.feeds.mediation.push!, PUSH_SECRET, body, timestamp)}`,
+          'x-pingan-timestamp': timestamp,
+        },
+        body,
+      });
+    const before = await server.api('/api/webhook/mediation', { token: null, method: 'POST', body });
+    expect(before.status).toBe(404);
+    const { config: shown } = await config();
+    const feeds = structuredClone(shown.feeds);
+    feeds.mediation.push = { secret: `env:${PUSH_SECRET_ENV}` };
+    const changed = await put('feeds', { value: feeds, reason: 'the mediation system pushes now' });
+    expect(changed.status, JSON.stringify(await changed.clone().json())).toBe(200);
+    const response = await pushed();
+    expect(response.status, JSON.stringify(await response.clone().json())).toBe(200);
+    expect(await json(response)).toEqual({ stored: 1, quarantined: [] });
   });
 
   it('reads a changed file on reload, and refuses a broken one keeping the running configuration', async () => {
