@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ENV_REFERENCE } from './env-reference.js';
 import { timeFormatSchema, timeZoneSchema } from './time-formats.js';
+import { jsonValue } from './json-value.js';
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -140,7 +141,7 @@ export const feedRequestFields = {
   query: feedQuerySchema,
   method: z.enum(['GET', 'POST']).default('GET'),
   /** POST only: the JSON sent, whose strings may hold placeholders such as "{page}" (PLACEHOLDERS). */
-  body: z.record(z.string(), z.json()).optional(),
+  body: z.record(z.string(), jsonValue).optional(),
   tls: tlsSchema.optional(),
   /** At least this long between the starts of two requests to the feed: pages, retries and runs. */
   minIntervalMs: z.number().int().min(0).max(3_600_000).optional(),

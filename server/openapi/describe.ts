@@ -24,6 +24,9 @@ export const TAGS = {
 
 export type Tag = keyof typeof TAGS;
 
+/** Every answer's header naming its request. */
+const REQUEST_ID = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
+
 /** The shape of every error answer. */
 export const errorSchema = z
   .object({
@@ -61,13 +64,16 @@ export const errorResponses = Object.fromEntries(
     errorResponseName(Number(status) as ErrorStatus),
     {
       description,
-      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      headers: REQUEST_ID,
       content: { 'application/json': { schema: resolver(errorSchema) } },
     },
   ]),
 );
 
-/** A body the route reads as something other than one JSON object (records as CSV, an upload). */
+/**
+ * A body (or an answer) of other media types than JSON alone, each with its schema: records as CSV,
+ * an upload, a report as JSON or its ranking as CSV.
+ */
 export interface MediaBody {
   media: Record<string, z.ZodType>;
   description?: string;
@@ -90,12 +96,12 @@ export interface Operation {
   bodyOptional?: boolean;
   /** Headers the route reads (a signed push's signature). */
   headers?: readonly Parameter[];
-  /** The answer when all is well. */
-  answer: z.ZodType;
+  /** The answer when all is well: JSON, or each media type it may be. */
+  answer: z.ZodType | MediaBody;
   /** Its status: 200 unless told. */
   status?: 200 | 201;
-  /** Its media type: JSON unless told. */
-  answerMedia?: string;
+  /** Headers of the answer besides the request id, each with what it says. */
+  answerHeaders?: Record<string, string>;
   /** What else the answer may be. */
   errors?: readonly ErrorStatus[];
   /** Answers of another status that are not errors of the usual shape (health's 503). */
@@ -123,14 +129,17 @@ function parametersOf(schema: z.ZodObject, where: 'query' | 'path'): Parameter[]
 const isMediaBody = (body: Operation['body']): body is MediaBody =>
   body !== undefined && !(body instanceof z.ZodType);
 
-/** Describes a route in the API document from the schemas it validates and answers with. */
-export function documented(operation: Operation): MiddlewareHandler {
-  const { body } = operation;
-  const content = isMediaBody(body)
+/** The content of a body or answer in the document: JSON, or each media type given. */
+const contentOf = (body: z.ZodType | MediaBody) =>
+  isMediaBody(body)
     ? Object.fromEntries(
         Object.entries(body.media).map(([media, schema]) => [media, { schema: resolver(schema) }]),
       )
-    : body && { 'application/json': { schema: resolver(body) } };
+    : { 'application/json': { schema: resolver(body) } };
+
+/** Describes a route in the API document from the schemas it validates and answers with. */
+export function documented(operation: Operation): MiddlewareHandler {
+  const { body, answer } = operation;
   const status = operation.status ?? 200;
   return describeRoute({
     tags: [operation.tag],
@@ -141,26 +150,34 @@ export function documented(operation: Operation): MiddlewareHandler {
       ...(operation.query ? parametersOf(operation.query, 'query') : []),
       ...(operation.headers ?? []),
     ],
-    ...(content && {
+    ...(body && {
       requestBody: {
         required: operation.bodyOptional !== true,
-        content,
+        content: contentOf(body),
         ...(isMediaBody(body) && body.description !== undefined && { description: body.description }),
       },
     }),
     responses: {
       [status]: {
-        description: status === 201 ? 'Created.' : 'Done.',
-        headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
-        content: { [operation.answerMedia ?? 'application/json']: { schema: resolver(operation.answer) } },
+        description: (isMediaBody(answer) && answer.description) || (status === 201 ? 'Created.' : 'Done.'),
+        headers: {
+          ...REQUEST_ID,
+          ...Object.fromEntries(
+            Object.entries(operation.answerHeaders ?? {}).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        },
+        content: contentOf(answer),
       },
       ...Object.fromEntries(
-        Object.entries(operation.otherAnswers ?? {}).map(([other, answer]) => [
-          other,
+        Object.entries(operation.otherAnswers ?? {}).map(([code, other]) => [
+          code,
           {
-            description: answer!.description,
-            headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
-            content: { 'application/json': { schema: resolver(answer!.schema) } },
+            description: other!.description,
+            headers: REQUEST_ID,
+            content: contentOf(other!.schema),
           },
         ]),
       ),

@@ -90,8 +90,7 @@ export function apiDocsRoutes(document: () => Promise<OpenAPIV3_1.Document>) {
       documented({
         tag: 'Service',
         summary: 'This document as a page to read',
-        answer: z.string().meta({ description: 'An HTML page.' }),
-        answerMedia: 'text/html',
+        answer: { media: { 'text/html': z.string().meta({ description: 'An HTML page.' }) } },
       }),
       (c) => c.html(PAGE),
     )

@@ -1,6 +1,5 @@
 /** The monthly publication: the published months, one month (JSON or its ranking as CSV), publish. */
 import { Hono, type Context } from 'hono';
-import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import { describeIssues } from '../../shared/city.js';
 import { rankingCsv, type MonthComparison, type MonthlyReport } from '../../shared/reports/monthly.js';
@@ -47,24 +46,6 @@ const publishPath = z.object({ month: z.string().meta({ description: 'A month th
  * What documented() says in one way only, said here beside it: a success answer in more than one
  * media type, or a second success status. It replaces documented()'s answer of the same status.
  */
-const alsoAnswers = (
-  status: 200 | 201,
-  description: string,
-  media: Record<string, z.ZodType>,
-  headers: Record<string, { description: string; schema: { type: 'string' } }> = {},
-) =>
-  describeRoute({
-    responses: {
-      [status]: {
-        description,
-        headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' }, ...headers },
-        content: Object.fromEntries(
-          Object.entries(media).map(([type, schema]) => [type, { schema: resolver(schema) }]),
-        ),
-      },
-    },
-  });
-
 /** The month of a path parameter, or a 400 naming it. */
 function monthParam(text: string) {
   try {
@@ -120,21 +101,16 @@ export function reportRoutes(ctx: Pick<AppContext, 'reports'>) {
           'The month as JSON; with `.csv` after the month (`/api/reports/monthly/2026-10.csv`), its ranking as a CSV download. A month not published (or without that version) is 404 unless `draft=1`; a draft of a month to come, or of one before any weight set, is 409.',
         params: monthPath,
         query: reportQuery,
-        answer: monthlyReport,
+        answer: {
+          description: 'The month as JSON, or (`{month}` ending in `.csv`) its ranking as CSV.',
+          media: { 'application/json': monthlyReport, 'text/csv': rankingCsvAnswer },
+        },
+        answerHeaders: {
+          'Content-Disposition':
+            'For the CSV: `attachment; filename="pingan-2026-10-v2.csv"` (the version shown, or `-draft`).',
+        },
         errors: [400, 404, 409],
       }),
-      alsoAnswers(
-        200,
-        'The month as JSON, or (`{month}` ending in `.csv`) its ranking as CSV.',
-        { 'application/json': monthlyReport, 'text/csv': rankingCsvAnswer },
-        {
-          'Content-Disposition': {
-            description:
-              'For the CSV: `attachment; filename="pingan-2026-10-v2.csv"` (the version shown, or `-draft`).',
-            schema: { type: 'string' },
-          },
-        },
-      ),
       async (c) => {
         const text = c.req.param('month');
         if (!text.endsWith('.csv')) return c.json(await read(c, text));
@@ -156,19 +132,20 @@ export function reportRoutes(ctx: Pick<AppContext, 'reports'>) {
         description:
           'Without a body, a publication: the month’s figures computed and frozen as version 1 (201), or, when it is published already, nothing changes (200, `created: false`). With a `reason`, a correction: a new version (201). A month still running or to come is 409.',
         params: publishPath,
+        body: {
+          description: 'None for a publication; `{"reason": "…"}` for a correction.',
+          media: { 'application/json': publishBody },
+        },
+        bodyOptional: true,
         answer: publishAnswer,
         status: 201,
-        errors: [400, 409, 413],
-      }),
-      describeRoute({
-        requestBody: {
-          required: false,
-          description: 'None for a publication; `{"reason": "…"}` for a correction.',
-          content: { 'application/json': { schema: resolver(publishBody) } },
+        errors: [400, 409],
+        otherAnswers: {
+          200: {
+            description: 'Published already: nothing changed (`created: false`).',
+            schema: publishAnswer,
+          },
         },
-      }),
-      alsoAnswers(200, 'Published already: nothing changed (`created: false`).', {
-        'application/json': publishAnswer,
       }),
       async (c) => {
         const period = monthParam(c.req.param('month'));

@@ -271,7 +271,11 @@ describe.each(databaseTargets)('bad input on $name', (target) => {
       request.end(body);
     });
     expect(status).toBe(413);
-    expect(JSON.parse(text)).toEqual({ code: 'too_large', message: 'the body exceeds 256 KB' });
+    expect(JSON.parse(text)).toEqual({
+      code: 'too_large',
+      message: 'the body exceeds 256 KB',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 
   it('closes the connection after a 413, so that a keep-alive client’s next request goes through', async () => {

@@ -10,6 +10,7 @@ import { credential, credentialReader, httpUrl, maskPhone, maskSecret, scrubber 
 import { maskUrl, urlSecrets } from '../../http/url-secrets.js';
 import { answered, sendHttp } from './http.js';
 import { bodyLines, kindLabel, severityLabel, truncate } from './message.js';
+import { jsonValue } from '../../../shared/json-value.js';
 
 /** Text placeholders of `template`. */
 const TEXT_FIELDS = ['title', 'body', 'ackUrl', 'street', 'severity', 'kind', 'alertId', 'at'] as const;
@@ -47,7 +48,7 @@ export const smsConfigSchema = z.strictObject({
    * The JSON body. In its strings {message}, {phones} (comma-separated), {idempotencyKey} and
    * {alertId} are filled; a string that is exactly "{phoneNumbers}" becomes the array of numbers.
    */
-  bodyTemplate: z.json().default(DEFAULT_BODY_TEMPLATE),
+  bodyTemplate: jsonValue.default(DEFAULT_BODY_TEMPLATE),
   lang: z.enum(['zh', 'en']).default('zh'),
   timeoutMs: timeoutMsSchema,
 });

@@ -14,27 +14,11 @@ import { webhookConfigSchema } from '../../alerts/channels/webhook.js';
 import { wecomConfigSchema } from '../../alerts/channels/wecom.js';
 import type { ChannelView, SubscriptionView } from '../../alerts/subscriptions.js';
 import type { ChannelTestResult } from '../../alerts/test-notification.js';
+import { jsonValue } from '../../../shared/json-value.js';
 import { instant } from './common.js';
 
 const CREDENTIAL =
   'Any credential may be written `env:NAME`, read from the server’s environment (NAME under the secret prefix) when the channel is built.';
-
-/**
- * Any JSON value, named: zod's own `z.json()` would come out as an anonymous `__schema0`, a name
- * another route's conversion may give to something else.
- */
-const jsonValue: z.ZodType = z
-  .lazy(() =>
-    z.union([
-      z.string(),
-      z.number(),
-      z.boolean(),
-      z.null(),
-      z.array(jsonValue),
-      z.record(z.string(), jsonValue),
-    ]),
-  )
-  .meta({ id: 'JsonValue', description: 'Any JSON value.' });
 
 /** The SMS gateway's configuration: its body template is any JSON, with its default. */
 const smsConfig = smsConfigSchema.extend({
