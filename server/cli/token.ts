@@ -60,6 +60,8 @@ async function main() {
     process.stdout.write(help);
     return;
   }
+  // A command that does not exist is said before any database is opened.
+  if (!['create', 'list', 'revoke'].includes(command ?? '')) fail(usage);
   let env;
   try {
     env = parseEnv();

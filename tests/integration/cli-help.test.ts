@@ -47,10 +47,13 @@ describe('the command-line tools', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
-  it('token without a command says how to use it and fails', async () => {
-    const result = await tool('server/cli/token.ts', ['frobnicate'], { DATA_DIR: dataDir, DATABASE_URL: '' });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('usage:');
+  it('token with an unknown command, or none, says how to use it and fails, opening no database', async () => {
+    for (const args of [['frobnicate'], []]) {
+      const result = await tool('server/cli/token.ts', args, { DATA_DIR: dataDir, DATABASE_URL: '' });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('usage:');
+    }
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('the simulator’s --help lists its options with their defaults; an unknown option is refused with them', async () => {
