@@ -180,6 +180,9 @@ describe('alert explanations', () => {
     expect(down({ lastSeenAt: null }).en.title).toBe(
       'Screen command-main (City command centre, main wall) not seen since 25 Nov 10:30',
     );
+    expect(down({ forMinutes: 0.2, minutes: 0.1 }).en.body).toBe(
+      'Last heartbeat: 25 Nov 14:02\nThreshold 6 s',
+    );
     const frozen = down({ state: 'frozen', reason: 'paint', forMinutes: 6 });
     expect(frozen.zh.title).toBe('大屏 command-main（市指挥中心主屏）画面冻结 6 分钟');
     expect(frozen.en.body).toBe('Last painted: 25 Nov 14:01\nLast heartbeat: 25 Nov 14:02\nThreshold 5 min');

@@ -73,6 +73,13 @@ export function observeWallDown(
   });
 }
 
+/** A duration as the text says it: seconds under a minute (a short threshold), then as every rule does. */
+function duration(minutes: number | null, lang: 'zh' | 'en'): string {
+  if (minutes === null || minutes >= 1) return formatDuration(minutes, lang);
+  const seconds = Math.round(minutes * 60);
+  return lang === 'zh' ? `${seconds} 秒` : `${seconds} s`;
+}
+
 export const wallDownRule: AlertRuleDefinition<'wallDown', WallDownRule, WallDownDetail> = {
   id: 'wallDown',
   fields: wallDownFields,
@@ -88,8 +95,8 @@ export const wallDownRule: AlertRuleDefinition<'wallDown', WallDownRule, WallDow
     const zh = lang === 'zh';
     const screen = screenLabel(detail.screen, detail.location, lang);
     const zone = context.config.city.timezone;
-    const age = formatDuration(detail.forMinutes, lang);
-    const threshold = formatDuration(detail.minutes, lang);
+    const age = duration(detail.forMinutes, lang);
+    const threshold = duration(detail.minutes, lang);
     const time = (iso: string | null) => formatLocalTime(iso, zone, lang);
     if (detail.state === 'frozen') {
       const why =
