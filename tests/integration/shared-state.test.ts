@@ -126,10 +126,13 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       a.beat('socket-1', { screen: '指挥中心主屏' }, 'wall', now);
       // Written by the node's own loop within a second; read by the other within another.
       const listed = await until(async () => (await b.list()).find((w) => w.screen === '指挥中心主屏'));
+      // A heartbeat without seq or paint time (an older page's) says nothing of them.
+      const watch = { beatAt: T0.toISOString(), seq: null, paintedAt: null, lagSince: null };
       expect(listed).toEqual({
         screen: '指挥中心主屏',
         role: 'wall',
         lastSeenAt: T0.toISOString(),
+        ...watch,
         connected: true,
       });
 
@@ -138,7 +141,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       await a.flush();
       await until(async () => (await b.list()).find((w) => w.screen === '指挥中心主屏' && !w.connected));
       expect(await b.list()).toEqual([
-        { screen: '指挥中心主屏', role: 'wall', lastSeenAt: now.toISOString(), connected: false },
+        { screen: '指挥中心主屏', role: 'wall', lastSeenAt: now.toISOString(), ...watch, connected: false },
       ]);
     });
 
@@ -152,8 +155,20 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       now = new Date(T0.getTime() + 2_000);
       a.gone('a-1', now);
       await a.flush();
-      // a's socket went last, but b's is still there.
-      const hall = { screen: 'hall', role: 'wall', lastSeenAt: now.toISOString(), connected: true };
+      // a's socket went last, but b's is still there; b's heartbeat was the later, with its token's role.
+      const watch = {
+        beatAt: new Date(T0.getTime() + 1_000).toISOString(),
+        seq: null,
+        paintedAt: null,
+        lagSince: null,
+      };
+      const hall = {
+        screen: 'hall',
+        role: 'admin',
+        lastSeenAt: now.toISOString(),
+        ...watch,
+        connected: true,
+      };
       await until(async () => (await a.list())[0]?.lastSeenAt === now.toISOString());
       expect(await a.list()).toEqual([hall]);
       await until(async () => (await b.list())[0]?.lastSeenAt === now.toISOString());
@@ -164,7 +179,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       await b.flush();
       await until(async () => !(await a.list())[0]?.connected, 'the last socket gone');
       expect(await a.list()).toEqual([
-        { screen: 'hall', role: 'admin', lastSeenAt: now.toISOString(), connected: false },
+        { screen: 'hall', role: 'admin', lastSeenAt: now.toISOString(), ...watch, connected: false },
       ]);
     });
 
