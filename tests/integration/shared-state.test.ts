@@ -145,6 +145,32 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       ]);
     });
 
+    it('what a heartbeat says of its page — paint time, the seq applied, since when it lags — reaches the other node', async () => {
+      const a = walls(nodes.a, 'node-a');
+      const b = walls(nodes.b, 'node-b');
+      // node-a sent two deltas; its wall has applied the first only.
+      a.sent(1_000, new Date(T0.getTime() - 20_000));
+      a.sent(2_000, new Date(T0.getTime() - 10_000));
+      a.beat('a-1', { screen: 'duty-desk', seq: 1_000, paintedMsAgo: 1_500 }, 'wall', now);
+      const listed = await until(async () => (await b.list()).find((w) => w.screen === 'duty-desk'));
+      expect(listed).toMatchObject({
+        seq: 1_000,
+        paintedAt: new Date(T0.getTime() - 1_500).toISOString(),
+        lagSince: new Date(T0.getTime() - 10_000).toISOString(),
+        beatAt: T0.toISOString(),
+      });
+      const [watched] = await b.watched(
+        [{ name: 'duty-desk', location: { zh: '值班席', en: 'Duty desk' } }],
+        T0,
+      );
+      expect(watched!.report).toEqual({
+        lastSeenAt: T0.toISOString(),
+        beatAt: T0.toISOString(),
+        paintedAt: listed.paintedAt,
+        lagSince: listed.lagSince,
+      });
+    });
+
     it('a screen with sockets on two nodes is connected while either has one', async () => {
       const a = walls(nodes.a, 'node-a');
       const b = walls(nodes.b, 'node-b');
