@@ -28,6 +28,7 @@ import { regionRoutes } from './routes/regions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { wallRoutes } from './routes/walls.js';
 import { weightSetRoutes } from './routes/weight-sets.js';
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -95,6 +96,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route('/', reportRoutes(ctx));
   app.route('/', surveyRoutes(ctx));
   app.route('/', adminRoutes(ctx));
+  app.route('/', wallRoutes(ctx));
   // Built when first asked, from every route above.
   let document: ReturnType<typeof apiDocument> | undefined;
   const documentOf = () => (document ??= apiDocument(app as never, { version: ctx.version, city: cityName }));

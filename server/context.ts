@@ -153,6 +153,7 @@ export function createContext(options: ContextOptions): AppContext {
     logger,
   });
   const startedAt = clock();
+  const walls = new SharedWalls(db, { nodeId: options.nodeId, clock, logger });
   const alerts = new AlertService({
     db,
     city,
@@ -164,6 +165,7 @@ export function createContext(options: ContextOptions): AppContext {
     reports,
     silences,
     feeds: feedHealth,
+    walls,
     outbox,
     events,
   });
@@ -237,7 +239,7 @@ export function createContext(options: ContextOptions): AppContext {
     outbox,
     ackLinks,
     dispatcher,
-    walls: new SharedWalls(db, { nodeId: options.nodeId, clock, logger }),
+    walls,
     nodes: options.nodes,
   };
 }

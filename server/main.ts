@@ -48,12 +48,15 @@ async function main() {
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   const base = `http://${host}:${running.port}`;
   const wall = running.issued.find((t) => t.role === 'wall');
+  // The first configured screen: the wall opened from here is one the wallDown rule watches.
+  const screen = running.ctx.city.screens.walls[0]?.name;
+  const screenQuery = screen ? `&screen=${encodeURIComponent(screen)}` : '';
   const admin = running.issued.find((t) => t.role === 'admin');
   const lines = [
     '',
     `  Pingan Wall · ${city.city.name.zh} ${city.city.name.en} · ${running.ctx.database.kind}`,
     wall
-      ? `  The wall:      ${base}/?token=${wall.token}`
+      ? `  The wall:      ${base}/?token=${wall.token}${screenQuery}`
       : `  The wall:      ${base}/?token=<a wall token>   (npm run token -- create wall "lobby screen")`,
     ...(admin ? [`  Admin token:   ${admin.token}`] : []),
     ...(running.issued.length > 0

@@ -27,6 +27,7 @@ import { feedIdKey as opaqueIdKey } from './feeds/opaque-id.js';
 import { createFeedRuntime, type FeedRuntime } from './feeds/runtime.js';
 import { startNodeJobs } from './jobs.js';
 import { LeaderWork } from './leader-work.js';
+import { displayBuild } from './live/hello.js';
 import { LiveHub } from './live/hub.js';
 import { createMetrics } from './metrics.js';
 import { CityConfigRepository } from './repositories/city-config.js';
@@ -257,6 +258,7 @@ async function run(
       snapshots: ctx.snapshots,
       feeds: ctx.feedHealth,
       walls: ctx.walls,
+      build: { server: ctx.version, display: displayBuild(options.displayDir) },
       events: ctx.events,
     },
     server as HttpServer,

@@ -47,11 +47,13 @@ export interface LiveIndex {
 /** One alert in `GET /api/alerts` and the acknowledgement page. */
 export interface AlertView {
   id: string;
-  /** `rule:street` (or `rule:feed`), with `:event` for a zero-tolerance event. */
+  /** `rule:street` (or `rule:feed`, `rule:screen`), with `:event` for a zero-tolerance event. */
   key: string;
   rule: RuleId;
   street: string | null;
   feed: string | null;
+  /** The screen of a `wallDown` alert. */
+  screen: string | null;
   event: string | null;
   status: AlertStatus;
   severity: Severity;

@@ -11,6 +11,7 @@ import { ENV_REFERENCE } from './env-reference.js';
 import { HEADER_NAME, HEADER_NAME_MESSAGE } from './http-header.js';
 import { checkFeedRequest, feedRequestFields } from './feed-request.js';
 import { checkFeedRule, feedRuleSchema } from './feed-rules.js';
+import { screensSchema } from './screens.js';
 import { definitionOf, FEED_CATALOGUE, FEEDS, type FeedName } from './feeds/index.js';
 import { isTimeZone } from './period.js';
 import { checkStreetNames } from './streets.js';
@@ -250,6 +251,8 @@ export const cityConfigSchema = z
     alerts: alertRulesSchema.prefault({}),
     /** The survey drill-down's minimum sample, DEFAULT_MIN_SAMPLE when absent. */
     surveys: surveySettingsSchema.prefault({}),
+    /** The screens watched (wallDown) and when walls reload themselves (shared/screens.ts). */
+    screens: screensSchema.prefault({}),
     feeds: feedsSchema,
   })
   .superRefine((config, ctx) => {

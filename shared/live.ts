@@ -3,12 +3,14 @@
  * on connect and on `resync`, then deltas numbered by `seq`; a client applies a delta only when its
  * `prevSeq` is the client's last `seq`, and resyncs otherwise.
  */
+import { z } from 'zod';
 import type { AlertText } from './alerts/text.js';
 import type { Acknowledgement, RuleId, Severity } from './alerts/types.js';
 import type { LiveStreet } from './api.js';
 import type { FeedName, TickerFeed } from './feeds/index.js';
 import type { GradeBand } from './index/types.js';
 import { changedPanels, panelsForStreets, type Panels, type PanelSet } from './panels.js';
+import { screenNameSchema, type LocalWindow } from './screens.js';
 
 /** The namespace of the live channel. */
 export const LIVE_NAMESPACE = '/live';
@@ -59,9 +61,10 @@ export interface FeedFreshness {
 export interface LiveAlert {
   id: string;
   rule: RuleId;
-  /** null for an operators' alert about a feed. */
+  /** null for an operators' alert about a feed or a screen. */
   street: string | null;
   feed: string | null;
+  screen: string | null;
   status: 'firing' | 'acknowledged';
   severity: Severity;
   /** What happened and why, in both languages (title, and body lines separated by "\n"). */
@@ -141,12 +144,56 @@ export interface LiveDelta<P extends PanelSet = Panels> {
 
 export const TICKER_LENGTH = 30;
 
-export interface HeartbeatPayload {
-  /** A name for the screen ("指挥中心主屏", "lobby-1"); at most 100 characters. */
-  screen: string;
+/** The longest a heartbeat may say a page has not painted: a year, in ms. */
+const MAX_PAINT_AGE_MS = 366 * 86_400_000;
+
+/**
+ * A wall's heartbeat: its name, the `seq` of the last snapshot or delta it applied, and how long ago
+ * it last painted (an animation frame ran): a page whose render loop stopped beats on (from its
+ * watchdog worker, over `POST /api/walls/heartbeat`) and is found frozen. `seq` and
+ * `paintedMsAgo` are absent or null when a page does not know them (not yet, or an older page).
+ */
+export const heartbeatSchema = z.strictObject({
+  /** A name for the screen ("command-main", "指挥中心主屏"): trimmed, at most 100 characters. */
+  screen: screenNameSchema,
+  seq: z
+    .number({ error: 'expected a number' })
+    .int('must be a whole number')
+    .nonnegative('must be 0 or more')
+    .max(Number.MAX_SAFE_INTEGER, 'is too large')
+    .nullable()
+    .optional(),
+  paintedMsAgo: z
+    .number({ error: 'expected a number' })
+    .nonnegative('must be 0 or more')
+    .max(MAX_PAINT_AGE_MS, 'must be at most a year')
+    .nullable()
+    .optional(),
+});
+export type HeartbeatPayload = z.infer<typeof heartbeatSchema>;
+
+/** The server's answer to a heartbeat: where the live channel is (its `seq` for this viewer), or why not. */
+export type HeartbeatReply = { ok: true; seq: number } | { ok: false; code: string; message: string };
+
+/**
+ * Said to every wall on connect and when the configuration changes: the server's build (a wall
+ * that loaded another reloads itself: a deploy reaches every screen), how often to beat, and when
+ * to reload on its own.
+ */
+export interface LiveHello {
+  build: {
+    /** The server's version. */
+    server: string;
+    /** The display build the server serves (SvelteKit's `version`); null when it serves none. */
+    display: string | null;
+  };
+  heartbeatMs: number;
+  /** Reload after this many hours in the city's `window` (null: never by the clock). */
+  reload: { afterHours: number | null; window: LocalWindow };
 }
 
 export interface ServerToClientEvents {
+  hello: (hello: LiveHello) => void;
   snapshot: (snapshot: LiveSnapshot) => void;
   delta: (delta: LiveDelta) => void;
   notification: (notification: LiveNotification) => void;
@@ -155,7 +202,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** Asks for a snapshot (after a missed delta). */
   resync: () => void;
-  heartbeat: (payload: HeartbeatPayload) => void;
+  /** The reply is optional: a wall that does not ask is told nothing, a bad payload is dropped. */
+  heartbeat: (payload: HeartbeatPayload, reply?: (result: HeartbeatReply) => void) => void;
   /** Acknowledges a firing alert with a comment; the reply says whether it worked, and if not why. */
   ack: (payload: AckPayload, reply: (result: AckReply) => void) => void;
 }

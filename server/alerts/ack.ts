@@ -26,10 +26,10 @@ export const ackCommentSchema = z.object({
 
 /**
  * Whether a token may acknowledge an alert: the acknowledge permission, and for a street token an
- * alert of its own streets (feed alerts are for operators, never for a street).
+ * alert of its own streets (feed and screen alerts are for operators, never for a street).
  */
 export function mayAcknowledge(principal: Principal, alert: Pick<AlertState, 'street'>): AccessDecision {
   if (alert.street === null && principal.role === 'street')
-    return { allowed: false, reason: 'feed alerts are for operators, not for a street token' };
+    return { allowed: false, reason: 'feed and screen alerts are for operators, not for a street token' };
   return authorise(principal, 'acknowledge', alert.street ?? undefined);
 }

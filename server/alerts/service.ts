@@ -27,6 +27,7 @@ import { AlertRepository, viewOf, type AlertRow, type SilenceRepository } from '
 import type { LiveIndexService } from '../services/live-index.js';
 import type { ReportService } from '../services/reports.js';
 import type { SharedFeedHealth } from '../shared-state/feed-health.js';
+import type { SharedWalls } from '../shared-state/walls.js';
 import { readBaselines, readRecentEvents, readStreetBefore, readZeroToleranceEvents } from './inputs.js';
 
 /** Where notifications go: the outbox, written inside the transition's transaction. */
@@ -48,12 +49,14 @@ export interface AlertServiceDeps {
   clock: () => Date;
   logger: Logger;
   metrics: Pick<Metrics, 'alertsFiring' | 'alertTransitions'>;
-  /** When the server started: a feed that never answered counts as silent from then. */
+  /** When the server started: a feed that never answered, or a screen never seen, counts as silent from then. */
   startedAt: Date;
   index: Pick<LiveIndexService, 'current'>;
   reports: Pick<ReportService, 'grades'>;
   silences: Pick<SilenceRepository, 'active'>;
   feeds: Pick<SharedFeedHealth, 'health'>;
+  /** The walls' heartbeats on every node: the `wallDown` rule watches the configured screens. */
+  walls: Pick<SharedWalls, 'watched'>;
   outbox: NotificationSink;
   /**
    * Heard: `alerts.changed` (read the wall's alerts again, whichever node changed them); while
@@ -78,6 +81,7 @@ const liveOf = (row: AlertRow): LiveAlert => ({
   rule: row.state.rule,
   street: row.state.street,
   feed: row.state.feed ?? null,
+  screen: row.state.screen ?? null,
   status: row.state.status === 'acknowledged' ? 'acknowledged' : 'firing',
   severity: row.state.severity,
   text: row.text,
@@ -244,6 +248,7 @@ export class AlertService {
       grades: deps.city.grades,
       events,
       feeds: await this.feedFreshness(now),
+      screens: await deps.walls.watched(deps.city.screens.walls, deps.startedAt),
       silences,
     };
 

@@ -42,6 +42,7 @@ export const EDITABLE_SECTIONS = [
   'feeds',
   'surveys',
   'vocabulary',
+  'screens',
 ] as const;
 export type EditableSection = (typeof EDITABLE_SECTIONS)[number];
 
@@ -55,6 +56,7 @@ const SECTIONS = [
   'weights',
   'alerts',
   'surveys',
+  'screens',
   'feeds',
 ] as const satisfies readonly Section[];
 

@@ -112,6 +112,9 @@ export const ACCESS = {
   'PUT /api/admin/config/:section': rule('admin', 'all-streets'),
   'POST /api/admin/reload': rule('admin', 'all-streets'),
 
+  // A wall's heartbeat from its watchdog worker, as `socket:heartbeat`: a street token's is dropped.
+  'POST /api/walls/heartbeat': rule('read', 'no-street-data'),
+
   'socket:connect': rule('read', 'own-streets'),
   'socket:resync': rule('read', 'own-streets'),
   'socket:heartbeat': rule('read', 'no-street-data'),

@@ -15,7 +15,10 @@ import {
   LIVE_NAMESPACE,
   type ClientToServerEvents,
   type FeedFreshness,
+  heartbeatSchema,
+  type HeartbeatReply,
   type LiveDelta,
+  type LiveHello,
   type LiveNotification,
   type LiveSnapshot,
   type ServerToClientEvents,
@@ -40,6 +43,7 @@ import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
 import { CITY } from '../repositories/snapshots.js';
 import { emptyPanels, PANEL_FEEDS, type Panels } from '../../shared/panels.js';
+import { helloFor } from './hello.js';
 import { readPanels } from './panels.js';
 import { Ticker } from './ticker.js';
 import type { SharedFeedHealth } from '../shared-state/feed-health.js';
@@ -106,18 +110,24 @@ export interface LiveHubDeps {
   alerts: Pick<AlertService, 'live' | 'acknowledge'>;
   snapshots: Pick<SnapshotRepository, 'history' | 'daily'>;
   feeds: Pick<SharedFeedHealth, 'health'>;
-  /** The walls' heartbeats, which /api/health lists. */
-  walls: Pick<SharedWalls, 'beat' | 'gone'>;
+  /**
+   * The walls' heartbeats, which /api/health lists and the `wallDown` rule watches, and the deltas
+   * this node sent, which a heartbeat's `seq` is measured against.
+   */
+  walls: Pick<SharedWalls, 'beat' | 'gone' | 'sent' | 'currentSeq'>;
+  /** The server's build, said in `hello`: the display's is read when said (a rebuilt display counts). */
+  build: { server: string; display: () => string | null };
   /**
    * Heard: `index.changed` and `alerts.loaded` (publish), `feed.stored` (the ticker and panels),
-   * `history.recorded` (the trends), `notification.live` (the socket channel), `token.revoked`.
+   * `history.recorded` (the trends), `notification.live` (the socket channel), `token.revoked`,
+   * `config.changed` (a new `hello`: how often to beat, when to reload).
    */
   events: EventSource;
 }
 
 export class LiveHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
-  readonly walls: Pick<SharedWalls, 'beat' | 'gone'>;
+  readonly walls: Pick<SharedWalls, 'beat' | 'gone' | 'sent' | 'currentSeq'>;
   private readonly namespace: LiveNamespace;
   private readonly ticker = new Ticker();
   private snapshot: LiveSnapshot | null = null;
@@ -189,13 +199,20 @@ export class LiveHub {
             socket.emit('snapshot', this.viewFor(now.principal, this.snapshot));
         }, failed('resync'));
       });
-      socket.on('heartbeat', (payload) => {
-        const screen = typeof payload?.screen === 'string' ? payload.screen.trim().slice(0, 100) : '';
+      socket.on('heartbeat', (payload, reply) => {
+        const answer = typeof reply === 'function' ? reply : () => {};
+        const heartbeat = heartbeatSchema.safeParse(payload);
+        if (!heartbeat.success) {
+          answer({ ok: false, code: 'bad_request', message: zodMessage(heartbeat.error) });
+          return;
+        }
         this.permitted(socket, 'socket:heartbeat').then((now) => {
+          if (!now.allowed) return answer({ ok: false, code: now.code, message: now.message });
           // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
           // wall, and its page names itself after its street: who watches which street is not for all.
-          if (now.allowed && screen && now.principal.role !== 'street')
-            this.walls.beat(socket.id, screen, now.principal.role, deps.clock());
+          if (now.principal.role !== 'street')
+            this.walls.beat(socket.id, heartbeat.data, now.principal.role, deps.clock());
+          answer({ ok: true, seq: this.snapshot?.seq ?? 0 } satisfies HeartbeatReply);
         }, failed('heartbeat'));
       });
       socket.on('ack', (payload, reply) => {
@@ -218,13 +235,21 @@ export class LiveHub {
         deps.metrics.liveSockets.dec();
         this.walls.gone(socket.id, deps.clock());
       });
+      socket.emit('hello', this.hello());
       if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
     });
+  }
+
+  /** What a wall is told first, and again when the configuration changes. */
+  private hello(): LiveHello {
+    const { build } = this.deps;
+    return helloFor(this.deps.city, { server: build.server, display: build.display() });
   }
 
   /** Builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
     this.snapshot = { ...(await this.build()), seq: this.nextSeq() };
+    this.walls.sent(this.snapshot.seq, this.deps.clock());
     const { events } = this.deps;
     const stops = [
       events.on('index.changed', () => this.poke()),
@@ -233,6 +258,8 @@ export class LiveHub {
       events.on('history.recorded', () => this.trendsChanged()),
       events.on('notification.live', (notification) => this.notify(notification)),
       events.on('token.revoked', ({ tokenId }) => this.disconnectToken(tokenId)),
+      // This node's walls only: every node hears the change and tells its own.
+      events.on('config.changed', () => void this.namespace.local.emit('hello', this.hello())),
     ];
     this.stopListening = () => stops.forEach((stop) => stop());
     this.timer = setInterval(() => {
@@ -349,6 +376,7 @@ export class LiveHub {
     if (!change) return;
     const delta: LiveDelta = { ...change, seq: this.nextSeq(), prevSeq: before.seq, at: next.at };
     this.snapshot = { ...next, seq: delta.seq };
+    this.walls.sent(delta.seq, this.deps.clock());
     this.deps.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
       if (sockets.size === 0) continue;

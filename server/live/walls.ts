@@ -1,15 +1,31 @@
 /**
- * Which walls are alive on this node: each screen's last heartbeat, for /api/health (which lists
- * every node's: server/shared-state/walls.ts).
+ * Which walls are alive on this node: each screen's last heartbeat — when, whether its page still
+ * paints and applies the live channel — for /api/health and the `wallDown` rule (which read every
+ * node's: server/shared-state/walls.ts).
  */
 export const MAX_SCREENS = 500;
 
-export interface WallStatus {
+/** What a heartbeat said of a wall's page, on this server's clock. */
+export interface WallWatch {
+  /** The live channel's `seq` it had applied; null when its page does not say. */
+  seq: number | null;
+  /** When it last painted (ISO); null when its page does not say. */
+  paintedAt: string | null;
+  /** Since when it has lagged the live channel (ISO); null when up to date, or unknown. */
+  lagSince: string | null;
+}
+
+export interface WallStatus extends WallWatch {
   screen: string;
   role: string;
+  /** Its last heartbeat or its last socket closing, whichever was later (ISO). */
   lastSeenAt: string;
+  /** Its last heartbeat (ISO). */
+  beatAt: string;
   connected: boolean;
 }
+
+const beatAt = (now: Date) => ({ lastSeenAt: now.toISOString(), beatAt: now.toISOString() });
 
 export class WallRegistry {
   private readonly screens = new Map<string, WallStatus>();
@@ -20,7 +36,7 @@ export class WallRegistry {
   /** `changed`: told each screen's new status, with its sockets on this node (0: disconnected). */
   constructor(private readonly changed?: (status: WallStatus, sockets: number) => void) {}
 
-  beat(socketId: string, screen: string, role: string, now: Date): void {
+  beat(socketId: string, screen: string, role: string, now: Date, watch: WallWatch): void {
     if (this.screenOf.get(socketId) !== screen) {
       const previous = this.screenOf.get(socketId);
       if (previous !== undefined) {
@@ -31,10 +47,22 @@ export class WallRegistry {
       this.screenOf.set(socketId, screen);
       this.sockets.set(screen, (this.sockets.get(screen) ?? 0) + 1);
     }
-    this.screens.delete(screen); // re-inserted last: the map stays ordered by last beat
-    const status = { screen, role, lastSeenAt: now.toISOString(), connected: true };
-    this.screens.set(screen, status);
-    this.changed?.(status, this.sockets.get(screen) ?? 0);
+    this.record({ screen, role, ...beatAt(now), ...watch, connected: true });
+  }
+
+  /**
+   * A heartbeat that came without a socket: a page whose own thread is stuck, beating from its
+   * watchdog worker over HTTP. Its sockets on this node, if any, stay as they are.
+   */
+  report(screen: string, role: string, now: Date, watch: WallWatch): void {
+    const connected = (this.sockets.get(screen) ?? 0) > 0;
+    this.record({ screen, role, ...beatAt(now), ...watch, connected });
+  }
+
+  private record(status: WallStatus): void {
+    this.screens.delete(status.screen); // re-inserted last: the map stays ordered by last beat
+    this.screens.set(status.screen, status);
+    this.changed?.(status, this.sockets.get(status.screen) ?? 0);
     if (this.screens.size > MAX_SCREENS) this.screens.delete(this.screens.keys().next().value!);
   }
 

@@ -21,6 +21,7 @@ export function viewOf(row: Pick<AlertRow, 'state' | 'text'>): AlertView {
     rule: state.rule,
     street: state.street,
     feed: state.feed ?? null,
+    screen: state.screen ?? null,
     event: state.event ?? null,
     status: state.status,
     severity: state.severity,

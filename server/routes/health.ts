@@ -1,4 +1,6 @@
 /** Liveness for load balancers and people, and Prometheus metrics. Both answer without a token. */
+import { rulesFor } from '../../shared/alerts/rules/index.js';
+import { screenState } from '../../shared/screens.js';
 import { leaderOf } from '../cluster/nodes.js';
 import { Hono } from 'hono';
 import type { AlertDeliveryHealth } from '../alerts/delivery-health.js';
@@ -80,7 +82,12 @@ export function healthRoutes(
           database.status === 'ok'
             ? await withDeadline(ctx.dispatcher.health(), HEALTH_PING_MS).catch(() => null)
             : null;
-        const [feeds, walls] = await Promise.all([ctx.feedHealth.health(), ctx.walls.list()]);
+        const [feeds, walls, watched] = await Promise.all([
+          ctx.feedHealth.health(),
+          ctx.walls.list(),
+          ctx.walls.watched(ctx.city.screens.walls, ctx.startedAt),
+        ]);
+        const { minutes } = rulesFor(ctx.city.alerts).wallDown;
         // Every node on this database, as their rows say: which leads, which are alive.
         const nodes =
           database.status === 'ok'
@@ -137,6 +144,19 @@ export function healthRoutes(
                 : { feed: health.feed, status: health.status, stale: health.stale },
             ),
             walls,
+            // Every configured screen's state, as the wallDown rule sees it.
+            screens: watched.map(({ screen, location, report }) => {
+              const verdict = screenState(report, now, minutes, ctx.startedAt);
+              return {
+                screen,
+                location,
+                state: verdict.state,
+                reason: verdict.reason,
+                lastSeenAt: report?.lastSeenAt ?? null,
+                paintedAt: report?.paintedAt ?? null,
+                lagSince: report?.lagSince ?? null,
+              };
+            }),
             alerts,
             node: ctx.nodes.id,
             leader: nodes ? (leaderOf(nodes)?.id ?? null) : null,

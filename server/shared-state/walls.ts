@@ -1,5 +1,5 @@
 /**
- * The walls of every node, for /api/health: each node keeps its own sockets' heartbeats in memory
+ * The walls of every node, for /api/health and the `wallDown` rule: each node keeps its own sockets' heartbeats in memory
  * (WallRegistry) and writes the screens that changed once a second, in one statement, to
  * `wall_heartbeats` (a row per screen and node); it lists its own from memory and the other nodes'
  * from the table. A node renews its connected rows now and then, so that the rows of a node that
@@ -9,7 +9,11 @@ import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { wallHeartbeats } from '../db/schema/index.js';
-import { MAX_SCREENS, WallRegistry, type WallStatus } from '../live/walls.js';
+import type { ScreenWatch } from '../../shared/alerts/inputs.js';
+import type { HeartbeatPayload } from '../../shared/live.js';
+import type { WatchedScreenConfig } from '../../shared/screens.js';
+import { PublishedSeqs } from '../live/published-seqs.js';
+import { MAX_SCREENS, WallRegistry, type WallStatus, type WallWatch } from '../live/walls.js';
 import { CachedRead } from './cached-read.js';
 import { FlushLoop } from './flush-loop.js';
 
@@ -33,14 +37,22 @@ type Row = typeof wallHeartbeats.$inferSelect;
 /** Rows per statement: far below PostgreSQL's 65,535 parameters. */
 const CHUNK = 1000;
 
-/** The later-seen status of one screen on two nodes; connected while either node has a socket. */
+/**
+ * One screen seen by two nodes: what its later heartbeat said, seen as late as either saw it, and
+ * connected while either node has a socket.
+ */
 function combine(a: WallStatus, b: WallStatus): WallStatus {
-  const later = a.lastSeenAt >= b.lastSeenAt ? a : b;
-  return { ...later, connected: a.connected || b.connected };
+  const later = a.beatAt >= b.beatAt ? a : b;
+  const lastSeenAt = a.lastSeenAt >= b.lastSeenAt ? a.lastSeenAt : b.lastSeenAt;
+  return { ...later, lastSeenAt, connected: a.connected || b.connected };
 }
+
+const iso = (at: Date | null) => at?.toISOString() ?? null;
 
 export class SharedWalls {
   private readonly registry: WallRegistry;
+  /** The deltas this node's live channel sent: a heartbeat's `seq` says how far behind its wall is. */
+  private readonly published = new PublishedSeqs();
   /** Screens changed since the last write, with this node's sockets for each. */
   private dirty = new Map<string, { status: WallStatus; sockets: number }>();
   private readonly loop: FlushLoop;
@@ -77,8 +89,34 @@ export class SharedWalls {
     );
   }
 
-  beat(socketId: string, screen: string, role: string, now: Date): void {
-    this.registry.beat(socketId, screen, role, now);
+  /** A heartbeat over a wall's socket. */
+  beat(socketId: string, heartbeat: HeartbeatPayload, role: string, now: Date): void {
+    this.registry.beat(socketId, heartbeat.screen, role, now, this.watchOf(heartbeat, now));
+  }
+
+  /** A heartbeat without a socket (a page's watchdog, over HTTP). */
+  report(heartbeat: HeartbeatPayload, role: string, now: Date): void {
+    this.registry.report(heartbeat.screen, role, now, this.watchOf(heartbeat, now));
+  }
+
+  /** This node's live channel sent a snapshot or delta numbered `seq`. */
+  sent(seq: number, at: Date): void {
+    this.published.add(seq, at);
+  }
+
+  /** The last `seq` this node's live channel sent (null before the first). */
+  currentSeq(): number | null {
+    return this.published.current();
+  }
+
+  private watchOf(heartbeat: HeartbeatPayload, now: Date): WallWatch {
+    const seq = heartbeat.seq ?? null;
+    const painted = heartbeat.paintedMsAgo;
+    return {
+      seq,
+      paintedAt: painted == null ? null : new Date(now.getTime() - painted).toISOString(),
+      lagSince: seq === null ? null : iso(this.published.lagSince(seq)),
+    };
   }
 
   gone(socketId: string, now: Date): void {
@@ -100,6 +138,10 @@ export class SharedWalls {
         screen: row.screen,
         role: row.role,
         lastSeenAt: row.lastSeenAt.toISOString(),
+        beatAt: (row.beatAt ?? row.lastSeenAt).toISOString(),
+        seq: row.seq,
+        paintedAt: iso(row.paintedAt),
+        lagSince: iso(row.lagSince),
         connected: row.sockets > 0 && now - row.updatedAt.getTime() <= this.ttlMs,
       };
       const known = walls.get(row.screen);
@@ -108,6 +150,31 @@ export class SharedWalls {
     return [...walls.values()]
       .sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
       .slice(0, MAX_SCREENS);
+  }
+
+  /**
+   * The configured screens, each with what its heartbeats said on any node (null: none since this
+   * server started, or since the table last heard of it): what the `wallDown` rule and /api/health read.
+   */
+  async watched(screens: readonly WatchedScreenConfig[], since: Date): Promise<ScreenWatch[]> {
+    if (screens.length === 0) return [];
+    const seen = new Map((await this.list()).map((status) => [status.screen, status]));
+    return screens.map((screen) => {
+      const status = seen.get(screen.name);
+      return {
+        screen: screen.name,
+        location: screen.location,
+        report: status
+          ? {
+              lastSeenAt: status.lastSeenAt,
+              beatAt: status.beatAt,
+              paintedAt: status.paintedAt,
+              lagSince: status.lagSince,
+            }
+          : null,
+        since: since.toISOString(),
+      };
+    });
   }
 
   /**
@@ -130,6 +197,10 @@ export class SharedWalls {
         nodeId: this.options.nodeId,
         role: status.role,
         lastSeenAt: new Date(status.lastSeenAt),
+        beatAt: new Date(status.beatAt),
+        seq: status.seq,
+        paintedAt: status.paintedAt === null ? null : new Date(status.paintedAt),
+        lagSince: status.lagSince === null ? null : new Date(status.lagSince),
         sockets,
         updatedAt: now,
       }));
@@ -142,6 +213,10 @@ export class SharedWalls {
             set: {
               role: sql`excluded.role`,
               lastSeenAt: sql`excluded.last_seen_at`,
+              beatAt: sql`excluded.beat_at`,
+              seq: sql`excluded.seq`,
+              paintedAt: sql`excluded.painted_at`,
+              lagSince: sql`excluded.lag_since`,
               sockets: sql`excluded.sockets`,
               updatedAt: sql`excluded.updated_at`,
             },

@@ -21,19 +21,20 @@ export function isMoreSevere(a: Severity, b: Severity | null): boolean {
 
 /**
  * What one alert is about. De-duplication is per key: at most one open alert per key.
- * Street rules have a street; `feedStale` has a feed instead (it is for operators, not a street);
- * `zeroTolerance` adds the event, since every such event is its own alert.
+ * Street rules have a street; `feedStale` has a feed instead and `wallDown` a screen (they are for
+ * operators, not a street); `zeroTolerance` adds the event, since every such event is its own alert.
  */
 export interface AlertKey<Rule extends string = string> {
   rule: Rule;
   street: string | null;
   feed?: string;
+  screen?: string;
   event?: string;
 }
 
-/** `rule:street` (or `rule:feed`), with `:event` for a zero-tolerance event. */
+/** `rule:street` (or `rule:feed`, `rule:screen`), with `:event` for a zero-tolerance event. */
 export function keyOf(key: AlertKey): string {
-  const parts: string[] = [key.rule, key.street ?? key.feed ?? 'city'];
+  const parts: string[] = [key.rule, key.street ?? key.feed ?? key.screen ?? 'city'];
   if (key.event !== undefined) parts.push(key.event);
   return parts.join(':');
 }

@@ -123,9 +123,15 @@ export function ruleEvaluation<
       if (observations.has(key)) continue;
       const enabled = fieldsIn(rulesFor(config, alert.street), alert.rule).enabled;
       const condition = definitionOf(alert.rule).whenUnobserved === 'clear' || !enabled ? 'clear' : 'hold';
-      const { rule, street, feed, event } = alert;
+      const { rule, street, feed, screen, event } = alert;
       observations.set(key, {
-        key: { rule, street, ...(feed !== undefined && { feed }), ...(event !== undefined && { event }) },
+        key: {
+          rule,
+          street,
+          ...(feed !== undefined && { feed }),
+          ...(screen !== undefined && { screen }),
+          ...(event !== undefined && { event }),
+        },
         condition,
         severity: alert.severity,
         detail: alert.detail,

@@ -5,6 +5,8 @@
  * server/alerts/inputs.ts (with service.ts) reads it.
  */
 import type { GradeBand } from '../index/types.js';
+import type { Names } from '../names.js';
+import type { ScreenReport } from '../screens.js';
 import type { SilenceOf } from './silences.js';
 
 /** A street as the rules see it: its live index, rank and whether a block lacks data. */
@@ -31,6 +33,15 @@ export interface FeedFreshness {
   lastSuccessAt: string | null;
 }
 
+/** A configured screen and what its heartbeats said (null: none since the server started). */
+export interface ScreenWatch {
+  screen: string;
+  location: Names;
+  report: ScreenReport | null;
+  /** When watching began (the server's start, ISO): a screen never seen is silent since then. */
+  since: string;
+}
+
 /** A published month of a street: `month` YYYY-MM, `grade` the grade id it was published with. */
 export interface MonthlyGrade {
   month: string;
@@ -54,6 +65,8 @@ export interface AlertInputs {
   events?: readonly ZeroToleranceEvent[];
   /** The feeds watched for staleness: feedStale. */
   feeds?: readonly FeedFreshness[];
+  /** The configured screens and their heartbeats: wallDown. */
+  screens?: readonly ScreenWatch[];
   /** Street code → its published months: redMonths. */
   monthlyGrades?: Readonly<Record<string, readonly MonthlyGrade[]>>;
   /** Silences created at run time (POST /api/silences); the configuration's standing ones are added. */

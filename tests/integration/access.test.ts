@@ -254,6 +254,11 @@ describe.each(databaseTargets)('the access table on $name', (target) => {
       const silence = await server.ctx.silences.create({ rule: 'rank', endsAt: endsAt() }, 'access test');
       return { path: `/api/silences/${silence.id}`, method: 'DELETE' };
     },
+    'POST /api/walls/heartbeat': async () => ({
+      path: '/api/walls/heartbeat',
+      method: 'POST',
+      body: { screen: 'walk-watchdog', seq: 1, paintedMsAgo: 120_000 },
+    }),
   };
   const subscription = {
     name: 'walk operators',

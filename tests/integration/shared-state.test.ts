@@ -123,13 +123,16 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
     it('a heartbeat recorded on one node is listed by another, and its disconnection too', async () => {
       const a = walls(nodes.a, 'node-a');
       const b = walls(nodes.b, 'node-b');
-      a.beat('socket-1', '指挥中心主屏', 'wall', now);
+      a.beat('socket-1', { screen: '指挥中心主屏' }, 'wall', now);
       // Written by the node's own loop within a second; read by the other within another.
       const listed = await until(async () => (await b.list()).find((w) => w.screen === '指挥中心主屏'));
+      // A heartbeat without seq or paint time (an older page's) says nothing of them.
+      const watch = { beatAt: T0.toISOString(), seq: null, paintedAt: null, lagSince: null };
       expect(listed).toEqual({
         screen: '指挥中心主屏',
         role: 'wall',
         lastSeenAt: T0.toISOString(),
+        ...watch,
         connected: true,
       });
 
@@ -138,22 +141,60 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       await a.flush();
       await until(async () => (await b.list()).find((w) => w.screen === '指挥中心主屏' && !w.connected));
       expect(await b.list()).toEqual([
-        { screen: '指挥中心主屏', role: 'wall', lastSeenAt: now.toISOString(), connected: false },
+        { screen: '指挥中心主屏', role: 'wall', lastSeenAt: now.toISOString(), ...watch, connected: false },
       ]);
+    });
+
+    it('what a heartbeat says of its page — paint time, the seq applied, since when it lags — reaches the other node', async () => {
+      const a = walls(nodes.a, 'node-a');
+      const b = walls(nodes.b, 'node-b');
+      // node-a sent two deltas; its wall has applied the first only.
+      a.sent(1_000, new Date(T0.getTime() - 20_000));
+      a.sent(2_000, new Date(T0.getTime() - 10_000));
+      a.beat('a-1', { screen: 'duty-desk', seq: 1_000, paintedMsAgo: 1_500 }, 'wall', now);
+      const listed = await until(async () => (await b.list()).find((w) => w.screen === 'duty-desk'));
+      expect(listed).toMatchObject({
+        seq: 1_000,
+        paintedAt: new Date(T0.getTime() - 1_500).toISOString(),
+        lagSince: new Date(T0.getTime() - 10_000).toISOString(),
+        beatAt: T0.toISOString(),
+      });
+      const [watched] = await b.watched(
+        [{ name: 'duty-desk', location: { zh: '值班席', en: 'Duty desk' } }],
+        T0,
+      );
+      expect(watched!.report).toEqual({
+        lastSeenAt: T0.toISOString(),
+        beatAt: T0.toISOString(),
+        paintedAt: listed.paintedAt,
+        lagSince: listed.lagSince,
+      });
     });
 
     it('a screen with sockets on two nodes is connected while either has one', async () => {
       const a = walls(nodes.a, 'node-a');
       const b = walls(nodes.b, 'node-b');
-      a.beat('a-1', 'hall', 'wall', now);
+      a.beat('a-1', { screen: 'hall' }, 'wall', now);
       now = new Date(T0.getTime() + 1_000);
-      b.beat('b-1', 'hall', 'admin', now);
+      b.beat('b-1', { screen: 'hall' }, 'admin', now);
       await Promise.all([a.flush(), b.flush()]);
       now = new Date(T0.getTime() + 2_000);
       a.gone('a-1', now);
       await a.flush();
-      // a's socket went last, but b's is still there.
-      const hall = { screen: 'hall', role: 'wall', lastSeenAt: now.toISOString(), connected: true };
+      // a's socket went last, but b's is still there; b's heartbeat was the later, with its token's role.
+      const watch = {
+        beatAt: new Date(T0.getTime() + 1_000).toISOString(),
+        seq: null,
+        paintedAt: null,
+        lagSince: null,
+      };
+      const hall = {
+        screen: 'hall',
+        role: 'admin',
+        lastSeenAt: now.toISOString(),
+        ...watch,
+        connected: true,
+      };
       await until(async () => (await a.list())[0]?.lastSeenAt === now.toISOString());
       expect(await a.list()).toEqual([hall]);
       await until(async () => (await b.list())[0]?.lastSeenAt === now.toISOString());
@@ -164,14 +205,14 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       await b.flush();
       await until(async () => !(await a.list())[0]?.connected, 'the last socket gone');
       expect(await a.list()).toEqual([
-        { screen: 'hall', role: 'admin', lastSeenAt: now.toISOString(), connected: false },
+        { screen: 'hall', role: 'admin', lastSeenAt: now.toISOString(), ...watch, connected: false },
       ]);
     });
 
     it('the walls of a node that stopped renewing its rows read as disconnected after the TTL', async () => {
       const a = new SharedWalls(nodes.a.database.db, { nodeId: 'node-a', clock, logger, ttlMs: 90_000 });
       const b = walls(nodes.b, 'node-b');
-      a.beat('a-1', 'lobby', 'wall', now);
+      a.beat('a-1', { screen: 'lobby' }, 'wall', now);
       // node-a dies: its row still says one socket, and nothing renews it.
       await a.stop();
       now = new Date(T0.getTime() + 60_000);
@@ -186,7 +227,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
 
       // The next server of node-a takes its predecessor's rows away before it writes.
       const restarted = walls(nodes.a, 'node-a');
-      restarted.beat('a-2', 'kiosk', 'wall', now);
+      restarted.beat('a-2', { screen: 'kiosk' }, 'wall', now);
       await restarted.flush();
       await until(async () => (await b.list()).length === 1 && (await b.list())[0]!.screen === 'kiosk');
     });
@@ -194,7 +235,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
     it('coalesces heartbeats: 1,000 walls beating make one statement a second, and the table keeps the 500 screens seen last', async () => {
       const a = walls(nodes.a, 'node-a');
       const b = walls(nodes.b, 'node-b');
-      for (let i = 0; i < 1000; i++) a.beat(`s-${i}`, `screen-${i}`, 'wall', now);
+      for (let i = 0; i < 1000; i++) a.beat(`s-${i}`, { screen: `screen-${i}` }, 'wall', now);
       await a.flush();
       // The first write claims the rows of this node's predecessor, writes the screens and prunes.
       expect(nodes.a.statements).toHaveLength(3);
@@ -203,13 +244,13 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
       // Every wall beats every 5 s: a fifth of them each second, written in one statement.
       for (let second = 1; second <= 5; second++) {
         now = new Date(T0.getTime() + second * 1000);
-        for (let i = second % 5; i < 1000; i += 5) a.beat(`s-${i}`, `screen-${i}`, 'wall', now);
+        for (let i = second % 5; i < 1000; i += 5) a.beat(`s-${i}`, { screen: `screen-${i}` }, 'wall', now);
         await a.flush();
       }
       expect(nodes.a.statements).toHaveLength(3 + 5);
       // Pruned again a minute after the last time.
       now = new Date(T0.getTime() + 61_000);
-      a.beat('s-0', 'screen-0', 'wall', now);
+      a.beat('s-0', { screen: 'screen-0' }, 'wall', now);
       await a.flush();
       expect(await count()).toBe(500);
       const listed = await b.list();
@@ -458,7 +499,7 @@ describe.each(databaseTargets)('shared state of several nodes on $name', (target
     });
     await leader.publish();
     const wallsA = walls(nodes.a, 'node-a');
-    wallsA.beat('a-1', '指挥中心主屏', 'wall', now);
+    wallsA.beat('a-1', { screen: '指挥中心主屏' }, 'wall', now);
     await wallsA.flush();
     const subscriptions = new SubscriptionRepository(nodes.a.database.db, city, { clock, env: ENV });
     const { id } = await subscriptions.create(streetHead('https://hooks.example/pingan'));

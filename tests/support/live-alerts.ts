@@ -10,6 +10,7 @@ export const alert = (id: string, change: Partial<LiveAlert> = {}): LiveAlert =>
   rule: 'zeroTolerance',
   street: 'jinfang',
   feed: null,
+  screen: null,
   status: 'firing',
   severity: 'critical',
   text: {

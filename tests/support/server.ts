@@ -66,6 +66,8 @@ export interface TestServerOptions {
   logger?: Logger;
   /** How long history gathers marked days before recording them (the product waits 30 s). */
   historyDelayMs?: number;
+  /** The server's version (package.json's in the product): a new one makes open walls reload. */
+  version?: string;
 }
 
 /** Anning's configuration with some feed settings changed (short timeouts in fault tests). */
@@ -123,6 +125,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       jobs: options.jobs ?? false,
       pollSchedule: options.pollSchedule,
       historyDelayMs: options.historyDelayMs ?? 200,
+      version: options.version,
     });
   } catch (error) {
     await simulator?.stop();

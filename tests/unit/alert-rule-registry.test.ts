@@ -198,6 +198,7 @@ describe("the city's rule set", () => {
       zeroTolerance: { enabled: true, categories: ['robbery', 'fire'], withinHours: 24 },
       feedStale: { enabled: true, minutes: 15 },
       redMonths: { enabled: true, warnAt: 3, interviewAt: 4 },
+      wallDown: { enabled: true, minutes: 5 },
       repeatMinutes: 30,
       escalateMinutes: 60,
     };
@@ -212,6 +213,7 @@ describe("the city's rule set", () => {
       'zeroTolerance',
       'feedStale',
       'redMonths',
+      'wallDown',
     ]);
   });
 });

@@ -27,6 +27,7 @@ describe('alert rule configuration', () => {
       zeroTolerance: { enabled: true, categories: ['robbery', 'fire'], withinHours: 24 },
       feedStale: { enabled: true, minutes: 15 },
       redMonths: { enabled: true, warnAt: 3, interviewAt: 4 },
+      wallDown: { enabled: true, minutes: 5 },
       repeatMinutes: 30,
       escalateMinutes: 60,
       silences: [],

@@ -143,6 +143,57 @@ describe('alert explanations', () => {
     expect(interview.en.title).toBe("Jinfang: 4 months in a row graded Poor — leaders' interview");
   });
 
+  it('a screen down names the screen and where it hangs, dark or frozen, and says when it is back', () => {
+    const location = { zh: '市指挥中心主屏', en: 'City command centre, main wall' };
+    const down = (change: Partial<Extract<AlertDetail, { rule: 'wallDown' }>>, status?: 'resolved') =>
+      explainAlert(
+        {
+          street: null,
+          ...(status && { status }),
+          detail: {
+            rule: 'wallDown',
+            screen: 'command-main',
+            location,
+            state: 'dark',
+            reason: null,
+            lastSeenAt: '2026-11-25T06:02:00Z',
+            paintedAt: '2026-11-25T06:01:50Z',
+            lagSince: null,
+            since: '2026-11-25T02:30:00Z',
+            forMinutes: 7,
+            minutes: 5,
+            ...change,
+          },
+        },
+        { config: city },
+      );
+    expect(down({})).toEqual({
+      zh: {
+        title: '大屏 command-main（市指挥中心主屏）已离线 7 分钟',
+        body: '最后心跳: 11月25日 14:02\n告警阈值 5 分钟',
+      },
+      en: {
+        title: 'Screen command-main (City command centre, main wall) dark for 7 min',
+        body: 'Last heartbeat: 25 Nov 14:02\nThreshold 5 min',
+      },
+    });
+    expect(down({ lastSeenAt: null }).en.title).toBe(
+      'Screen command-main (City command centre, main wall) not seen since 25 Nov 10:30',
+    );
+    expect(down({ forMinutes: 0.2, minutes: 0.1 }).en.body).toBe(
+      'Last heartbeat: 25 Nov 14:02\nThreshold 6 s',
+    );
+    const frozen = down({ state: 'frozen', reason: 'paint', forMinutes: 6 });
+    expect(frozen.zh.title).toBe('大屏 command-main（市指挥中心主屏）画面冻结 6 分钟');
+    expect(frozen.en.body).toBe('Last painted: 25 Nov 14:01\nLast heartbeat: 25 Nov 14:02\nThreshold 5 min');
+    const lagging = down({ state: 'frozen', reason: 'seq', lagSince: '2026-11-25T05:55:00Z' });
+    expect(lagging.zh.body.split('\n')[0]).toBe('自 11月25日 13:55 起未应用实时更新');
+    expect(down({ state: 'ok' }, 'resolved').zh).toEqual({
+      title: '大屏 command-main（市指挥中心主屏）已恢复',
+      body: '最后心跳: 11月25日 14:02',
+    });
+  });
+
   it('a resolved alert says what is back to normal and its value now', () => {
     const back: AlertDetail = { ...indexDrop, index: 86.1, drop: 0.7 } as AlertDetail;
     const text = explainAlert({ street: 'jinfang', status: 'resolved', detail: back }, context);

@@ -270,4 +270,97 @@ describe('evaluating the rules over a city', () => {
     const silenced = { ...inputs, silences: [{ rule: 'indexDrop' as const, endsAt: iso(60) }] };
     expect(evaluateOver(config, [[0, silenced]]).effects).toEqual([]);
   });
+
+  describe('wallDown: a configured screen gone dark or frozen', () => {
+    const config = alertRulesSchema.parse({ wallDown: { minutes: 5 } });
+    const since = iso(-60);
+    const location = { zh: '市指挥中心主屏', en: 'City command centre, main wall' };
+    /** The screen as the server last heard of it: beats at `beat`, seen at `seen`, painted at `painted`. */
+    const screen = (
+      report: { seen: number; beat?: number; painted?: number | null; lag?: number | null } | null,
+    ) => ({
+      screens: [
+        {
+          screen: 'command-main',
+          location,
+          since,
+          report: report && {
+            lastSeenAt: iso(report.seen),
+            beatAt: iso(report.beat ?? report.seen),
+            paintedAt: report.painted === null ? null : iso(report.painted ?? report.beat ?? report.seen),
+            lagSince: report.lag == null ? null : iso(report.lag),
+          },
+        },
+      ],
+    });
+    const said = (effects: AlertEffect[]) =>
+      effects.map(
+        (e) =>
+          `${e.kind} ${e.alert.key} ${e.audience.join('+')} ${e.alert.detail.rule === 'wallDown' ? e.alert.detail.state : ''}`,
+      );
+
+    it('a screen silent for its minutes is dark, tells operators once, and resolves when it beats again', () => {
+      const { effects, states } = evaluateOver(config, [
+        [0, screen({ seen: 0 })],
+        [4, screen({ seen: 0 })],
+        [6, screen({ seen: 0 })],
+        [8, screen({ seen: 0 })],
+        [9, screen({ seen: 9 })],
+      ]);
+      expect(said(effects)).toEqual([
+        'notify wallDown:command-main operators dark',
+        'resolved-notify wallDown:command-main operators ok',
+      ]);
+      expect(states[0]).toMatchObject({ screen: 'command-main', street: null, status: 'resolved' });
+    });
+
+    it('a screen that beats but has not painted, or not applied the deltas, for its minutes is frozen', () => {
+      const painting = evaluateOver(config, [
+        [0, screen({ seen: 0, painted: 0 })],
+        [4, screen({ seen: 4, painted: 0 })],
+        [6, screen({ seen: 6, painted: 0 })],
+        [7, screen({ seen: 7, painted: 7 })],
+      ]);
+      expect(said(painting.effects)).toEqual([
+        'notify wallDown:command-main operators frozen',
+        'resolved-notify wallDown:command-main operators ok',
+      ]);
+      const lagging = evaluateOver(config, [
+        [0, screen({ seen: 0, lag: 0 })],
+        [6, screen({ seen: 6, lag: 0 })],
+      ]);
+      expect(lagging.states[0]?.detail).toMatchObject({ state: 'frozen', reason: 'seq', forMinutes: 6 });
+      // Lagging less than its minutes, or not saying what it applied, is not frozen.
+      expect(evaluateOver(config, [[6, screen({ seen: 6, lag: 2 })]]).effects).toEqual([]);
+      expect(evaluateOver(config, [[6, screen({ seen: 6, painted: null })]]).effects).toEqual([]);
+    });
+
+    it('a screen that was closed goes dark, not frozen, though it stopped painting when it stopped beating', () => {
+      const { states } = evaluateOver(config, [[6, screen({ seen: 0.5, beat: 0, painted: 0 })]]);
+      expect(states[0]?.detail).toMatchObject({ state: 'dark', reason: null });
+    });
+
+    it('a screen never seen is dark once the server has been up its minutes, and a screen taken out of the configuration clears', () => {
+      const never = evaluateOver(config, [
+        [-58, screen(null)],
+        [0, screen(null)],
+      ]);
+      expect(said(never.effects)).toEqual(['notify wallDown:command-main operators dark']);
+      expect(never.states[0]?.detail).toMatchObject({ lastSeenAt: null, since });
+      expect(evaluateOver(config, [[-58, screen(null)]]).effects).toEqual([]);
+      const removed = evaluate(
+        never.states,
+        { streets: [], baselines: {}, grades: DEFAULT_GRADES, screens: [] },
+        at(1),
+        config,
+      );
+      expect(removed.states.map((s) => s.status)).toEqual(['resolved']);
+    });
+
+    it('watches nothing when disabled or when no screen is configured', () => {
+      const off = alertRulesSchema.parse({ wallDown: { enabled: false } });
+      expect(evaluateOver(off, [[10, screen({ seen: 0 })]]).effects).toEqual([]);
+      expect(evaluateOver(config, [[10, { screens: [] }]]).effects).toEqual([]);
+    });
+  });
 });

@@ -35,6 +35,7 @@ const alert = (id: string, street: string | null, patch: Partial<LiveAlert> = {}
   rule: street === null ? 'feedStale' : 'indexDrop',
   street,
   feed: street === null ? 'fraud' : null,
+  screen: null,
   status: 'firing',
   severity: 'warning',
   text: { zh: { title: id, body: '' }, en: { title: id, body: '' } },

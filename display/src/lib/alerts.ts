@@ -16,7 +16,7 @@ type Lang = 'zh' | 'en';
 /** The parts of an alert every page shows: a live alert, or a whole one from the HTTP API. */
 export type AlertFace = Pick<
   LiveAlert,
-  'id' | 'street' | 'feed' | 'severity' | 'text' | 'openedAt' | 'firedAt'
+  'id' | 'street' | 'feed' | 'screen' | 'severity' | 'text' | 'openedAt' | 'firedAt'
 >;
 
 const other = (lang: Lang): Lang => (lang === 'zh' ? 'en' : 'zh');
@@ -47,17 +47,20 @@ export function whyLine(alert: Pick<AlertFace, 'text'>, lang: Lang): string | nu
 }
 
 /**
- * Where an alert is: its street's name, or for an operators' alert its feed's; the code itself when
- * the name is unknown (a street this page has no name for).
+ * Where an alert is: its street's name, or for an operators' alert its feed's, or for a screen's
+ * (`wallDown`) the word for a screen (its title names which and where); the code itself when the
+ * name is unknown (a street this page has no name for).
  */
 export function alertPlace(
-  alert: Pick<AlertFace, 'street' | 'feed'>,
+  alert: Pick<AlertFace, 'street' | 'feed'> & { screen?: string | null },
   streetNames: ReadonlyMap<string, Names>,
   feedNames: Readonly<Record<string, string>>,
   lang: Lang,
+  screenWord?: string,
 ): string {
   if (alert.street !== null) return streetNames.get(alert.street)?.[lang]?.trim() || alert.street;
   if (alert.feed !== null) return feedNames[alert.feed] ?? alert.feed;
+  if (alert.screen != null) return screenWord ?? alert.screen;
   return '—';
 }
 

@@ -99,6 +99,8 @@ const zh = {
   alertAge: (age: string) => `${age}未更新`,
   alertNever: '从未取到数据',
   operatorAlert: '运维',
+  /** Where a screen's alert (wallDown) is: its title names which screen and where it hangs. */
+  screenPlace: '大屏',
   severity: { warning: '预警', critical: '严重' } satisfies Record<Severity, string>,
   mute: (minutes: number) => `静音 ${minutes} 分钟`,
   muted: (minutes: number) => `已静音 · 剩 ${minutes} 分钟`,
@@ -236,6 +238,7 @@ const en: Dictionary = {
   alertAge: (age) => `no data for ${age}`,
   alertNever: 'never read',
   operatorAlert: 'Ops',
+  screenPlace: 'Screen',
   severity: { warning: 'Warning', critical: 'Critical' },
   mute: (minutes) => `Mute ${minutes} min`,
   muted: (minutes) => `Muted · ${minutes} min left`,

@@ -12,7 +12,9 @@ import {
   type AckPayload,
   type AckReply,
   type ClientToServerEvents,
+  type HeartbeatPayload,
   type LiveDelta,
+  type LiveHello,
   type LiveSnapshot,
   type ServerToClientEvents,
 } from '$shared/live.js';
@@ -62,13 +64,32 @@ function refusal(message: string): 'token-refused' | 'forbidden' {
   return /\b(role|may not|forbidden|not allowed)\b/i.test(message) ? 'forbidden' : 'token-refused';
 }
 
+/** A frame that has not come within this long is not waited for (a frame dropped, a hidden tab). */
+const FRAME_FALLBACK_MS = 1_000;
+
+/**
+ * Runs once at the next animation frame, or after FRAME_FALLBACK_MS if no frame comes: a frame
+ * callback the browser dropped (scripts disabled for a while, say) must not stop the wall applying
+ * deltas for good.
+ */
 const nextFrame = (run: () => void): (() => void) => {
-  if (typeof requestAnimationFrame === 'function') {
-    const id = requestAnimationFrame(run);
-    return () => cancelAnimationFrame(id);
-  }
-  const id = setTimeout(run, 16);
-  return () => clearTimeout(id);
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cancel();
+    run();
+  };
+  const timer = setTimeout(once, typeof requestAnimationFrame === 'function' ? FRAME_FALLBACK_MS : 16);
+  const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(once) : null;
+  const cancel = () => {
+    clearTimeout(timer);
+    if (frame !== null) cancelAnimationFrame(frame);
+  };
+  return () => {
+    done = true;
+    cancel();
+  };
 };
 
 export class LiveStore {
@@ -82,6 +103,8 @@ export class LiveStore {
   problem = $state<string | null>(null);
   /** Notifications pushed to this page (the street page shows them briefly), newest first. */
   notifications = $state.raw<ReceivedNotification[]>([]);
+  /** What the server said on connecting: its build, how often to beat, when to reload. */
+  hello = $state.raw<LiveHello | null>(null);
 
   /** The browser's clock, ticking every second. */
   #browserNow = $state(Date.now());
@@ -94,7 +117,11 @@ export class LiveStore {
   readonly screen: string;
   readonly #connect: (token: string) => LiveSocket;
   readonly #fetch: typeof fetch;
-  readonly #heartbeatMs: number;
+  #heartbeatMs: number;
+  #beatTimer: ReturnType<typeof setInterval> | null = null;
+  /** How long ago the page last painted, when a wall watch measures it (wall-watch.svelte.ts). */
+  #paintedMsAgo: () => number | null = () => null;
+  #beatListeners: ((serverSeq: number) => void)[] = [];
   #socket: LiveSocket | null = null;
   #pending: LiveDelta[] = [];
   #cancelFrame: (() => void) | null = null;
@@ -134,15 +161,14 @@ export class LiveStore {
       this.problem = error.message;
       this.#stopTimers();
     });
+    socket.on('hello', (hello) => this.#onHello(hello));
     socket.on('snapshot', (snapshot) => this.#onSnapshot(snapshot));
     socket.on('delta', (delta) => this.#onDelta(delta));
     socket.on('notification', (notification) => {
       this.notifications = addNotification(this.notifications, { ...notification, receivedAt: this.now });
     });
-    this.#intervals.push(
-      setInterval(() => (this.#browserNow = Date.now()), 1000),
-      setInterval(() => this.#heartbeat(), this.#heartbeatMs),
-    );
+    this.#intervals.push(setInterval(() => (this.#browserNow = Date.now()), 1000));
+    this.#beatEvery(this.#heartbeatMs);
     void this.#loadRegions();
   }
 
@@ -182,9 +208,46 @@ export class LiveStore {
     }
   }
 
+  /**
+   * A wall's watch measures painting and listens to the server's answers to the heartbeats: how far
+   * ahead of this page the live channel is.
+   */
+  watch(paintedMsAgo: () => number | null, onAnswer: (serverSeq: number) => void): () => void {
+    this.#paintedMsAgo = paintedMsAgo;
+    this.#beatListeners = [...this.#beatListeners, onAnswer];
+    return () => {
+      this.#beatListeners = this.#beatListeners.filter((listener) => listener !== onAnswer);
+      this.#paintedMsAgo = () => null;
+    };
+  }
+
+  /** How often the page beats now (the server's `hello` says). */
+  get heartbeatMs(): number {
+    return this.#heartbeatMs;
+  }
+
+  /** What a heartbeat says now: the screen, the `seq` applied, how long ago the page painted. */
+  heartbeatPayload(): HeartbeatPayload {
+    return { screen: this.screen, seq: this.snapshot?.seq ?? null, paintedMsAgo: this.#paintedMsAgo() };
+  }
+
+  #beatEvery(ms: number): void {
+    this.#heartbeatMs = ms;
+    if (this.#beatTimer !== null) clearInterval(this.#beatTimer);
+    this.#beatTimer = setInterval(() => this.#heartbeat(), ms);
+  }
+
+  #onHello(hello: LiveHello): void {
+    this.hello = hello;
+    if (hello.heartbeatMs > 0 && hello.heartbeatMs !== this.#heartbeatMs && this.#beatTimer !== null)
+      this.#beatEvery(hello.heartbeatMs);
+  }
+
   #stopTimers(): void {
     for (const interval of this.#intervals) clearInterval(interval);
     this.#intervals = [];
+    if (this.#beatTimer !== null) clearInterval(this.#beatTimer);
+    this.#beatTimer = null;
     this.#cancelFrame?.();
     this.#cancelFrame = null;
     if (this.#resyncTimer !== null) clearTimeout(this.#resyncTimer);
@@ -207,7 +270,10 @@ export class LiveStore {
   }
 
   #heartbeat(): void {
-    if (this.#socket?.connected) this.#socket.emit('heartbeat', { screen: this.screen });
+    if (!this.#socket?.connected) return;
+    this.#socket.emit('heartbeat', this.heartbeatPayload(), (answer) => {
+      if (answer.ok) for (const listener of this.#beatListeners) listener(answer.seq);
+    });
   }
 
   /**

@@ -4,7 +4,16 @@
  * (DESIGN.md "Scaling past one machine"). Each node writes its part here, a second at most after it
  * changed, and reads the others' (server/shared-state/).
  */
-import { boolean, doublePrecision, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -21,6 +30,14 @@ export const wallHeartbeats = pgTable(
     /** The role of the token it last beat with. */
     role: text('role').notNull(),
     lastSeenAt: instant('last_seen_at').notNull(),
+    /** Its last heartbeat (a socket closing sets `last_seen_at` only). */
+    beatAt: instant('beat_at'),
+    /** The live channel's `seq` it had applied, as of its last heartbeat. */
+    seq: bigint('seq', { mode: 'number' }),
+    /** When it last painted, as of its last heartbeat; null when its page does not say. */
+    paintedAt: instant('painted_at'),
+    /** Since when it had lagged the live channel (the oldest delta it had not applied), as of its last heartbeat. */
+    lagSince: instant('lag_since'),
     /** Its sockets connected to this node now. */
     sockets: integer('sockets').notNull(),
     /** When the node last wrote or renewed the row: older than the TTL, the node is taken as gone. */

@@ -55,8 +55,35 @@ export const healthAnswer = z
     }),
     feeds: z.array(feedHealth),
     walls: z.array(
-      z.object({ screen: z.string(), role: z.string(), lastSeenAt: instant, connected: z.boolean() }),
+      z.object({
+        screen: z.string(),
+        role: z.string(),
+        lastSeenAt: instant.meta({ description: 'Its last heartbeat or socket closing.' }),
+        beatAt: instant,
+        seq: z.number().int().nullable().meta({ description: 'The live `seq` it had applied.' }),
+        paintedAt: instant.nullable(),
+        lagSince: instant.nullable().meta({ description: 'Since when it has lagged the live channel.' }),
+        connected: z.boolean(),
+      }),
     ),
+    screens: z
+      .array(
+        z.object({
+          screen: z.string(),
+          location: z.object({ zh: z.string(), en: z.string() }),
+          state: z.enum(['ok', 'dark', 'frozen', 'never-seen']),
+          reason: z
+            .enum(['paint', 'seq'])
+            .nullable()
+            .meta({ description: 'What a frozen screen stopped doing.' }),
+          lastSeenAt: instant.nullable(),
+          paintedAt: instant.nullable(),
+          lagSince: instant.nullable(),
+        }),
+      )
+      .meta({
+        description: 'Every screen of the configuration (`screens.walls`), as the `wallDown` rule sees it.',
+      }),
     alerts: z
       .object({
         status: z.enum(['ok', 'degraded']),

@@ -12,6 +12,7 @@ import { gradeDownRule } from './gradeDown.js';
 import { indexDropRule } from './indexDrop.js';
 import { rankRule } from './rank.js';
 import { redMonthsRule } from './redMonths.js';
+import { wallDownRule } from './wallDown.js';
 import { zeroToleranceRule } from './zeroTolerance.js';
 
 export * from './feedStale.js';
@@ -19,6 +20,7 @@ export * from './gradeDown.js';
 export * from './indexDrop.js';
 export * from './rank.js';
 export * from './redMonths.js';
+export * from './wallDown.js';
 export * from './zeroTolerance.js';
 
 /** Every rule, in the order the configuration lists them. */
@@ -29,6 +31,7 @@ export const RULE_DEFINITIONS = [
   zeroToleranceRule,
   feedStaleRule,
   redMonthsRule,
+  wallDownRule,
 ] as const;
 
 type Definitions = typeof RULE_DEFINITIONS;
