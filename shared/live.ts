@@ -131,7 +131,7 @@ export interface LiveDelta<P extends PanelSet = Panels> {
    */
   streets?: LiveStreet[];
   feeds?: FeedFreshness[];
-  /** New ticker items, newest first. */
+  /** New ticker items, newest first; each takes its place in the ticker by time. */
   ticker?: TickerItem[];
   /** The panels that changed, whole. */
   panels?: Partial<P>;
@@ -140,6 +140,13 @@ export interface LiveDelta<P extends PanelSet = Panels> {
 }
 
 export const TICKER_LENGTH = 30;
+
+/**
+ * The ticker's order: newest first by when it happened. A new item that happened before the
+ * newest shown (a late arrival) takes its place by time, not the top; the sort is stable, so items
+ * of one time keep the order they came in, on the server and on every client alike.
+ */
+export const compareTickerItems = (a: TickerItem, b: TickerItem): number => b.at.localeCompare(a.at);
 
 export interface HeartbeatPayload {
   /** A name for the screen ("指挥中心主屏", "lobby-1"); at most 100 characters. */
@@ -177,10 +184,9 @@ export function applyDelta<P extends PanelSet = Panels>(
     return { ...update, indicators: street.indicators.map((i) => indicators.get(i.id) ?? i) };
   };
   const ticker = delta.ticker
-    ? [
-        ...delta.ticker,
-        ...snapshot.ticker.filter((item) => !delta.ticker!.some((n) => n.key === item.key)),
-      ].slice(0, TICKER_LENGTH)
+    ? [...delta.ticker, ...snapshot.ticker.filter((item) => !delta.ticker!.some((n) => n.key === item.key))]
+        .sort(compareTickerItems)
+        .slice(0, TICKER_LENGTH)
     : snapshot.ticker;
   return {
     ...snapshot,

@@ -235,8 +235,9 @@ export class LiveHub {
       events.on('token.revoked', ({ tokenId }) => this.disconnectToken(tokenId)),
     ];
     this.stopListening = () => stops.forEach((stop) => stop());
+    // Clocks and feed health age without an event: the state is built again once a second anyway.
     this.timer = setInterval(() => {
-      if (this.dirty || Date.now() - this.lastBuild >= 1000) void this.tick();
+      if (this.dirty || Date.now() - this.lastBuild >= 1000) this.schedule();
     }, this.options.tickMs);
     this.timer.unref();
   }
@@ -303,27 +304,39 @@ export class LiveHub {
     this.poke();
   }
 
-  /**
-   * Something changed. Leading edge: after a quiet tick the change goes out at once; within a tick
-   * of the last delta it waits for the tick's end, so bursts still make one delta per tick.
-   */
+  /** Something changed: it goes out with the next delta (see {@link schedule}). */
   poke(): void {
     this.dirty = true;
-    const wait = this.lastPublish + this.options.tickMs - Date.now();
-    if (wait <= 0) void this.tick();
-    else
-      this.pending ??= setTimeout(() => {
-        this.pending = null;
-        void this.tick();
-      }, wait);
+    this.schedule();
   }
 
-  /** Builds the state now and sends what changed. Runs on the timer; tests may call it. */
+  /**
+   * Coalescing per tick (DESIGN.md, "Live protocol"): at most one delta per tick however many
+   * events arrive. Leading edge: after a quiet tick the state is built and sent at once; within a
+   * tick of the last delta it waits for the tick's end, and everything that changed meanwhile goes
+   * out in one delta. A build under way is not joined: what changed during it is built after it.
+   */
+  private schedule(): void {
+    if (this.ticking || this.pending) return;
+    const wait = this.lastPublish + this.options.tickMs - Date.now();
+    if (wait <= 0) {
+      void this.tick();
+      return;
+    }
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.tick();
+    }, wait);
+  }
+
+  /** Builds the state now and sends what changed. Runs when scheduled; tests may call it. */
   tick(): Promise<void> {
     this.ticking ??= this.publish()
       .catch((error: unknown) => this.deps.logger.error({ err: error }, 'live tick failed'))
       .finally(() => {
         this.ticking = null;
+        // What changed while the state was being built goes out next, a tick after the last delta.
+        if (this.dirty && this.timer) this.schedule();
       });
     return this.ticking;
   }
@@ -331,6 +344,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
+    this.timer = this.pending = null;
     this.stopListening?.();
     await this.ticking;
     this.namespace.disconnectSockets(true);
@@ -349,6 +363,7 @@ export class LiveHub {
     if (!change) return;
     const delta: LiveDelta = { ...change, seq: this.nextSeq(), prevSeq: before.seq, at: next.at };
     this.snapshot = { ...next, seq: delta.seq };
+    this.lastPublish = Date.now();
     this.deps.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
       if (sockets.size === 0) continue;

@@ -3,7 +3,7 @@
  * mediation: shared/feeds), anonymised.
  */
 import { FEED_CATALOGUE, type FeedName } from '../../shared/feeds/index.js';
-import { TICKER_LENGTH, type TickerItem } from '../../shared/live.js';
+import { compareTickerItems, TICKER_LENGTH, type TickerItem } from '../../shared/live.js';
 
 /** Items older than this when they first arrive (a backfill, a late import) are not news. */
 const NEWS_MS = 6 * 3_600_000;
@@ -29,7 +29,7 @@ export class Ticker {
       }))
       .filter((item) => now.getTime() - Date.parse(item.at) < NEWS_MS);
     if (fresh.length === 0) return 0;
-    this.items = [...fresh, ...this.items].sort((a, b) => b.at.localeCompare(a.at)).slice(0, TICKER_LENGTH);
+    this.items = [...fresh, ...this.items].sort(compareTickerItems).slice(0, TICKER_LENGTH);
     return fresh.length;
   }
 
