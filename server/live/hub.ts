@@ -222,8 +222,12 @@ export class LiveHub {
     });
   }
 
-  /** Builds the first snapshot and starts ticking. */
+  /** Reads the ticker's news from the database, builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
+    // A restarted server shows the latest events at once; without them the wall still starts.
+    await this.ticker
+      .load(this.deps.db, this.deps.clock())
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'the ticker could not be read'));
     this.snapshot = { ...(await this.build()), seq: this.nextSeq() };
     const { events } = this.deps;
     const stops = [
