@@ -212,6 +212,35 @@ describe.each(databaseTargets)('the live channel on $name', (target) => {
     }
   });
 
+  it("keeps nothing of a wall's handshake once it is in: no request, no token, one principal per token", async () => {
+    const walls = [open(server.wallToken), open(server.wallToken)];
+    await until(() => walls.every((wall) => wall.state));
+    // A kiosk may carry its token in the query instead: still let in, and forgotten the same.
+    const kiosk: LiveSocket = io(`${server.baseUrl}/live`, {
+      query: { token: server.wallToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    clients.push({ socket: kiosk });
+    await new Promise<void>((resolve, reject) => {
+      kiosk.on('snapshot', () => resolve());
+      kiosk.on('connect_error', reject);
+    });
+    const ids = [...walls.map((wall) => wall.socket.id), kiosk.id];
+    const sockets = ids.map((id) => server.live.io.of('/live').sockets.get(id!)!);
+    for (const socket of sockets) {
+      expect((socket.conn as { request: unknown }).request).toBeNull();
+      expect(socket.handshake.auth).toEqual({});
+      expect(socket.handshake.query).toEqual({});
+      expect(socket.handshake.headers).toEqual({});
+      expect(JSON.stringify(socket.handshake)).not.toContain(server.wallToken);
+    }
+    // What the sockets of one token share is one object, not a copy each.
+    expect(new Set(sockets.map((socket) => socket.data)).size).toBe(1);
+    expect(sockets[0]!.data.principal.role).toBe('wall');
+  });
+
   it('records heartbeats and lists the walls in /api/health', async () => {
     const wall = open(server.wallToken);
     await until(() => wall.state);
