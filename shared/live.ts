@@ -134,7 +134,7 @@ export interface LiveDelta<P extends PanelSet = Panels> {
    */
   streets?: LiveStreet[];
   feeds?: FeedFreshness[];
-  /** New ticker items, newest first. */
+  /** New ticker items, newest first; each takes its place in the ticker by time. */
   ticker?: TickerItem[];
   /** The panels that changed, whole. */
   panels?: Partial<P>;
@@ -192,6 +192,13 @@ export interface LiveHello {
   reload: { afterHours: number | null; window: LocalWindow };
 }
 
+/**
+ * The ticker's order: newest first by when it happened. A new item that happened before the
+ * newest shown (a late arrival) takes its place by time, not the top; the sort is stable, so items
+ * of one time keep the order they came in, on the server and on every client alike.
+ */
+export const compareTickerItems = (a: TickerItem, b: TickerItem): number => b.at.localeCompare(a.at);
+
 export interface ServerToClientEvents {
   hello: (hello: LiveHello) => void;
   snapshot: (snapshot: LiveSnapshot) => void;
@@ -225,10 +232,9 @@ export function applyDelta<P extends PanelSet = Panels>(
     return { ...update, indicators: street.indicators.map((i) => indicators.get(i.id) ?? i) };
   };
   const ticker = delta.ticker
-    ? [
-        ...delta.ticker,
-        ...snapshot.ticker.filter((item) => !delta.ticker!.some((n) => n.key === item.key)),
-      ].slice(0, TICKER_LENGTH)
+    ? [...delta.ticker, ...snapshot.ticker.filter((item) => !delta.ticker!.some((n) => n.key === item.key))]
+        .sort(compareTickerItems)
+        .slice(0, TICKER_LENGTH)
     : snapshot.ticker;
   return {
     ...snapshot,

@@ -17,7 +17,7 @@ import {
   type LiveDelta,
   type ServerToClientEvents,
 } from '../../shared/live.js';
-import { CHILD_ROLE_VARIABLE, DEADLINE_MS, clock, sleep } from './config.js';
+import { CHILD_ROLE_VARIABLE, DEADLINE_MS, SCALE_DEADLINE_MS, clock, sleep } from './config.js';
 import type { FromChild, HeapReport, ToChild } from './messages.js';
 
 async function runChild(): Promise<void> {
@@ -28,7 +28,7 @@ async function runChild(): Promise<void> {
   let stop: () => Promise<void> = async () => {};
   // The parent gone, nothing is left to do; and nothing runs for ever.
   process.on('disconnect', () => process.exit(1));
-  setTimeout(() => process.exit(2), DEADLINE_MS + 30_000).unref();
+  setTimeout(() => process.exit(2), Math.max(DEADLINE_MS, SCALE_DEADLINE_MS) + 30_000).unref();
 
   const gc = (globalThis as { gc?: () => void }).gc;
   const heap = async (sockets: number): Promise<HeapReport> => {
@@ -78,12 +78,17 @@ async function runChild(): Promise<void> {
       }
       case 'start-bare': {
         const http = createServer();
-        const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
-          serveClient: false,
-          perMessageDeflate: false,
-          httpCompression: false,
-          transports: ['websocket', 'polling'],
-        });
+        const io = new Server<ClientToServerEvents, ServerToClientEvents>(
+          http,
+          message.defaults
+            ? {}
+            : {
+                serveClient: false,
+                perMessageDeflate: false,
+                httpCompression: false,
+                transports: ['websocket', 'polling'],
+              },
+        );
         const { snapshot, delta } = message;
         const namespace = io.of(LIVE_NAMESPACE);
         namespace.on('connection', (socket) => socket.emit('snapshot', snapshot));
@@ -118,26 +123,23 @@ async function runChild(): Promise<void> {
 }
 
 /**
- * Notes when the hub emits each delta to a room, without touching the hub: wraps `to(room).emit`
- * of its namespace (the hub broadcasts with `namespace.to(room).emit('delta', …)`).
+ * Notes when the hub emits each delta, without touching the hub: wraps `emit` of the broadcast
+ * operators of its namespace (the hub sends each viewers' room its delta with
+ * `namespace.local.to(room).emit('delta', …)`; this child runs nothing else that broadcasts).
  */
 function observeDeltas(
   namespace: ReturnType<Server['of']>,
   emitted: (seq: number, at: number, busyMs: number) => void,
 ) {
-  type Emit = (event: string, ...args: unknown[]) => boolean;
-  const to = namespace.to.bind(namespace);
-  namespace.to = ((room: string | string[]) => {
-    const operator = to(room);
-    const emit = (operator.emit as Emit).bind(operator);
-    (operator as unknown as { emit: Emit }).emit = (event, ...args) => {
-      const at = clock();
-      const sent = emit(event, ...args);
-      if (event === 'delta') emitted((args[0] as LiveDelta).seq, at, clock() - at);
-      return sent;
-    };
-    return operator;
-  }) as typeof namespace.to;
+  type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
+  const operator = Object.getPrototypeOf(namespace.local) as { emit: Emit };
+  const emit = operator.emit;
+  operator.emit = function (event, ...args) {
+    const at = clock();
+    const sent = emit.call(this, event, ...args);
+    if (event === 'delta') emitted((args[0] as LiveDelta).seq, at, clock() - at);
+    return sent;
+  };
 }
 
 if (process.env[CHILD_ROLE_VARIABLE] && process.send) await runChild();

@@ -3,10 +3,17 @@
  * children (which inherit its environment).
  */
 
+/** `BENCH_QUICK=1`: fewer walls and events everywhere, for a look while developing (not for the table). */
+export const QUICK = process.env.BENCH_QUICK === '1';
 /** Walls connected to each server (BENCH_LIVE_CLIENTS overrides, for a quick look). */
-export const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 1000);
+export const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? (QUICK ? 200 : 1000));
 /** Measured events per run, after the warm-up ones. */
-export const EVENTS = 30;
+export const EVENTS = QUICK ? 10 : 30;
+/** Walls of the run at scale (`live-scale.ts`; BENCH_LIVE_SCALE_WALLS overrides), and its events. */
+export const SCALE_WALLS = Number(process.env.BENCH_LIVE_SCALE_WALLS ?? (QUICK ? 1000 : 5000));
+export const SCALE_EVENTS = QUICK ? 8 : 20;
+/** The run at scale must finish within this. */
+export const SCALE_DEADLINE_MS = Number(process.env.BENCH_LIVE_SCALE_TIMEOUT_MS ?? 420_000);
 export const WARM_UP_EVENTS = 3;
 /** Walls connecting at once. */
 export const CONNECT_WAVE = 100;

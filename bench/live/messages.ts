@@ -4,7 +4,8 @@ import type { LiveDelta, LiveSnapshot } from '../../shared/live.js';
 /** The bench's process to a server child. */
 export type ToChild =
   | { type: 'start-hub'; city: unknown; tickMs: number }
-  | { type: 'start-bare'; snapshot: LiveSnapshot; delta: LiveDelta }
+  /** `defaults`: Socket.IO's own options (`new Server(http)`), else the hub's. */
+  | { type: 'start-bare'; snapshot: LiveSnapshot; delta: LiveDelta; defaults: boolean }
   | { type: 'heap'; sockets: number }
   | { type: 'emit'; seq: number }
   | { type: 'stop' };

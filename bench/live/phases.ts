@@ -34,7 +34,12 @@ export interface Connected {
  * Warms a server up with one client (code compiled, first-use allocations made), reads its heap,
  * connects every client, reads the heap again, and runs the warm-up events for all of them.
  */
-export async function connectAll<T>(side: Side<T>, deadline: Deadline, opened: Walls[]): Promise<Connected> {
+export async function connectAll<T>(
+  side: Side<T>,
+  deadline: Deadline,
+  opened: Walls[],
+  clients = CLIENTS,
+): Promise<Connected> {
   deadline.phase = `warming up ${side.what} with one client`;
   const warm = new Walls(side.base, side.token);
   opened.push(warm);
@@ -45,22 +50,22 @@ export async function connectAll<T>(side: Side<T>, deadline: Deadline, opened: W
 
   deadline.phase = `reading the heap of ${side.what} before the connections`;
   const before = await readHeap(side.child, deadline, 0);
-  deadline.phase = `connecting ${CLIENTS} clients to ${side.what}`;
+  deadline.phase = `connecting ${clients} clients to ${side.what}`;
   const walls = new Walls(side.base, side.token);
   opened.push(walls);
-  const connectMs = await walls.connect(CLIENTS, deadline);
-  await sleep(300); // the heartbeats land
+  const connectMs = await walls.connect(clients, deadline);
+  await sleep(300 + clients / 5); // the heartbeats land
   deadline.phase = `reading the heap of ${side.what} with every client connected`;
-  const connected = await readHeap(side.child, deadline, CLIENTS);
+  const connected = await readHeap(side.child, deadline, clients);
   for (let i = 0; i < WARM_UP_EVENTS; i++) {
-    deadline.phase = `warm-up event ${i + 1} to ${CLIENTS} clients of ${side.what}`;
+    deadline.phase = `warm-up event ${i + 1} to ${clients} clients of ${side.what}`;
     await side.event(walls);
   }
   return {
     walls,
     connectMs,
     baseline: before.heapUsed,
-    perClient: (connected.heapUsed - before.heapUsed) / CLIENTS,
+    perClient: (connected.heapUsed - before.heapUsed) / clients,
   };
 }
 
@@ -75,19 +80,20 @@ export async function disconnectAll<T>(
   return (await readHeap(side.child, deadline, 0)).heapUsed - connected.baseline;
 }
 
-/** EVENTS events on each side, alternately, so that whatever else loads the machine loads both. */
+/** `events` events on each side, alternately, so that whatever else loads the machine loads both. */
 export async function interleave<A, B>(
   a: Side<A>,
   aWalls: Walls,
   b: Side<B>,
   bWalls: Walls,
   deadline: Deadline,
+  events = EVENTS,
 ): Promise<[A[], B[]]> {
   const results: [A[], B[]] = [[], []];
-  for (let i = 0; i < EVENTS; i++) {
-    deadline.phase = `event ${i + 1} of ${EVENTS} to ${CLIENTS} clients of ${a.what}`;
+  for (let i = 0; i < events; i++) {
+    deadline.phase = `event ${i + 1} of ${events} to ${aWalls.sockets.length} clients of ${a.what}`;
     results[0].push(await a.event(aWalls));
-    deadline.phase = `event ${i + 1} of ${EVENTS} to ${CLIENTS} clients of ${b.what}`;
+    deadline.phase = `event ${i + 1} of ${events} to ${bWalls.sockets.length} clients of ${b.what}`;
     results[1].push(await b.event(bWalls));
   }
   return results;

@@ -118,18 +118,20 @@ export async function startHub(
   };
 }
 
+/** `defaults`: Socket.IO as it comes (`new Server(http)`); otherwise with the hub's options. */
 export async function startBare(
   snapshot: LiveSnapshot,
   delta: LiveDelta,
   deadline: Deadline,
   children: Child[],
+  defaults = false,
 ): Promise<Side<BareSample>> {
-  const what = 'the bare Socket.IO server';
+  const what = `the bare Socket.IO server${defaults ? ' (default options)' : ''}`;
   const child = new Child(what);
   children.push(child);
   deadline.phase = `starting ${what}`;
   const ready = child.next('ready');
-  child.send({ type: 'start-bare', snapshot, delta });
+  child.send({ type: 'start-bare', snapshot, delta, defaults });
   const { port } = await deadline.within(ready);
   const key = delta.ticker?.[0]?.key;
   if (!key) throw new Error('bench/live: the captured delta has no ticker item');

@@ -17,12 +17,17 @@ export interface FeedHealth {
   /** Seconds from the newest item's update to now. */
   lagSeconds: number | null;
   newestItemAt: string | null;
+  /**
+   * Items whose last change (`updatedAt`) lies within the last five minutes, per minute: what the
+   * feed is delivering now, however and whenever it was read (see FeedHealthTracker.itemsPerMinute).
+   */
   itemsPerMinute: number;
   quarantined: number;
   backfill: { done: boolean; pages: number };
 }
 
-const RATE_WINDOW_MS = 5 * 60_000;
+/** The window of a feed's rate: items that changed within it count. */
+export const RATE_WINDOW_MS = 5 * 60_000;
 
 /** A feed's status from whether it is stale, its failed runs in a row and whether one ever succeeded. */
 export function feedStatus(
@@ -44,7 +49,8 @@ export class FeedHealthTracker {
   quarantined = 0;
   backfillDone = false;
   backfillPages = 0;
-  private readonly arrivals: { at: number; items: number }[] = [];
+  /** Each item that changed within the rate's window, with when it last changed (updatedAt, ms). */
+  private readonly recent = new Map<string, number>();
 
   constructor(
     readonly feed: FeedName,
@@ -53,13 +59,21 @@ export class FeedHealthTracker {
     private readonly startedAt: number,
   ) {}
 
-  recordItems(now: number, items: number, newest: number | null): void {
-    if (items > 0) this.arrivals.push({ at: now, items });
-    if (newest !== null && (this.newestItemAt === null || newest > this.newestItemAt))
-      this.newestItemAt = newest;
+  /**
+   * Items read from the feed, each with its id and when it last changed (`updatedAt`, ms). Only
+   * those that changed within the rate's window are kept for it: a backfill, or a restart that
+   * reads thirty days again, adds what changed in the last five minutes and nothing older. An item
+   * read twice, or changed twice, counts once.
+   */
+  recordItems(now: number, items: Iterable<{ id: string; updatedAt: number }>): void {
+    const since = now - RATE_WINDOW_MS;
+    for (const { id, updatedAt } of items) {
+      if (updatedAt > (this.newestItemAt ?? -Infinity)) this.newestItemAt = updatedAt;
+      if (updatedAt >= since && updatedAt > (this.recent.get(id) ?? -Infinity))
+        this.recent.set(id, updatedAt);
+    }
     this.prune(now);
   }
-
   success(now: number): void {
     this.lastSuccessAt = now;
   }
@@ -79,11 +93,14 @@ export class FeedHealthTracker {
     return (this.lastSuccessAt ?? this.startedAt) + this.staleAfterMs;
   }
 
+  /**
+   * Items that changed within the last five minutes, per minute, by their own `updatedAt`: not by
+   * when this process stored them. A start reads them from the database (FeedPoller.init), so the
+   * rate after a restart is the rate before it, at once.
+   */
   itemsPerMinute(now: number): number {
     this.prune(now);
-    const items = this.arrivals.reduce((sum, a) => sum + a.items, 0);
-    const span = Math.min(RATE_WINDOW_MS, Math.max(60_000, now - this.startedAt));
-    return Math.round((items / span) * 60_000 * 10) / 10;
+    return Math.round((this.recent.size / RATE_WINDOW_MS) * 60_000 * 10) / 10;
   }
 
   snapshot(now: number, circuit: { state: CircuitState; failures: number; openUntil: number }): FeedHealth {
@@ -111,6 +128,7 @@ export class FeedHealthTracker {
   }
 
   private prune(now: number): void {
-    while (this.arrivals.length > 0 && this.arrivals[0]!.at < now - RATE_WINDOW_MS) this.arrivals.shift();
+    const since = now - RATE_WINDOW_MS;
+    for (const [id, updatedAt] of this.recent) if (updatedAt < since) this.recent.delete(id);
   }
 }

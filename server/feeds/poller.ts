@@ -6,7 +6,7 @@
  * retried, counted, and trip a circuit that stops hammering a dead feed.
  */
 import { createHash } from 'node:crypto';
-import { eq, max } from 'drizzle-orm';
+import { eq, gte, max } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { CityConfig, FeedConfig } from '../../shared/city.js';
 import type { FeedName } from '../../shared/feeds/index.js';
@@ -30,7 +30,7 @@ import { feedCursors } from '../db/schema/index.js';
 import type { Metrics } from '../metrics.js';
 import type { FeedAdapter } from './adapter.js';
 import { Circuit } from './circuit.js';
-import { FeedHealthTracker, type FeedHealth } from './health.js';
+import { FeedHealthTracker, RATE_WINDOW_MS, type FeedHealth } from './health.js';
 import { fetchPage, type PageRequest } from './http-source.js';
 import { recordParser, type InvalidRecord, type RecordParser, type ValidRecord } from './records.js';
 import { feedRequestSetup, type FeedRequestSetup } from './request-setup.js';
@@ -129,11 +129,20 @@ export class FeedPoller {
     const cursor = await this.storedCursor();
     this.health.backfillDone = cursor?.backfilled ?? false;
     this.health.backfillPages = cursor?.pages ?? 0;
-    const [newest] = await this.deps.db
-      .select({ at: max(this.adapter.table.updatedAt) })
-      .from(this.adapter.table);
+    const { table } = this.adapter;
+    const [newest] = await this.deps.db.select({ at: max(table.updatedAt) }).from(table);
     const at = newest?.at as Date | string | null | undefined;
     if (at) this.health.newestItemAt = new Date(at).getTime();
+    // The rate's window as the database holds it: after a restart the rate is the one before.
+    const now = this.deps.clock().getTime();
+    const recent = await this.deps.db
+      .select({ id: table.id, updatedAt: table.updatedAt })
+      .from(table)
+      .where(gte(table.updatedAt, new Date(now - RATE_WINDOW_MS)));
+    this.health.recordItems(
+      now,
+      recent.map((row) => ({ id: row.id as string, updatedAt: new Date(row.updatedAt as Date).getTime() })),
+    );
   }
 
   snapshot(): FeedHealth {
@@ -281,14 +290,15 @@ export class FeedPoller {
         backfilled: !step.hasMore,
       });
       position = step.position;
-      const wasBackfilling = backfilling;
       if (backfilling) this.health.backfillPages++;
       backfilling &&= step.hasMore;
       this.health.backfillDone = !backfilling;
       this.health.quarantined += batch.quarantined;
-      const newest = valid.reduce<number | null>((t, r) => Math.max(t ?? 0, r.updatedAt.getTime()), null);
-      // The rate is of live traffic: a backfill's pages would swamp it.
-      this.health.recordItems(clock().getTime(), wasBackfilling ? 0 : batch.stored, newest);
+      // The rate counts items by when they changed: a backfill's thirty days add only their last minutes.
+      this.health.recordItems(
+        clock().getTime(),
+        valid.map((r) => ({ id: r.row.id as string, updatedAt: r.updatedAt.getTime() })),
+      );
       metrics.feedItems.inc({ feed: this.feed, outcome: 'stored' }, batch.stored);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'quarantined' }, batch.quarantined);
       metrics.feedItems.inc({ feed: this.feed, outcome: 'skipped' }, parsed.valid.length - valid.length);

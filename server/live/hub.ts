@@ -1,20 +1,18 @@
 /**
- * The live channel: Socket.IO namespace `/live` on the server's own port. Each tick (250 ms) the hub
- * builds the wall's state, and when something changed sends every room one delta carrying only the
- * change; a new or resyncing client gets the whole snapshot. A street token's sockets sit in a room
- * of their streets and receive only those.
+ * The live channel: Socket.IO namespace `/live` on the server's own port. When something changed
+ * the hub builds the wall's state (state.ts) and sends every room one delta carrying only the
+ * change, at most one a tick (250 ms); a new or resyncing client gets the whole snapshot. A street
+ * token's sockets sit in a room of their streets and receive only those. A wall's connection keeps
+ * no more than it needs (lean-connections.ts).
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
-import type { LiveStreet } from '../../shared/api.js';
-import type { FeedName } from '../../shared/feeds/index.js';
 import {
   type AckReply,
   diffSnapshots,
   forStreets,
   LIVE_NAMESPACE,
   type ClientToServerEvents,
-  type FeedFreshness,
   heartbeatSchema,
   type HeartbeatReply,
   type LiveDelta,
@@ -22,9 +20,7 @@ import {
   type LiveNotification,
   type LiveSnapshot,
   type ServerToClientEvents,
-  type TrendPoint,
 } from '../../shared/live.js';
-import { addDays, startOfLocalDate } from '../../shared/period.js';
 import { authorise, type Principal } from '../../shared/roles.js';
 import { ackCommentSchema, mayAcknowledge } from '../alerts/ack.js';
 import { zodMessage } from '../http/errors.js';
@@ -33,7 +29,6 @@ import type { AlertService } from '../alerts/service.js';
 import type { BetweenNodes } from '../cluster/bridge.js';
 import type { Db } from '../db/client.js';
 import type { EventSource } from '../events.js';
-import type { StoredBatch } from '../feeds/store.js';
 import type { Metrics } from '../metrics.js';
 import type { SnapshotRepository } from '../repositories/snapshots.js';
 import type { TokenRepository } from '../repositories/tokens.js';
@@ -41,22 +36,14 @@ import type { LiveIndexService } from '../services/live-index.js';
 import type { Logger } from 'pino';
 import { ACCESS, type SocketAction } from '../http/access.js';
 import { principalFor } from '../http/auth.js';
-import { CITY } from '../repositories/snapshots.js';
-import { emptyPanels, PANEL_FEEDS, type Panels } from '../../shared/panels.js';
 import { helloFor } from './hello.js';
-import { readPanels } from './panels.js';
-import { Ticker } from './ticker.js';
+import { forgetHandshake, releasingRequests, SharedViewers, type ViewerData } from './lean-connections.js';
+import { LiveState } from './state.js';
 import type { SharedFeedHealth } from '../shared-state/feed-health.js';
 import type { SharedWalls } from '../shared-state/walls.js';
 
-interface SocketData {
-  principal: Principal;
-  /** Set once an action found the token revoked: the socket is closing. */
-  revoked?: boolean;
-}
-
-type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
-type LiveServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, BetweenNodes, ViewerData>;
+type LiveServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, BetweenNodes, ViewerData>;
 
 const EVERYTHING = 'city';
 const STREETS = 'streets:';
@@ -69,29 +56,6 @@ const streetsOfRoom = (room: string): string[] | null | undefined =>
   room === EVERYTHING ? null : room.startsWith(STREETS) ? room.slice(STREETS.length).split(',') : undefined;
 
 const REVOKED = 'the token is unknown or revoked';
-const SLOW_REFRESH_MS = 60_000;
-
-/** Four decimals are far below what a wall shows, and keep floating-point noise out of deltas. */
-const round = (value: number | null) => (value === null ? null : Math.round(value * 1e4) / 1e4);
-function forTheWire(street: LiveStreet): LiveStreet {
-  return {
-    ...street,
-    index: round(street.index),
-    blocks: {
-      positive: round(street.blocks.positive),
-      negative: round(street.blocks.negative),
-      public: round(street.blocks.public),
-    },
-    indicators: street.indicators.map((i) => ({
-      ...i,
-      raw: round(i.raw),
-      smoothed: round(i.smoothed),
-      score: round(i.score),
-      contribution: round(i.contribution)!,
-      pointsLost: round(i.pointsLost)!,
-    })),
-  };
-}
 
 export interface LiveHubOptions {
   tickMs: number;
@@ -126,16 +90,13 @@ export interface LiveHubDeps {
 }
 
 export class LiveHub {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, BetweenNodes, SocketData>;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, BetweenNodes, ViewerData>;
   readonly walls: Pick<SharedWalls, 'beat' | 'gone' | 'sent' | 'currentSeq'>;
   private readonly namespace: LiveNamespace;
-  private readonly ticker = new Ticker();
+  private readonly state: LiveState;
+  /** What the sockets of each token share. */
+  private readonly viewers = new SharedViewers();
   private snapshot: LiveSnapshot | null = null;
-  private panels: Panels = emptyPanels();
-  private trends: { trend24h: TrendPoint[]; trend30d: TrendPoint[] } = { trend24h: [], trend30d: [] };
-  private panelsDirty = true;
-  private lastPanels = 0;
-  private lastTrends = 0;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   /** The rooms of viewers (everything, or some streets); sockets' own rooms are not walked. */
@@ -154,6 +115,7 @@ export class LiveHub {
     private readonly options: LiveHubOptions,
   ) {
     this.walls = deps.walls;
+    this.state = new LiveState(deps);
     this.io = new Server(http, {
       serveClient: false,
       // Small memory per connection: no compression contexts kept per socket.
@@ -184,60 +146,113 @@ export class LiveHub {
         (error: unknown) => refuse((error as Error).message, 'token'),
       );
     });
+    const release = releasingRequests(this.io as unknown as Server);
+    const handlers = LiveHub.socketHandlers(this);
     // Handlers are registered synchronously, before anything is awaited.
     this.namespace.on('connection', (socket) => {
+      release(socket as unknown as Socket);
+      forgetHandshake(socket as unknown as Socket);
+      socket.data = this.viewers.join(socket.data.principal);
       const principal = socket.data.principal;
       const room = roomOf(principal);
       this.rooms.add(room);
       void socket.join([room, tokenRoom(principal.tokenId)]);
       deps.metrics.liveSockets.inc();
-      const failed = (action: string) => (error: unknown) =>
-        deps.logger.error({ err: error, action }, 'socket action failed');
-      socket.on('resync', () => {
-        this.permitted(socket, 'socket:resync').then((now) => {
-          if (now.allowed && this.snapshot)
-            socket.emit('snapshot', this.viewFor(now.principal, this.snapshot));
-        }, failed('resync'));
-      });
-      socket.on('heartbeat', (payload, reply) => {
-        const answer = typeof reply === 'function' ? reply : () => {};
-        const heartbeat = heartbeatSchema.safeParse(payload);
-        if (!heartbeat.success) {
-          answer({ ok: false, code: 'bad_request', message: zodMessage(heartbeat.error) });
-          return;
-        }
-        this.permitted(socket, 'socket:heartbeat').then((now) => {
-          if (!now.allowed) return answer({ ok: false, code: now.code, message: now.message });
-          // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
-          // wall, and its page names itself after its street: who watches which street is not for all.
-          if (now.principal.role !== 'street')
-            this.walls.beat(socket.id, heartbeat.data, now.principal.role, deps.clock());
-          answer({ ok: true, seq: this.snapshot?.seq ?? 0 } satisfies HeartbeatReply);
-        }, failed('heartbeat'));
-      });
-      socket.on('ack', (payload, reply) => {
-        const answer = typeof reply === 'function' ? reply : () => {};
-        this.permitted(socket, 'socket:ack')
-          .then((now) => {
-            if (now.allowed) return this.acknowledge(now.principal, payload);
-            return { ok: false as const, code: now.code, message: now.message };
-          })
-          .then(answer, (error: unknown) => {
-            deps.logger.error({ err: error }, 'acknowledgement over the socket failed');
-            answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
-          })
-          // The refusal is sent before a revoked token's socket is closed.
-          .finally(() => {
-            if (socket.data.revoked) socket.disconnect(true);
-          });
-      });
-      socket.on('disconnect', () => {
-        deps.metrics.liveSockets.dec();
-        this.walls.gone(socket.id, deps.clock());
-      });
+      socket.on('resync', handlers.resync);
+      socket.on('heartbeat', handlers.heartbeat);
+      socket.on('ack', handlers.ack);
+      socket.on('disconnect', handlers.disconnect);
       socket.emit('hello', this.hello());
       if (this.snapshot) socket.emit('snapshot', this.viewFor(principal, this.snapshot));
     });
+  }
+
+  /**
+   * The socket events' handlers, made once for every socket: Socket.IO calls each with the socket
+   * as `this`, so a wall costs its entries in its socket's listeners and no closures of its own.
+   */
+  private static socketHandlers(hub: LiveHub) {
+    return {
+      resync(this: LiveServerSocket): void {
+        hub.resync(this);
+      },
+      heartbeat(this: LiveServerSocket, payload: unknown, reply: unknown): void {
+        hub.heartbeat(
+          this,
+          payload,
+          typeof reply === 'function' ? (reply as (result: HeartbeatReply) => void) : null,
+        );
+      },
+      ack(this: LiveServerSocket, payload: unknown, reply: unknown): void {
+        hub.ack(this, payload, typeof reply === 'function' ? (reply as (result: AckReply) => void) : null);
+      },
+      disconnect(this: LiveServerSocket): void {
+        hub.disconnected(this);
+      },
+    };
+  }
+
+  private failed(action: string, error: unknown): void {
+    this.deps.logger.error({ err: error, action }, 'socket action failed');
+  }
+
+  /** `resync`: the whole snapshot again. */
+  private resync(socket: LiveServerSocket): void {
+    this.permitted(socket, 'socket:resync').then(
+      (now) => {
+        if (now.allowed && this.snapshot) socket.emit('snapshot', this.viewFor(now.principal, this.snapshot));
+      },
+      (error: unknown) => this.failed('resync', error),
+    );
+  }
+
+  /** `heartbeat {screen, seq, paintedMsAgo}`: the wall is alive, this far along, painting. */
+  private heartbeat(
+    socket: LiveServerSocket,
+    payload: unknown,
+    reply: ((result: HeartbeatReply) => void) | null,
+  ): void {
+    const answer = reply ?? (() => {});
+    const heartbeat = heartbeatSchema.safeParse(payload);
+    if (!heartbeat.success) {
+      answer({ ok: false, code: 'bad_request', message: zodMessage(heartbeat.error) });
+      return;
+    }
+    this.permitted(socket, 'socket:heartbeat').then(
+      (now) => {
+        if (!now.allowed) return answer({ ok: false, code: now.code, message: now.message });
+        // Walls are listed on /api/health, which anyone may read. A street head's phone is not a
+        // wall, and its page names itself after its street: who watches which street is not for all.
+        if (now.principal.role !== 'street')
+          this.walls.beat(socket.id, heartbeat.data, now.principal.role, this.deps.clock());
+        answer({ ok: true, seq: this.snapshot?.seq ?? 0 });
+      },
+      (error: unknown) => this.failed('heartbeat', error),
+    );
+  }
+
+  /** `ack {alertId, comment}`, answered through `reply` when the client asked for an answer. */
+  private ack(socket: LiveServerSocket, payload: unknown, reply: ((result: AckReply) => void) | null): void {
+    const answer = reply ?? (() => {});
+    this.permitted(socket, 'socket:ack')
+      .then((now) => {
+        if (now.allowed) return this.acknowledge(now.principal, payload);
+        return { ok: false as const, code: now.code, message: now.message };
+      })
+      .then(answer, (error: unknown) => {
+        this.deps.logger.error({ err: error }, 'acknowledgement over the socket failed');
+        answer({ ok: false, code: 'internal', message: 'the acknowledgement failed; try again' });
+      })
+      // The refusal is sent before a revoked token's socket is closed.
+      .finally(() => {
+        if (socket.data.revoked) socket.disconnect(true);
+      });
+  }
+
+  private disconnected(socket: LiveServerSocket): void {
+    this.deps.metrics.liveSockets.dec();
+    this.walls.gone(socket.id, this.deps.clock());
+    this.viewers.leave(socket.data.principal.tokenId);
   }
 
   /** What a wall is told first, and again when the configuration changes. */
@@ -246,24 +261,29 @@ export class LiveHub {
     return helloFor(this.deps.city, { server: build.server, display: build.display() });
   }
 
-  /** Builds the first snapshot and starts ticking. */
+  /** Reads the ticker's news from the database, builds the first snapshot and starts ticking. */
   async start(): Promise<void> {
-    this.snapshot = { ...(await this.build()), seq: this.nextSeq() };
+    await this.state.load();
+    this.snapshot = { ...(await this.state.build()), seq: this.nextSeq() };
     this.walls.sent(this.snapshot.seq, this.deps.clock());
     const { events } = this.deps;
     const stops = [
       events.on('index.changed', () => this.poke()),
       events.on('alerts.loaded', () => this.poke()),
-      events.on('feed.stored', ({ feed, batch }) => this.noteStored(feed, batch)),
-      events.on('history.recorded', () => this.trendsChanged()),
+      events.on('feed.stored', ({ feed, batch }) => {
+        this.state.stored(feed, batch);
+        this.poke();
+      }),
+      events.on('history.recorded', () => this.state.trendsChanged()),
       events.on('notification.live', (notification) => this.notify(notification)),
       events.on('token.revoked', ({ tokenId }) => this.disconnectToken(tokenId)),
       // This node's walls only: every node hears the change and tells its own.
       events.on('config.changed', () => void this.namespace.local.emit('hello', this.hello())),
     ];
     this.stopListening = () => stops.forEach((stop) => stop());
+    // Clocks and feed health age without an event: the state is built again once a second anyway.
     this.timer = setInterval(() => {
-      if (this.dirty || Date.now() - this.lastBuild >= 1000) void this.tick();
+      if (this.dirty || Date.now() - this.lastBuild >= 1000) this.schedule();
     }, this.options.tickMs);
     this.timer.unref();
   }
@@ -323,34 +343,39 @@ export class LiveHub {
       : { ok: false, code: 'resolved', message: 'the alert is no longer open' };
   }
 
-  /** A batch of a feed was stored: news for the ticker, and its panel to refresh. */
-  private noteStored(feed: FeedName, batch: StoredBatch): void {
-    this.ticker.add(feed, batch.created, this.deps.clock());
-    if (PANEL_FEEDS.includes(feed)) this.panelsDirty = true;
-    this.poke();
+  /** Something changed: it goes out with the next delta (see {@link schedule}). */
+  poke(): void {
+    this.dirty = true;
+    this.schedule();
   }
 
   /**
-   * Something changed. Leading edge: after a quiet tick the change goes out at once; within a tick
-   * of the last delta it waits for the tick's end, so bursts still make one delta per tick.
+   * Coalescing per tick (DESIGN.md, "Live protocol"): at most one delta per tick however many
+   * events arrive. Leading edge: after a quiet tick the state is built and sent at once; within a
+   * tick of the last delta it waits for the tick's end, and everything that changed meanwhile goes
+   * out in one delta. A build under way is not joined: what changed during it is built after it.
    */
-  poke(): void {
-    this.dirty = true;
+  private schedule(): void {
+    if (this.ticking || this.pending) return;
     const wait = this.lastPublish + this.options.tickMs - Date.now();
-    if (wait <= 0) void this.tick();
-    else
-      this.pending ??= setTimeout(() => {
-        this.pending = null;
-        void this.tick();
-      }, wait);
+    if (wait <= 0) {
+      void this.tick();
+      return;
+    }
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.tick();
+    }, wait);
   }
 
-  /** Builds the state now and sends what changed. Runs on the timer; tests may call it. */
+  /** Builds the state now and sends what changed. Runs when scheduled; tests may call it. */
   tick(): Promise<void> {
     this.ticking ??= this.publish()
       .catch((error: unknown) => this.deps.logger.error({ err: error }, 'live tick failed'))
       .finally(() => {
         this.ticking = null;
+        // What changed while the state was being built goes out next, a tick after the last delta.
+        if (this.dirty && this.timer) this.schedule();
       });
     return this.ticking;
   }
@@ -358,6 +383,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
+    this.timer = this.pending = null;
     this.stopListening?.();
     await this.ticking;
     this.namespace.disconnectSockets(true);
@@ -371,12 +397,13 @@ export class LiveHub {
     if (!before) return;
     this.dirty = false;
     this.lastBuild = Date.now();
-    const next = await this.build();
+    const next = await this.state.build();
     const change = diffSnapshots(before, { ...next, seq: before.seq });
     if (!change) return;
     const delta: LiveDelta = { ...change, seq: this.nextSeq(), prevSeq: before.seq, at: next.at };
     this.snapshot = { ...next, seq: delta.seq };
     this.walls.sent(delta.seq, this.deps.clock());
+    this.lastPublish = Date.now();
     this.deps.metrics.liveDeltas.inc();
     for (const [room, sockets] of this.namespace.adapter.rooms) {
       if (sockets.size === 0) continue;
@@ -405,81 +432,5 @@ export class LiveHub {
   private nextSeq(): number {
     this.lastSeq = Math.max(this.lastSeq + 1, Date.now());
     return this.lastSeq;
-  }
-
-  private async build(): Promise<Omit<LiveSnapshot, 'seq'>> {
-    const { deps } = this;
-    const now = deps.clock();
-    const live = await deps.index.current(now);
-    const timezone = deps.city.city.timezone;
-    const clock = now.getTime();
-    if (this.panelsDirty || clock - this.lastPanels > SLOW_REFRESH_MS) {
-      if (clock - this.lastPanels >= 1000) {
-        this.panels = await readPanels(
-          deps.db,
-          deps.city,
-          startOfLocalDate(live.date, timezone),
-          now,
-          this.panels,
-          (panel, error) => deps.logger.error({ err: error, panel }, 'a panel of the wall could not be read'),
-        );
-        this.lastPanels = clock;
-        this.panelsDirty = false;
-      }
-    }
-    if (clock - this.lastTrends > SLOW_REFRESH_MS) {
-      // Trends that cannot be read keep their last points; the rest of the wall goes out.
-      try {
-        const [day, month] = await Promise.all([
-          deps.snapshots.history(CITY, new Date(clock - 86_400_000), now),
-          deps.snapshots.daily(CITY, startOfLocalDate(addDays(live.date, -29), timezone), timezone),
-        ]);
-        this.trends = {
-          trend24h: day.map((p) => ({ at: p.at.toISOString(), index: p.index })),
-          trend30d: month.map((p) => ({
-            at: startOfLocalDate(p.day, timezone).toISOString(),
-            index: p.index,
-          })),
-        };
-      } catch (error) {
-        deps.logger.error({ err: error }, 'the trends of the wall could not be read');
-      }
-      this.lastTrends = clock;
-    }
-    return {
-      at: now.toISOString(),
-      date: live.date,
-      timezone,
-      weightSet: { id: live.weightSet.id, name: live.weightSet.name },
-      city: { index: live.city, grade: live.cityGrade, ...this.trends },
-      streets: live.streets.map(forTheWire),
-      feeds: (await deps.feeds.health()).map((health): FeedFreshness =>
-        'lastSuccessAt' in health
-          ? {
-              feed: health.feed,
-              status: health.status,
-              stale: health.stale,
-              lastSuccessAt: health.lastSuccessAt,
-              newestItemAt: health.newestItemAt,
-              itemsPerMinute: Math.round(health.itemsPerMinute),
-            }
-          : {
-              feed: health.feed,
-              status: 'off',
-              stale: false,
-              lastSuccessAt: null,
-              newestItemAt: null,
-              itemsPerMinute: 0,
-            },
-      ),
-      ticker: this.ticker.latest(),
-      panels: this.panels,
-      alerts: deps.alerts.live(),
-    };
-  }
-
-  /** Snapshots recorded: the trends are due for a refresh at the next tick. */
-  private trendsChanged(): void {
-    this.lastTrends = 0;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Every feed's health as every node reads it, for /api/health, /api/feeds, the wall's freshness and
  * the stale rule. The node that polls a feed keeps its health in memory (its poller's tracker and
- * circuit, which decide the polling) and writes it to `feed_health` after each run, within a
- * second; the other nodes read that row and age it to their own now. Each node shows a feed from its
+ * circuit, which decide the polling) and writes it to `feed_health` after each run and as its rate
+ * moves, within a second; the other nodes read that row and age it to their own now. Each node shows a feed from its
  * own poller once that has run here, unless another node has polled it since (the leader moved):
  *
  * - polled here last: the poller's health, as it is now;
@@ -143,8 +143,9 @@ export class SharedFeedHealth {
     for (const [feed, poller] of this.deps.pollers) {
       if (lastRun(poller.health) === null) continue; // not polled here (another node leads)
       const health = poller.snapshot();
-      // What a run changes; the rest (stale, lag, the rate's window) follows from time.
+      // What a run changes, and the rate (its window moves on); stale and lag follow from time.
       const key = JSON.stringify([
+        health.itemsPerMinute,
         health.lastSuccessAt,
         health.lastErrorAt,
         health.lastError,

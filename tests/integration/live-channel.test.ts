@@ -6,6 +6,7 @@ import {
   type LiveDelta,
   type LiveSnapshot,
   type ServerToClientEvents,
+  TICKER_LENGTH,
 } from '../../shared/live.js';
 import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
@@ -22,10 +23,18 @@ function connect(server: TestServer, token: string | undefined) {
     reconnection: false,
     forceNew: true,
   });
-  const client = { socket, state: null as LiveSnapshot | null, deltas: [] as LiveDelta[], gaps: 0 };
+  const client = {
+    socket,
+    state: null as LiveSnapshot | null,
+    deltas: [] as LiveDelta[],
+    /** When each delta arrived (performance.now()). */
+    arrivals: [] as number[],
+    gaps: 0,
+  };
   socket.on('snapshot', (snapshot) => (client.state = snapshot));
   socket.on('delta', (delta) => {
     client.deltas.push(delta);
+    client.arrivals.push(performance.now());
     const next = client.state && applyDelta(client.state, delta);
     if (next) client.state = next;
     else {
@@ -123,6 +132,62 @@ describe.each(databaseTargets)('the live channel on $name', (target) => {
     expect({ ...wall.state, at: null }).toEqual({ ...snapshot, at: null });
   });
 
+  it('coalesces a burst of 40 incidents into at most one delta per tick, and ends equal to a fresh snapshot', async () => {
+    const wall = open(server.wallToken);
+    await until(() => wall.state);
+    const streets = wall.state!.streets.map((s) => s.code);
+    const now = server.clock().getTime();
+    const items = Array.from({ length: 40 }, (_, i) =>
+      feedItem('incident', server.clock(), {
+        street: streets[i % streets.length],
+        // Two hours ago, a second apart: older than what the other tests push, which must still show.
+        reportedAt: new Date(now - 7_200_000 + i * 1000).toISOString(),
+      }),
+    );
+    const started = performance.now();
+    // About 20 a second for two seconds, one request each, as a busy command centre's feed pushes them.
+    for (const item of items) {
+      const response = await server.api('/api/ingest/incident', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([item]),
+      });
+      expect(response.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const last = `incident:${items.at(-1)!.id}`;
+    await until(() => wall.state!.ticker.some((t) => t.key === last), 'the last incident at the wall');
+    const ended = performance.now();
+    // One delta per tick (250 ms) at most, whatever the machine's speed: the bound follows the
+    // burst's own duration; one more for a delta already on its way at the start, one for rounding.
+    const during = wall.arrivals.filter((at) => at >= started && at <= ended).length;
+    expect(during).toBeGreaterThan(0);
+    expect(during).toBeLessThanOrEqual(Math.ceil((ended - started) / 250) + 2);
+    expect(during).toBeLessThan(items.length / 2);
+    // The ticker holds the newest items, newest first: the burst's last ones, in order.
+    const burst = new Set(items.map((item) => `incident:${String(item.id)}`));
+    const shown = wall.state!.ticker.map((t) => t.key).filter((key) => burst.has(key));
+    expect(shown.length).toBeGreaterThan(TICKER_LENGTH / 2);
+    expect(shown).toEqual(
+      items
+        .slice(-shown.length)
+        .reverse()
+        .map((item) => `incident:${String(item.id)}`),
+    );
+    expect(wall.gaps).toBe(0);
+
+    const fresh = open(server.wallToken);
+    const snapshot = await until(() => fresh.state);
+    await until(() => wall.state!.seq >= snapshot.seq && wall.state);
+    if (wall.state!.seq === snapshot.seq)
+      expect({ ...wall.state, at: null }).toEqual({ ...snapshot, at: null });
+    else {
+      // A delta went out meanwhile (the once-a-second rebuild): both sides at its seq again.
+      await until(() => fresh.state!.seq === wall.state!.seq);
+      expect({ ...wall.state, at: null }).toEqual({ ...fresh.state, at: null });
+    }
+  });
+
   it('gives a street token only its own street, in the snapshot and in deltas', async () => {
     const created = await server.api('/api/tokens', {
       method: 'POST',
@@ -145,6 +210,35 @@ describe.each(databaseTargets)('the live channel on $name', (target) => {
       for (const street of delta.streets ?? []) expect(street.code).toBe('qinglong');
       for (const item of delta.ticker ?? []) expect(item.street).toBe('qinglong');
     }
+  });
+
+  it("keeps nothing of a wall's handshake once it is in: no request, no token, one principal per token", async () => {
+    const walls = [open(server.wallToken), open(server.wallToken)];
+    await until(() => walls.every((wall) => wall.state));
+    // A kiosk may carry its token in the query instead: still let in, and forgotten the same.
+    const kiosk: LiveSocket = io(`${server.baseUrl}/live`, {
+      query: { token: server.wallToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    clients.push({ socket: kiosk });
+    await new Promise<void>((resolve, reject) => {
+      kiosk.on('snapshot', () => resolve());
+      kiosk.on('connect_error', reject);
+    });
+    const ids = [...walls.map((wall) => wall.socket.id), kiosk.id];
+    const sockets = ids.map((id) => server.live.io.of('/live').sockets.get(id!)!);
+    for (const socket of sockets) {
+      expect((socket.conn as { request: unknown }).request).toBeNull();
+      expect(socket.handshake.auth).toEqual({});
+      expect(socket.handshake.query).toEqual({});
+      expect(socket.handshake.headers).toEqual({});
+      expect(JSON.stringify(socket.handshake)).not.toContain(server.wallToken);
+    }
+    // What the sockets of one token share is one object, not a copy each.
+    expect(new Set(sockets.map((socket) => socket.data)).size).toBe(1);
+    expect(sockets[0]!.data.principal.role).toBe('wall');
   });
 
   it('records heartbeats and lists the walls in /api/health', async () => {

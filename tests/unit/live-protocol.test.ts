@@ -4,10 +4,12 @@ import {
   applyDelta,
   diffSnapshots,
   compareLiveAlerts,
+  compareTickerItems,
   forStreets,
   type LiveAlert,
   type LiveSnapshot,
   type TickerItem,
+  TICKER_LENGTH,
 } from '../../shared/live.js';
 import { emptyPanels } from '../../shared/panels.js';
 
@@ -75,6 +77,23 @@ describe('the live protocol', () => {
     expect(change.panels).toBeUndefined();
     const applied = applyDelta(base, { ...change, seq: 8, prevSeq: 7, at: after.at });
     expect(applied).toEqual({ ...after, seq: 8 });
+  });
+
+  it('places a late ticker item by when it happened, so a full ticker drops the same item on both ends', () => {
+    const at = (minute: number) => `2026-11-25T01:${String(minute).padStart(2, '0')}:00.000Z`;
+    const full = Array.from({ length: TICKER_LENGTH }, (_, i) => news(`incident:${i}`, 'a', at(59 - i)));
+    const before: LiveSnapshot = { ...base, ticker: full };
+    // Arrives now, happened at 01:45: between the shown ones, pushing out the oldest (01:30).
+    const late = news('incident:late', 'a', '2026-11-25T01:44:30.000Z');
+    const after: LiveSnapshot = {
+      ...before,
+      ticker: [...full.slice(0, 15), late, ...full.slice(15, TICKER_LENGTH - 1)],
+    };
+    expect([late, ...full].sort(compareTickerItems).slice(0, TICKER_LENGTH)).toEqual(after.ticker);
+    expect(after.ticker.at(-1)!.key).toBe(`incident:${TICKER_LENGTH - 2}`);
+    const change = diffSnapshots(before, after)!;
+    expect(change.ticker).toEqual([late]);
+    expect(applyDelta(before, { ...change, seq: 8, prevSeq: 7, at: base.at })).toEqual({ ...after, seq: 8 });
   });
 
   it('sends of a changed street only the indicators that changed', () => {

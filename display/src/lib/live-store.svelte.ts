@@ -54,9 +54,21 @@ export interface LiveStoreOptions {
   heartbeatMs?: number;
 }
 
+/**
+ * How a lost wall tries again: socket.io's back-off (each wait doubles, ± the randomisation, up to
+ * the maximum) from a short first wait, 375 ± 125 ms, instead of its default 1 s ± 0.5 s; a
+ * restarted server is back in seconds, and the walls' first tries are spread over a quarter of a
+ * second rather than all at once. Capped at 3 s: a wall is never long behind a server that is back.
+ */
+export const LIVE_RECONNECTION = {
+  reconnectionDelay: 375,
+  randomizationFactor: 1 / 3,
+  reconnectionDelayMax: 3000,
+} as const;
+
 /** The live channel as the wall opens it: WebSocket only, the token in the handshake. */
 export function connectLive(token: string): LiveSocket {
-  return io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket'] });
+  return io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket'], ...LIVE_RECONNECTION });
 }
 
 /** A server that refuses the handshake in its middleware says why in the error's message. */

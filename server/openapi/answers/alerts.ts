@@ -79,6 +79,23 @@ const alertDetail = z
       warnAt: z.number().int(),
       interviewAt: z.number().int(),
     }),
+    z.object({
+      rule: z.literal('wallDown'),
+      screen: z.string(),
+      location: names,
+      state: z.enum(['dark', 'frozen', 'ok']).meta({
+        description: '`dark`: silent; `frozen`: beating but not painting or not applying deltas; `ok`: back.',
+      }),
+      reason: z.enum(['paint', 'seq']).nullable().meta({ description: 'For `frozen`: what stopped.' }),
+      lastSeenAt: instant.nullable(),
+      paintedAt: instant.nullable(),
+      lagSince: instant.nullable(),
+      since: instant.meta({
+        description: 'When watching began: the server’s start, for a screen never seen.',
+      }),
+      forMinutes: z.number().nullable(),
+      minutes: z.number().meta({ description: 'How long a screen may be silent, frozen or behind.' }),
+    }),
   ])
   .meta({ id: 'AlertDetail', description: 'What the rule last observed; its fields depend on `rule`.' });
 
@@ -86,11 +103,12 @@ const alertSchema = z
   .object({
     id: z.string().meta({ description: '`key:openedAt`.' }),
     key: z.string().meta({
-      description: '`rule:street` (or `rule:feed`), with `:event` for a zero-tolerance event.',
+      description: '`rule:street` (or `rule:feed`, `rule:screen`), with `:event` for a zero-tolerance event.',
     }),
     rule: z.enum(RULES),
     street: z.string().nullable().meta({ description: 'Null for an alert about a feed.' }),
     feed: z.string().nullable(),
+    screen: z.string().nullable().meta({ description: 'The screen of a `wallDown` alert.' }),
     event: z.string().nullable(),
     status: z.enum(['pending', 'firing', 'acknowledged', 'resolved']),
     severity: z.enum(SEVERITIES),
