@@ -99,7 +99,7 @@ export async function benchLiveAtScale(city: CityConfig) {
     {
       measure: `live at ${n} walls: hub / bare broadcast, p95`,
       value: `${(r.hub.p95 / r.bare.p95).toFixed(2)}×`,
-      note: `p50 ${(r.hub.p50 / r.bare.p50).toFixed(2)}×`,
+      note: `p50 ${(r.hub.p50 / r.bare.p50).toFixed(2)}×, p99 ${(r.hub.p99 / r.bare.p99).toFixed(2)}× (target p99 ≤ 1.1×)`,
     },
     {
       measure: `live at ${n} walls: POST → delta p50 / p95`,
