@@ -72,12 +72,12 @@ describe.each(databaseTargets)('recorded history on $name', (target) => {
       await until(async () => {
         await server!.ctx.feeds.runAll();
         return incident.health.backfillDone;
-      }, 'the police feed to finish its backfill');
+      }, 'the police feed to finish its backfill', 120_000);
 
       const again = await until(async () => {
         const rows = await recorded(server!, 'jinfang');
         return rows.every((row) => raw(row, 'theft') !== null) && rows;
-      }, 'every recorded day to count thefts');
+      }, 'every recorded day to count thefts', 60_000);
       expect(again).toHaveLength(30);
       expect(again.some((row) => row.provisional)).toBe(false);
       const city = await recorded(server, CITY);
