@@ -132,11 +132,15 @@ describe.skipIf(!postgres)('a PostgreSQL that stops answering (needs TEST_DATABA
     feed.items.push(feedItem('incident', now, { id: 'INC-POLLED-AFTER' }));
     // A run asked for now may join one the regained lead started before the item was there, so
     // the test asks again until a run has read it.
-    const ids = await until(async () => {
-      await server.ctx.feeds.pollers.get('incident')!.run();
-      const stored = (await server.ctx.database.db.query.incidents.findMany()).map((row) => row.id);
-      return stored.includes('INC-POLLED-AFTER') && stored;
-    }, 'the poller to store the item pushed after the outage', 30_000);
+    const ids = await until(
+      async () => {
+        await server.ctx.feeds.pollers.get('incident')!.run();
+        const stored = (await server.ctx.database.db.query.incidents.findMany()).map((row) => row.id);
+        return stored.includes('INC-POLLED-AFTER') && stored;
+      },
+      'the poller to store the item pushed after the outage',
+      30_000,
+    );
     expect(ids).toEqual(expect.arrayContaining(['INC-AFTER', 'INC-POLLED-AFTER']));
   });
 });

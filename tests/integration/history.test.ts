@@ -69,15 +69,23 @@ describe.each(databaseTargets)('recorded history on $name', (target) => {
       now = new Date(now.getTime() + 10 * 60_000);
       server.simulator!.tick();
       const incident = server.ctx.feeds.pollers.get('incident')!;
-      await until(async () => {
-        await server!.ctx.feeds.runAll();
-        return incident.health.backfillDone;
-      }, 'the police feed to finish its backfill', 120_000);
+      await until(
+        async () => {
+          await server!.ctx.feeds.runAll();
+          return incident.health.backfillDone;
+        },
+        'the police feed to finish its backfill',
+        120_000,
+      );
 
-      const again = await until(async () => {
-        const rows = await recorded(server!, 'jinfang');
-        return rows.every((row) => raw(row, 'theft') !== null) && rows;
-      }, 'every recorded day to count thefts', 60_000);
+      const again = await until(
+        async () => {
+          const rows = await recorded(server!, 'jinfang');
+          return rows.every((row) => raw(row, 'theft') !== null) && rows;
+        },
+        'every recorded day to count thefts',
+        60_000,
+      );
       expect(again).toHaveLength(30);
       expect(again.some((row) => row.provisional)).toBe(false);
       const city = await recorded(server, CITY);
