@@ -15,6 +15,16 @@ export function rankingOrder(streets: readonly LiveStreet[]): LiveStreet[] {
   );
 }
 
+/** Whether two maps of names hold the same names for the same codes. */
+export function sameNames(a: ReadonlyMap<string, Names>, b: ReadonlyMap<string, Names>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [code, name] of a) {
+    const other = b.get(code);
+    if (!other || other.zh !== name.zh || other.en !== name.en) return false;
+  }
+  return true;
+}
+
 export interface IndicatorRow extends LiveIndicator {
   name: Names;
   unit: Names;
