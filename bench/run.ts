@@ -2,7 +2,8 @@
  * `npm run bench`: measures what the design's targets speak of, and prints one table.
  * PostgreSQL is measured too when BENCH_DATABASE_URL is set (a database the bench may empty).
  * `BENCH_ONLY=live,live-scale` runs only the phases named (engine, ingest, first-start, live,
- * live-scale, cluster); `BENCH_QUICK=1` runs the live phases with fewer walls and events.
+ * live-scale, cluster, browser); `BENCH_QUICK=1` runs the live phases with fewer walls and events,
+ * and the browser phase shorter.
  */
 import { loadCityConfig } from '../server/config/city.js';
 import { benchEngine, benchApi } from './engine.js';
@@ -11,6 +12,7 @@ import { benchIngest } from './ingest.js';
 import { benchCluster } from './cluster.js';
 import { benchLive } from './live.js';
 import { benchLiveAtScale } from './live-scale.js';
+import { benchBrowser } from './browser.js';
 
 interface Row {
   measure: string;
@@ -18,7 +20,7 @@ interface Row {
   note?: string;
 }
 
-const PHASES = ['engine', 'ingest', 'first-start', 'live', 'live-scale', 'cluster'] as const;
+const PHASES = ['engine', 'ingest', 'first-start', 'live', 'live-scale', 'cluster', 'browser'] as const;
 const only = process.env.BENCH_ONLY?.split(',').map((phase) => phase.trim());
 const unknown = only?.filter((phase) => !(PHASES as readonly string[]).includes(phase));
 if (unknown?.length)
@@ -80,6 +82,7 @@ if (runs('first-start')) {
 if (runs('live')) rows.push(...(await benchLive(city)));
 if (runs('live-scale')) rows.push(...(await benchLiveAtScale(city)));
 if (runs('cluster')) rows.push(...(await benchCluster(process.env.BENCH_DATABASE_URL)));
+if (runs('browser')) rows.push(...(await benchBrowser(city)));
 
 const width = Math.max(...rows.map((r) => r.measure.length));
 const valueWidth = Math.max(...rows.map((r) => r.value.length));
