@@ -19,6 +19,8 @@ import { DEFAULT_MIN_SAMPLE } from './surveys.js';
 
 const nonEmpty = z.string().trim().min(1);
 const names = z.object({ zh: nonEmpty, en: nonEmpty });
+/** Names in either language or both: what a screen shows instead of another name where one is given. */
+const someNames = z.object({ zh: nonEmpty.optional(), en: nonEmpty.optional() });
 
 /**
  * A goalpost: within ±1e9, past any raw value an indicator can plausibly have (see
@@ -49,6 +51,11 @@ const geometrySchema = z
 export const streetConfigSchema = z.object({
   code: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
   name: names,
+  /**
+   * A shorter name per language for where room is tight (the wall's map tiles and ticker), e.g.
+   * `{"en": "Taiping"}`; the name itself where none is given.
+   */
+  short: someNames.optional(),
   population: z.number().int().positive(),
   /** Its communities and villages (社区/村组): a feed's `community` must be one of them, or it is unknown. */
   communities: z.array(nonEmpty).default([]),
@@ -59,6 +66,11 @@ export const streetConfigSchema = z.object({
   aliases: z.array(nonEmpty).default([]),
   /** Other names of its communities, alias → the community's configured name: `{"老街": "大屯社区"}`. */
   communityAliases: z.record(nonEmpty, nonEmpty).default({}),
+  /**
+   * How screens name its communities, by configured name → names per language, as a street's
+   * `name`: `{"大屯社区": {"en": "Datun"}}`. A language not given shows the configured name.
+   */
+  communityNames: z.record(nonEmpty, someNames).default({}),
   /** Its public-service halls (便民服务中心): a ticket's `hall` must be one of them, or it is unknown. */
   halls: z.array(nonEmpty).default([]),
   geometry: geometrySchema.optional(),
@@ -67,6 +79,11 @@ export const streetConfigSchema = z.object({
 export const indicatorConfigSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
   name: names,
+  /**
+   * A shorter name per language for where room is tight (the wall's heat-map column heads), e.g.
+   * `{"en": "Crimes cleared"}`; the name itself where none is given.
+   */
+  short: someNames.optional(),
   block: z.enum(BLOCKS),
   source: z.enum([...FEEDS, 'manual']),
   measure: z.enum(MEASURES),

@@ -17,6 +17,7 @@ interface StreetConfig {
   aliases: string[];
   communities: string[];
   communityAliases: Record<string, string>;
+  communityNames: Record<string, unknown>;
 }
 
 /** Suffixes a street's Chinese name is written with or without, longest first. */
@@ -146,10 +147,14 @@ export function streetResolver(city: {
 /**
  * Names that would resolve to two streets (an alias of one that is another's name or alias), each
  * with the key path of the later one: the configuration is refused, since a record naming it could
- * not be placed.
+ * not be placed. So are a community alias, and a community's screen names, for a community the
+ * street does not have.
  */
 export function checkStreetNames(
-  streets: readonly Pick<StreetConfig, 'code' | 'name' | 'aliases' | 'communities' | 'communityAliases'>[],
+  streets: readonly Pick<
+    StreetConfig,
+    'code' | 'name' | 'aliases' | 'communities' | 'communityAliases' | 'communityNames'
+  >[],
 ): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const owner = new Map<string, string>();
@@ -170,6 +175,12 @@ export function checkStreetNames(
       if (!street.communities.includes(name))
         problems.push({
           path: ['streets', i, 'communityAliases', alias],
+          message: `"${name}" is not one of the street's communities`,
+        });
+    for (const name of Object.keys(street.communityNames ?? {}))
+      if (!street.communities.includes(name))
+        problems.push({
+          path: ['streets', i, 'communityNames', name],
           message: `"${name}" is not one of the street's communities`,
         });
   });

@@ -14,8 +14,16 @@ import { eventsLine, lossesLine, mainLosses } from './why.js';
 /** A figure in points, one decimal. */
 export const point = (x: number) => formatNumber(x, 1);
 
+/** The configured street of a code, if the configuration has it. */
+export function streetConfig(
+  config: ExplainConfig,
+  code: string | null | undefined,
+): ExplainConfig['streets'][number] | undefined {
+  return config.streets.find((street) => street.code === code);
+}
+
 function streetName(config: ExplainConfig, code: string | null): Names {
-  const name = config.streets.find((street) => street.code === code)?.name ?? {
+  const name = streetConfig(config, code)?.name ?? {
     zh: code ?? '',
     en: code ?? '',
   };
@@ -37,7 +45,9 @@ export function whyLines(context: ExplainContext, lang: Lang): string[] {
     const losses = lossesLine(drivers, lang);
     if (losses) lines.push(losses);
   }
-  const events = context.events ? eventsLine(context.events, lang) : null;
+  const events = context.events
+    ? eventsLine(context.events, lang, 3, 3, streetConfig(context.config, context.street))
+    : null;
   if (events) lines.push(events);
   return lines;
 }
@@ -64,9 +74,10 @@ export function explainer(definitions: readonly AnyRuleDefinition[]) {
     if (!definition) throw new Error(`no alert rule ${alert.detail.rule}`);
     const street = streetName(context.config, alert.street);
     const text = alert.status === 'resolved' ? definition.explainResolved : definition.explain;
+    const own = { ...context, street: alert.street };
     return {
-      zh: text.call(definition, alert.detail, street, context, 'zh'),
-      en: text.call(definition, alert.detail, street, context, 'en'),
+      zh: text.call(definition, alert.detail, street, own, 'zh'),
+      en: text.call(definition, alert.detail, street, own, 'en'),
     };
   };
 }

@@ -5,7 +5,7 @@
  */
 import { explainChange } from '../index/contributions.js';
 import type { StreetResult } from '../index/types.js';
-import type { Names } from '../names.js';
+import { communityName, type CommunityNames, type Names } from '../names.js';
 import { CATEGORY_NAMES, decimalsFor, formatNumber, formatSigned, nameOf, withUnit } from './format.js';
 
 /**
@@ -111,13 +111,15 @@ function ranked(entries: Iterable<[string, number]>): [string, number][] {
 
 /**
  * "近6小时事件: 盗窃 32 起 (金方社区 12, 昆钢社区 9, …)" — the top categories, each with its top
- * communities; null when nothing happened. Counts only: nothing here identifies a person.
+ * communities, named as `street` names them in the language (shared/names.ts); null when nothing
+ * happened. Counts only: nothing here identifies a person.
  */
 export function eventsLine(
   events: RecentEvents,
   lang: 'zh' | 'en',
   categories = 3,
   communities = 3,
+  street: { communityNames?: CommunityNames } | null = null,
 ): string | null {
   const valid = events.counts.filter((c) => Number.isFinite(c.count) && c.count > 0);
   if (valid.length === 0) return null;
@@ -126,7 +128,9 @@ export function eventsLine(
     .slice(0, categories)
     .map(([category, total]) => {
       const places = ranked(
-        valid.filter((c) => c.category === category).map((c) => [c.community ?? unnamed, c.count]),
+        valid
+          .filter((c) => c.category === category)
+          .map((c) => [c.community === null ? unnamed : communityName(street, c.community, lang), c.count]),
       );
       const shown = places
         .slice(0, communities)

@@ -136,7 +136,7 @@ describe.each(databaseTargets)('administration on $name', (target) => {
     // A new street takes a restart: the running parts count the streets they were given.
     const added = [
       ...before.config.streets,
-      { ...before.config.streets[0], code: 'xinqu', aliases: [], communityAliases: {} },
+      { ...before.config.streets[0], code: 'xinqu', aliases: [], communityAliases: {}, communityNames: {} },
     ];
     added.at(-1).name = { zh: '新区', en: 'Xinqu' };
     added.at(-1).communities = ['新区社区'];

@@ -80,6 +80,30 @@ describe('streets', () => {
     expect(value[0]).toEqual(config.streets[0]);
   });
 
+  it("edits each community's English name beside it, and drops the names of communities removed", async () => {
+    const config = await city();
+    const form = streetsForm(config.streets);
+    const jinfang = form[1]!;
+    expect(jinfang.communitiesEn).toEqual(
+      config.streets[1]!.communities.map((c) => config.streets[1]!.communityNames[c]!.en),
+    );
+    jinfang.communitiesEn[0] = 'Jinfang Community';
+    jinfang.communities.splice(1, 1);
+    jinfang.communitiesEn.splice(1, 1);
+    jinfang.communities.push('新社区');
+    jinfang.communitiesEn.push('Xin');
+    jinfang.communities.push('无英文名社区');
+    const value = streetsValue(form) as CityConfig['streets'];
+    expect(value[1]!.communityNames).toEqual({
+      金方社区: { en: 'Jinfang Community' },
+      摩玉社区: { en: 'Moyu' },
+      桃花社区: { en: 'Taohua' },
+      龙山社区: { en: 'Longshan' },
+      新社区: { en: 'Xin' },
+    });
+    expect(withSection(config, 'streets', value).success).toBe(true);
+  });
+
   it('lets a bad population through to the server, whose schema names the field', async () => {
     const config = await city();
     for (const typed of ['-5', 'lots']) {

@@ -92,7 +92,8 @@ describe('alert explanations', () => {
     const [, enLosses, enEvents] = text.en.body.split('\n');
     expect(enLosses).toMatch(/^Main losses: Theft \+3\.5 per 10k \(4\.0→7\.5\), −\d\.\d pts; Mean wait/);
     expect(enEvents).toBe(
-      'Last 6 h: theft 32 (金方社区 12, 昆钢社区 9, 摩玉社区 6, …); robbery 1 (community not given 1)',
+      // The communities by their English names (communityNames in config/anning.json).
+      'Last 6 h: theft 32 (Jinfang 12, Kungang 9, Moyu 6, …); robbery 1 (community not given 1)',
     );
   });
 

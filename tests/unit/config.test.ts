@@ -86,6 +86,36 @@ describe('city configuration', () => {
     ]);
   });
 
+  it('names every demo community in English, and refuses names for a community the street does not have or names that say nothing', () => {
+    const parsed = parseCityConfig(anning());
+    for (const street of parsed.streets) {
+      expect(Object.keys(street.communityNames).sort(), street.code).toEqual([...street.communities].sort());
+      for (const names of Object.values(street.communityNames)) expect(names.en).toMatch(/^[A-Z][a-z]+$/);
+    }
+    expect(parsed.streets[1]!.communityNames['金方社区']).toEqual({ en: 'Jinfang' });
+    const config = anning();
+    config.streets[1].communityNames = { ...config.streets[1].communityNames, 大屯社区: { en: 'Datun' } };
+    config.streets[2].communityNames = { 温泉社区: { en: ' ' } };
+    expect(problemsOf(() => parseCityConfig(config))).toEqual([
+      'streets.2.communityNames.温泉社区.en: Too small: expected string to have >=1 characters',
+      'streets.1.communityNames.大屯社区: "大屯社区" is not one of the street\'s communities',
+    ]);
+  });
+
+  it('gives indicators and streets short names where room is tight, in either language', () => {
+    const parsed = parseCityConfig(anning());
+    const indicator = (id: string) => parsed.indicators.find((i) => i.id === id)!;
+    expect(indicator('criminal_cleared').short).toEqual({ en: 'Crimes cleared' });
+    expect(indicator('cameras_online').short).toEqual({ zh: '视频在线率' });
+    expect(indicator('theft').short).toBeUndefined();
+    expect(parsed.streets.find((s) => s.code === 'taiping')!.short).toEqual({ en: 'Taiping' });
+    const config = anning();
+    config.indicators[0].short = { en: '' };
+    expect(problemsOf(() => parseCityConfig(config))).toEqual([
+      'indicators.0.short.en: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
   it('refuses a street that appears twice', () => {
     const config = anning();
     config.streets.push(config.streets[0]);

@@ -14,7 +14,7 @@ import {
   heatmapModel,
   rowLabels,
 } from '../../display/src/lib/heatmap.js';
-import { estimateEms, fitLabel } from '../../display/src/lib/text-fit.js';
+import { estimateEms, fitLabel, fittingFontSize, MIN_FONT_SIZE } from '../../display/src/lib/text-fit.js';
 import {
   fraudTotals,
   hallRows,
@@ -31,6 +31,8 @@ import {
   sparkline,
 } from '../../display/src/lib/scale.js';
 import { hasGeometry, streetShapes, tileGrid } from '../../display/src/lib/street-map.js';
+import { TICKER_ROW, tickerPlace } from '../../display/src/lib/ticker.js';
+import { loadCityConfig } from '../../server/config/city.js';
 
 const NOW = Date.parse('2026-11-25T04:00:00.000Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -334,6 +336,28 @@ describe('the heat map', () => {
     expect(columnLabel('Waste management backlog')).toBe('Waste mgmt backlog');
   });
 
+  it("heads a column with the indicator's short name where the configuration gives one: all of Anning's fit at 16 px or more", async () => {
+    const city = await loadCityConfig('config/anning.json');
+    const model = heatmapModel([liveStreet('a', {})], city.indicators);
+    for (const lang of ['zh', 'en'] as const)
+      for (const head of columnHeads(model.columns, lang)) {
+        expect(head.fontSize, head.label).toBeGreaterThanOrEqual(MIN_FONT_SIZE);
+        expect(estimateEms(head.label) * head.fontSize, head.label).toBeLessThanOrEqual(
+          HEAT_LABELS.columnRoom,
+        );
+      }
+    const head = (lang: 'zh' | 'en', id: string) => columnHeads(model.columns, lang).find((h) => h.id === id);
+    // The short name on the column, the whole name in its tooltip.
+    expect(head('en', 'criminal_cleared')).toMatchObject({
+      label: 'Crimes cleared',
+      name: 'Criminal cases cleared',
+    });
+    expect(head('zh', 'cameras_online')).toMatchObject({ label: '视频在线率', name: '雪亮工程视频在线率' });
+    // Without one, the name as it is, or made short.
+    expect(head('zh', 'criminal_cleared')!.label).toBe('刑事打处');
+    expect(head('en', 'police_satisfaction')!.label).toBe('Police');
+  });
+
   it('makes room for long street names beside the cells, within bounds', () => {
     const rows = [
       { code: 'a', name: { zh: '连然', en: 'Lianran' } },
@@ -348,7 +372,8 @@ describe('the heat map', () => {
     expect(estimateEms('Taiping New Town') * en.fontSizes[1]! * 1.06).toBeLessThanOrEqual(
       en.width - HEAT_LABELS.labelPadding,
     );
-    expect(en.fontSizes[0]).toBe(15);
+    expect(en.fontSizes[0]).toBe(17);
+    expect(Math.min(...en.fontSizes)).toBeGreaterThanOrEqual(MIN_FONT_SIZE);
     const long = rowLabels([{ code: 'x', name: { zh: 'x', en: 'A very long street name indeed' } }], 'en');
     expect(long.width).toBe(HEAT_LABELS.labelMax);
   });
@@ -362,18 +387,58 @@ describe('the heat map', () => {
   });
 });
 
+describe("the ticker's place", () => {
+  const width = (text: string, size: number) => estimateEms(text) * size + 1;
+
+  it('sets the street and its community as large as both fit, the community smaller', () => {
+    expect(tickerPlace('草铺', '王家滩社区', TICKER_ROW.place.zh)).toEqual({
+      streetSize: 20,
+      communitySize: 18,
+    });
+    const place = tickerPlace('Lianran', 'Ninghu', TICKER_ROW.place.en);
+    expect(place.communitySize).not.toBeNull();
+    expect(place.communitySize!).toBeLessThan(place.streetSize);
+    expect(
+      width('Lianran', place.streetSize) + TICKER_ROW.gap + width('Ninghu', place.communitySize!),
+    ).toBeLessThanOrEqual(TICKER_ROW.place.en);
+  });
+
+  it('leaves the community out rather than cut it, and never goes under 16 px', () => {
+    expect(tickerPlace('Qinglong', 'Xinzhuang', TICKER_ROW.place.en)).toEqual({
+      streetSize: 20,
+      communitySize: null,
+    });
+    expect(tickerPlace('Taiping New Town', null, TICKER_ROW.place.en).streetSize).toBe(16);
+    expect(tickerPlace('A street with a name far too long for any ticker', '社区', 144)).toEqual({
+      streetSize: MIN_FONT_SIZE,
+      communitySize: null,
+    });
+  });
+});
+
 describe('fitting a label', () => {
   it('sets a label on one line at the largest size that fits, else on more lines at the smallest', () => {
-    expect(fitLabel('金方', 100, { max: 20, min: 14 })).toEqual({ fontSize: 20, lines: 1 });
-    const smaller = fitLabel('Taiping New Town', 128, { max: 20, min: 13, bold: true });
+    expect(fitLabel('金方', 100, { max: 20, min: 16 })).toEqual({ fontSize: 20, lines: 1 });
+    const smaller = fitLabel('Taiping New Town', 160, { max: 20, min: 16, bold: true });
     expect(smaller.lines).toBe(1);
     expect(smaller.fontSize).toBeLessThan(20);
-    expect(estimateEms('Taiping New Town') * 1.06 * smaller.fontSize).toBeLessThanOrEqual(128);
-    expect(fitLabel('Taiping New Town', 100, { max: 18, min: 14, lines: 2, bold: true })).toEqual({
-      fontSize: 14,
+    expect(estimateEms('Taiping New Town') * 1.06 * smaller.fontSize).toBeLessThanOrEqual(160);
+    expect(fitLabel('Taiping New Town', 128, { max: 20, min: 16, lines: 2, bold: true })).toEqual({
+      fontSize: 16,
       lines: 2,
     });
-    expect(fitLabel('', 10, { max: 18, min: 14 })).toEqual({ fontSize: 18, lines: 1 });
+    expect(fitLabel('', 10, { max: 18, min: 16 })).toEqual({ fontSize: 18, lines: 1 });
+  });
+
+  it("never sets a label under the wall's 16 px, whatever minimum it is asked for", () => {
+    expect(MIN_FONT_SIZE).toBe(16);
+    expect(fitLabel('Taiping New Town', 100, { max: 18, min: 12, lines: 2, bold: true })).toEqual({
+      fontSize: 16,
+      lines: 2,
+    });
+    expect(fitLabel('Taiping New Town', 40, { max: 14, min: 12 }).fontSize).toBe(16);
+    expect(fittingFontSize('市场监管满意度', 50, 20)).toBe(16);
+    expect(fittingFontSize('金方', 100, 20)).toBe(20);
   });
 });
 

@@ -237,15 +237,18 @@ export const ALERTS_PANEL = {
 
 /** The fonts of a rule alert's row (CSS shorthand without the family), as AlertsPanel.svelte sets them. */
 export const ALERT_ROW_FONTS = {
-  tag: '800 14px',
+  tag: '800 16px',
   title: '700 20px',
-  age: '400 15px',
-  sub: '400 15px',
+  age: '400 16px',
+  sub: '400 16px',
 } as const;
 
-/** The place's font size (px): a long name ("Taiping New Town") is set smaller to fit its 130 px. */
+/**
+ * The place's font size (px): a long name is set smaller to fit its 130 px, down to the wall's
+ * 16 px ("Taiping New Town" is cut there).
+ */
 export function placeFontSize(place: string): number {
-  return fitLabel(place, ALERTS_PANEL.placeMax, { max: 20, min: 14, bold: true }).fontSize;
+  return fitLabel(place, ALERTS_PANEL.placeMax, { max: 20, min: 16, bold: true }).fontSize;
 }
 
 /** What a rule alert's row says, in the words of the wall's language. */

@@ -5,6 +5,7 @@
 import type { IndicatorConfig } from '$shared/city.js';
 import type { Names } from '$shared/api.js';
 import type { GradeBand } from '$shared/index/types.js';
+import type { CommunityNames } from '$shared/names.js';
 
 export type { LiveIndicator, LiveStreet, Names } from '$shared/api.js';
 
@@ -20,10 +21,24 @@ export interface StreetGeometry {
   coordinates: unknown[];
 }
 
-/** `GET /api/streets`: the city's name, time zone and note; the streets with their outlines, if any. */
+/** A street as `GET /api/streets` gives it, in what the display reads of it. */
+export interface RegionStreet {
+  code: string;
+  name: Names;
+  /** Its shorter names where room is tight (the map's tiles, the ticker). */
+  short?: { zh?: string; en?: string };
+  /** How screens name its communities, by configured name. */
+  communityNames?: CommunityNames;
+  geometry?: StreetGeometry;
+}
+
+/**
+ * `GET /api/streets`: the city's name, time zone and note; the streets with their outlines, if any,
+ * and the names of their communities.
+ */
 export interface Regions {
   city: { code: string; name: Names; timezone: string; note?: string };
-  streets: { code: string; name: Names; geometry?: StreetGeometry }[];
+  streets: RegionStreet[];
 }
 
 /**

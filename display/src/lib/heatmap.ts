@@ -5,13 +5,16 @@
  */
 import type { IndicatorConfig } from '$shared/city.js';
 import { BLOCKS, type Block } from '$shared/index/types.js';
+import { shortName } from '$shared/names.js';
 import type { LiveStreet, Names } from './api.js';
 import { scoreColour } from './scale.js';
-import { estimateEms, fittingFontSize } from './text-fit.js';
+import { estimateEms, fittingFontSize, MIN_FONT_SIZE } from './text-fit.js';
 
 export interface HeatColumn {
   id: string;
   name: Names;
+  /** The indicator's shorter names for its head, where the configuration gives them. */
+  short?: Partial<Names>;
   /** null: an indicator the catalogue does not know. */
   block: Block | null;
 }
@@ -50,7 +53,8 @@ export function heatmapModel(
   const columns: HeatColumn[] = [];
   for (const block of BLOCKS) {
     for (const indicator of catalogue ?? [])
-      if (indicator.block === block) columns.push({ id: indicator.id, name: indicator.name, block });
+      if (indicator.block === block)
+        columns.push({ id: indicator.id, name: indicator.name, short: indicator.short, block });
   }
   const seen = new Set(columns.map((column) => column.id));
   for (const street of streets) {
@@ -95,20 +99,26 @@ export function configuredOrder<T extends { code: string }>(
 
 // ─── Labels ──────────────────────────────────────────────────────────────────────────────────────
 
-/** The heat map's labels on the wall's canvas (px): column heads are set vertically, one line each. */
+/**
+ * The heat map's labels on the wall's canvas (px): column heads are set vertically, one line each,
+ * none under the wall's 16 px (text-fit.ts MIN_FONT_SIZE).
+ */
 export const HEAT_LABELS = {
-  /** Room along a column head (its box is 108 px tall, less a little for the ellipsis). */
-  columnRoom: 104,
-  columnFont: 15,
-  columnFontMin: 12,
-  /** The street names' column: at least this wide, wider for long names, at most `labelMax`. */
+  /** Room along a column head (its box is 128 px tall, less a little for the ellipsis). */
+  columnRoom: 124,
+  columnFont: 17,
+  columnFontMin: MIN_FONT_SIZE,
+  /**
+   * The street names' column: at least this wide, wider for long names, at most `labelMax` (room
+   * for "Taiping New Town" at 16 px).
+   */
   labelMin: 92,
-  labelMax: 140,
+  labelMax: 160,
   /** Right padding of a street name. */
   labelPadding: 10,
   /** Street names: Chinese ones are short and set larger. */
-  rowFont: { zh: 19, en: 15 },
-  rowFontMin: 13,
+  rowFont: { zh: 19, en: 17 },
+  rowFontMin: MIN_FONT_SIZE,
 } as const;
 
 /** Long words shortened when a column head would not fit otherwise. */
@@ -151,14 +161,16 @@ export interface ColumnHead {
 }
 
 /**
- * Each column's head in a language: its short label, and one font size for a block's heads (the
- * size at which the longest of them fits, if one does), so that a block reads as one row of labels.
+ * Each column's head in a language: the indicator's short name in that language when the
+ * configuration gives one, else a label made short from its name ({@link columnLabel}); and one font
+ * size for a block's heads (the size at which the longest of them fits, if one does), so that a
+ * block reads as one row of labels.
  */
 export function columnHeads(columns: readonly HeatColumn[], lang: 'zh' | 'en'): ColumnHead[] {
   const { columnRoom, columnFont, columnFontMin } = HEAT_LABELS;
   const labelled = columns.map((column) => {
     const name = column.name[lang]?.trim() || column.id;
-    const label = columnLabel(name);
+    const label = shortName(column, lang) ?? columnLabel(name);
     return { column, name, label, fits: fittingFontSize(label, columnRoom, columnFont, columnFontMin) };
   });
   const sizeOf = new Map<Block | null, number>();

@@ -37,10 +37,18 @@ export const estimateText: MeasureText = (text, font) => {
 };
 
 /**
- * A font size at which `text` fits `width`, at most `max` and at least `min` pixels: Chinese
- * characters take about one em, Latin letters about 0.56 em (a little more for capitals).
+ * The smallest text the wall sets (px on its 1920×1080 canvas), read from five metres away: a
+ * fitted size never goes under it, whatever minimum the caller asks for. What does not fit at it
+ * wraps, or is given a shorter label.
  */
-export function fittingFontSize(text: string, width: number, max: number, min = 12): number {
+export const MIN_FONT_SIZE = 16;
+
+/**
+ * A font size at which `text` fits `width`, at most `max` and at least `min` pixels (never under
+ * {@link MIN_FONT_SIZE}): Chinese characters take about one em, Latin letters about 0.56 em (a
+ * little more for capitals).
+ */
+export function fittingFontSize(text: string, width: number, max: number, min = MIN_FONT_SIZE): number {
   return fitLabel(text, width, { max, min }).fontSize;
 }
 
@@ -63,13 +71,16 @@ export function linesFor(width: number, available: number, max: number): number 
 /**
  * A label in a box `width` pixels wide: on one line at the largest size from `max` down to `min`
  * that fits; failing that, wrapped on up to `lines` lines at `min` (a longer one is clamped with an
- * ellipsis). Bold text is about 6% wider.
+ * ellipsis). Bold text is about 6% wider. Neither size goes under {@link MIN_FONT_SIZE}.
  */
 export function fitLabel(
   text: string,
   width: number,
-  { max, min, lines = 1, bold = false }: { max: number; min: number; lines?: number; bold?: boolean },
+  options: { max: number; min: number; lines?: number; bold?: boolean },
 ): { fontSize: number; lines: number } {
+  const { lines = 1, bold = false } = options;
+  const min = Math.max(MIN_FONT_SIZE, options.min);
+  const max = Math.max(min, options.max);
   const ems = estimateEms(text) * (bold ? 1.06 : 1);
   if (ems === 0) return { fontSize: max, lines: 1 };
   const size = Math.floor(width / ems);

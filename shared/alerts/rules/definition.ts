@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import type { GradeBand } from '../../index/types.js';
-import type { Names } from '../../names.js';
+import type { CommunityNames, Names } from '../../names.js';
 import type { AlertKey, AlertState, Audience, Observation, RuleDetail } from '../alert.js';
 import type { AlertInputs } from '../inputs.js';
 import type { LifecycleParams } from '../lifecycle.js';
@@ -36,13 +36,16 @@ export interface ObserveContext<Id extends string, Fields extends RuleFields, De
 /** The parts of the city configuration the text needs (a parsed CityConfig fits). */
 export interface ExplainConfig {
   city: { timezone: string };
-  streets: readonly { code: string; name: Names }[];
+  /** `communityNames`: how the text names a community in each language (shared/names.ts). */
+  streets: readonly { code: string; name: Names; communityNames?: CommunityNames }[];
   indicators: readonly IndicatorLabel[];
   grades: readonly GradeBand[];
 }
 
 export interface ExplainContext {
   config: ExplainConfig;
+  /** The alert's street (its code), set by the explainer for the rule: whose communities to name. */
+  street?: string | null;
   /** The street at the baseline and now, to name the indicators that moved (street rules). */
   before?: StreetFigures | null;
   after?: StreetFigures | null;

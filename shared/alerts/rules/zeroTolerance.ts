@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { incidentSchema } from '../../feeds/incident.js';
 import type { Observation } from '../alert.js';
+import { communityName } from '../../names.js';
+import { streetConfig } from '../explain.js';
 import { CATEGORY_NAMES, formatLocalTime, nameOf } from '../format.js';
 import { finite, type ZeroToleranceEvent } from '../inputs.js';
 import type { AlertRuleDefinition } from './definition.js';
@@ -77,7 +79,11 @@ export const zeroToleranceRule: AlertRuleDefinition<'zeroTolerance', ZeroToleran
       const zh = lang === 'zh';
       const name = street[lang];
       const category = nameOf(CATEGORY_NAMES, detail.category)[lang];
-      const community = detail.community ?? (zh ? '未注明' : 'not given');
+      const community = detail.community
+        ? communityName(streetConfig(context.config, context.street), detail.community, lang)
+        : zh
+          ? '未注明'
+          : 'not given';
       const time = formatLocalTime(detail.at, context.config.city.timezone, lang);
       return zh
         ? {

@@ -50,6 +50,8 @@ export interface StreetForm {
   nameEn: string;
   population: string;
   communities: string[];
+  /** Each community's English name (`communityNames`), at the same index; blank for none. */
+  communitiesEn: string[];
   geometry: StreetConfig['geometry'];
   /** The street as configured: what the form does not edit goes back unchanged. */
   base: StreetConfig;
@@ -62,19 +64,33 @@ export const streetsForm = (streets: readonly StreetConfig[]): StreetForm[] =>
     nameEn: street.name.en,
     population: shown(street.population),
     communities: [...street.communities],
+    communitiesEn: street.communities.map((community) => street.communityNames?.[community]?.en ?? ''),
     geometry: street.geometry,
     base: street,
   }));
 
-/** The `streets` section: blank community rows (added and left empty) are dropped. */
+/**
+ * The `streets` section: blank community rows (added and left empty) are dropped, and with them
+ * their names; each community's English name goes in `communityNames` under the community's name
+ * as typed, beside any other name the configuration gave it.
+ */
 export const streetsValue = (form: readonly StreetForm[]): unknown[] =>
   form.map((street) => {
     const { geometry: _dropped, ...rest } = street.base;
+    const communityNames: Record<string, { zh?: string; en?: string }> = {};
+    street.communities.forEach((community, j) => {
+      if (community.trim() === '') return;
+      const { en: _en, ...others } = street.base.communityNames?.[community] ?? {};
+      const en = street.communitiesEn[j]?.trim() ?? '';
+      const names = en ? { ...others, en } : others;
+      if (Object.keys(names).length > 0) communityNames[community] = names;
+    });
     return {
       ...rest,
       name: { zh: street.nameZh, en: street.nameEn },
       population: numberOrText(street.population),
       communities: street.communities.filter((c) => c.trim() !== ''),
+      communityNames,
       ...(street.geometry ? { geometry: street.geometry } : {}),
     };
   });
@@ -85,6 +101,7 @@ export const streetFieldPaths = (form: readonly StreetForm[]): string[] =>
     `streets.${i}.name.en`,
     `streets.${i}.population`,
     `streets.${i}.communities`,
+    `streets.${i}.communityNames`,
     `streets.${i}.geometry`,
   ]);
 
