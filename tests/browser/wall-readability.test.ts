@@ -11,7 +11,9 @@ import type { AlertView } from '../../shared/api.js';
 import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
 import { runningClock, WORKING_MORNING } from '../support/clock.js';
 import { databaseTargets } from '../support/databases.js';
+import { feedItem } from '../support/feed-items.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 import {
   DISPLAY_DIR,
   ensureBuilt,
@@ -158,6 +160,27 @@ describe.skipIf(!available)('the wall from five metres', () => {
       );
       expect(acked.status).toBe(200);
     }
+    // And a robbery in the street with the longest name, whose alert names it in the tightest box.
+    const now = clock();
+    const pushed = await server.api(
+      '/api/ingest/incident',
+      json({
+        items: [
+          feedItem('incident', now, {
+            id: 'readability-robbery',
+            street: 'taiping',
+            community: '太平社区',
+            category: 'robbery',
+            reportedAt: now.toISOString(),
+          }),
+        ],
+      }),
+    );
+    expect(pushed.ok).toBe(true);
+    await until(async () => {
+      const open = (await (await server.api('/api/alerts?state=firing')).json()) as { alerts: AlertView[] };
+      return open.alerts.some((alert) => alert.event === 'readability-robbery');
+    }, "the robbery's alert");
   });
 
   afterAll(async () => {
@@ -198,6 +221,13 @@ describe.skipIf(!available)('the wall from five metres', () => {
       expect.soft(cut, `texts cut:\n${cut.join('\n')}`).toEqual([]);
       expect.soft(await panelOverflow(page)).toEqual(Object.fromEntries(PANELS.map((id) => [id, 0])));
       expect.soft(await brokenText(page)).toEqual([]);
+      // The longest street name in its tightest box: whole, or its short name ("Taiping").
+      const taiping = page.locator('[data-testid="alerts-panel"] li[data-alert]', {
+        has: page.locator('[data-testid="alert-place"]', {
+          hasText: lang === 'en' ? /^Taiping$/ : /^太平新城$/,
+        }),
+      });
+      expect.soft(await taiping.count()).toBeGreaterThan(0);
       if (lang === 'en') {
         // Streets, communities and categories all in English: the ticker's and the alerts' words.
         const chinese = /[\u3400-\u9fff]/;

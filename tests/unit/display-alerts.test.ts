@@ -17,6 +17,7 @@ import {
   muteAlerts,
   muteMinutesLeft,
   parseMute,
+  placeFits,
   wallOrder,
   whyLine,
   withoutPlace,
@@ -114,6 +115,13 @@ describe('what an alert row says', () => {
 });
 
 describe('the alerts panel on the 1920×1080 canvas', () => {
+  it("fits a street's name in the place box at 16 px or says it does not, for its short name to stand in", () => {
+    expect(placeFits('金方')).toBe(true);
+    expect(placeFits('太平新城')).toBe(true);
+    expect(placeFits('Jinfang')).toBe(true);
+    expect(placeFits('Taiping New Town')).toBe(false);
+    expect(placeFits('Taiping')).toBe(true);
+  });
   const alerts = (n: number) => Array.from({ length: n }, (_, i) => alert(`a${i}`));
   /** A stand-in for the canvas: 10 px a character at 20 px, in proportion at other sizes. */
   const measure = (text: string, font: string) => [...text].length * (Number(/(\d+)px/.exec(font)![1]) / 2);

@@ -251,6 +251,11 @@ export function placeFontSize(place: string): number {
   return fitLabel(place, ALERTS_PANEL.placeMax, { max: 20, min: 16, bold: true }).fontSize;
 }
 
+/** Whether a place fits its box on one line at the smallest size; one that does not takes its street's short name. */
+export function placeFits(place: string): boolean {
+  return fitLabel(place, ALERTS_PANEL.placeMax, { max: 20, min: 16, bold: true, lines: 2 }).lines === 1;
+}
+
 /** What a rule alert's row says, in the words of the wall's language. */
 export interface AlertRowText {
   /** Severity: "严重" / "Critical". */
