@@ -85,6 +85,11 @@ export async function createFeedRuntime(
         () => track(poller.run()),
         { name: `poll-${poller.feed}` },
       );
+      // A tick missed while the process was busy (a first start's warm-up) costs nothing: the next
+      // one polls. A line of the server's own at debug level, not node-cron's console warning.
+      task.on('execution:missed', () =>
+        deps.logger.debug({ feed: poller.feed }, 'a poll tick was missed: the process was busy'),
+      );
       tasks.push(task);
     }
   };
