@@ -2,22 +2,19 @@
  * The wall at 03:00, in Chromium: a command-centre wall runs through the night, when the service
  * halls are closed. Every panel still has figures — the windows panel yesterday's, headed as such.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, requireBrowser } from '../support/browser.js';
+import { requireBrowser } from '../support/browser.js';
 import { NIGHT, runningClock } from '../support/clock.js';
-import { databaseTargets } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import {
-  DISPLAY_DIR,
-  ensureBuilt,
   expectEveryPanelFilled,
   open,
   panelOverflow,
   PANELS,
   RESULTS,
   untilLive,
+  startQuietCity,
 } from '../support/wall-page.js';
 
 const available = requireBrowser('the wall at night');
@@ -27,20 +24,7 @@ describe.skipIf(!available)('the wall at 03:00', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    ensureBuilt();
-    [server, browser] = await Promise.all([
-      startTestServer({
-        target: databaseTargets[0]!,
-        seed: true,
-        simulator: true,
-        simulatorTicks: false,
-        clock: runningClock(NIGHT),
-        displayDir: DISPLAY_DIR,
-      }),
-      launchBrowser(),
-    ]);
-    await server.warmedUp;
-    await mkdir(RESULTS, { recursive: true });
+    [server, browser] = await startQuietCity(runningClock(NIGHT));
   });
 
   afterAll(async () => {

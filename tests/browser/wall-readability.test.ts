@@ -4,19 +4,15 @@
  * cut (an ellipsis, a clipped box, an SVG label beyond its tile). Needs the built display:
  * `npm run build:display`. Screenshots go to test-results/.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertView } from '../../shared/api.js';
-import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
+import { brokenText, requireBrowser } from '../support/browser.js';
 import { runningClock, WORKING_MORNING } from '../support/clock.js';
-import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 import {
-  DISPLAY_DIR,
-  ensureBuilt,
   FULL_HD,
   json,
   open,
@@ -24,6 +20,7 @@ import {
   panelOverflow,
   RESULTS,
   untilLive,
+  startQuietCity,
 } from '../support/wall-page.js';
 
 /** The smallest text a duty officer reads from across the room, in pixels of the design canvas. */
@@ -137,20 +134,7 @@ describe.skipIf(!available)('the wall from five metres', () => {
   const clock = runningClock(WORKING_MORNING);
 
   beforeAll(async () => {
-    ensureBuilt();
-    [server, browser] = await Promise.all([
-      startTestServer({
-        target: databaseTargets[0]!,
-        seed: true,
-        simulator: true,
-        simulatorTicks: false,
-        clock,
-        displayDir: DISPLAY_DIR,
-      }),
-      launchBrowser(),
-    ]);
-    await server.warmedUp;
-    await mkdir(RESULTS, { recursive: true });
+    [server, browser] = await startQuietCity(clock);
     // An acknowledged alert beside the firing ones: its who-and-why line is text too.
     const firing = (await (await server.api('/api/alerts?state=firing')).json()) as { alerts: AlertView[] };
     if (firing.alerts[0]) {

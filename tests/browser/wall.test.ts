@@ -3,18 +3,14 @@
  * and the live channel. Needs the built display: `npm run build:display` (npm test does it first).
  * Screenshots go to test-results/.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokenText, launchBrowser, requireBrowser } from '../support/browser.js';
+import { brokenText, requireBrowser } from '../support/browser.js';
 import { runningClock } from '../support/clock.js';
-import { databaseTargets } from '../support/databases.js';
 import { feedItem } from '../support/feed-items.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import {
   byRank,
-  DISPLAY_DIR,
-  ensureBuilt,
   expectEveryPanelFilled,
   FULL_HD,
   json,
@@ -26,6 +22,7 @@ import {
   UHD,
   untilLive,
   type ApiIndex,
+  startQuietCity,
 } from '../support/wall-page.js';
 
 const available = requireBrowser('the wall');
@@ -37,21 +34,8 @@ describe.skipIf(!available)('the wall', () => {
   const clock = runningClock();
 
   beforeAll(async () => {
-    ensureBuilt();
-    [server, browser] = await Promise.all([
-      startTestServer({
-        target: databaseTargets[0]!,
-        seed: true,
-        simulator: true,
-        // The city moves only with what the tests push: the ticker's newest item is theirs.
-        simulatorTicks: false,
-        clock,
-        displayDir: DISPLAY_DIR,
-      }),
-      launchBrowser(),
-    ]);
-    await server.warmedUp;
-    await mkdir(RESULTS, { recursive: true });
+    // The city moves only with what the tests push: the ticker's newest item is theirs.
+    [server, browser] = await startQuietCity(clock);
   });
 
   afterAll(async () => {

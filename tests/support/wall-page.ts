@@ -1,9 +1,12 @@
 /** The wall in Chromium: what every browser test of it needs to open, wait for and inspect it. */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { brokenText } from './browser.js';
+import { brokenText, launchBrowser } from './browser.js';
+import { databaseTargets } from './databases.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export const DISPLAY_DIR = 'display/build';
 export const RESULTS = 'test-results';
@@ -43,6 +46,29 @@ export const PANELS = [
 export function ensureBuilt(): void {
   if (!existsSync(`${DISPLAY_DIR}/index.html`))
     throw new Error(`${DISPLAY_DIR} is not built: run \`npm run build:display\` first`);
+}
+
+/**
+ * A server on the demo's seeded month and the simulator's backfill, whose city then moves only with
+ * what the test pushes, warmed up, and a browser to open the wall in: where most tests of the wall
+ * start. Screenshots go to RESULTS, made here.
+ */
+export async function startQuietCity(clock: () => Date): Promise<[TestServer, Browser]> {
+  ensureBuilt();
+  const started = await Promise.all([
+    startTestServer({
+      target: databaseTargets[0]!,
+      seed: true,
+      simulator: true,
+      simulatorTicks: false,
+      clock,
+      displayDir: DISPLAY_DIR,
+    }),
+    launchBrowser(),
+  ]);
+  await started[0].warmedUp;
+  await mkdir(RESULTS, { recursive: true });
+  return started;
 }
 
 /** Streets in the order of the ranking: by rank, streets without one last, then by code. */
